@@ -1,0 +1,75 @@
+"""Crash-safe file replacement under a cross-process lock, shared by every store on disk.
+
+A writer takes the lock of the file it changes, writes a temporary file beside it, fsyncs
+it, renames it over the old one and fsyncs the folder, so a crash at any moment leaves
+either the old file or the new one, never half of each. Temporary files start with
+`.tmp-` and end in `.part`, so no loader mistakes one for data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from filelock import FileLock
+
+LOCK_TIMEOUT_SECONDS = 30.0
+TEMP_PREFIX = ".tmp-"
+TEMP_SUFFIX = ".part"
+
+
+def lock_path_for(path: Path) -> Path:
+    """The lock file guarding `path`: hidden, beside it, so a library folder stays tidy."""
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold the cross-process lock of `path` for the duration of the block."""
+    with FileLock(lock_path_for(path), timeout=timeout):
+        yield
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that readers only ever see the old or the new bytes."""
+    folder = path.parent
+    descriptor, temp_name = tempfile.mkstemp(
+        prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=folder
+    )
+    temp_path = Path(temp_name)
+    try:
+        with os.fdopen(descriptor, "wb") as temp_file:
+            temp_file.write(data)
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        if path.exists():
+            os.chmod(temp_path, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temp_path, 0o644)
+        os.replace(temp_path, path)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable; some filesystems refuse to open a folder, which is fine."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def is_temporary(path: Path) -> bool:
+    """True for a temporary file left by a writer that died before its rename."""
+    return path.name.startswith(TEMP_PREFIX) and path.name.endswith(TEMP_SUFFIX)

@@ -1,0 +1,66 @@
+"""The errors the reference store raises, each naming the file, line and field it is about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class RefsError(Exception):
+    """Base of every error raised by the `refs` package."""
+
+
+class EntryError(RefsError):
+    """One entry could not be read; the rest of the file still loads.
+
+    str(err) → "library/refs.bib:42: field 'year': expected a year like 1957, got 'l957'"
+    """
+
+    def __init__(self, message: str, *, path: Path, line: int, field: str = "") -> None:
+        where = f"{path}:{line}" + (f": field '{field}'" if field else "")
+        super().__init__(f"{where}: {message}")
+        self.message, self.path, self.line, self.field = message, path, line, field
+
+
+class UnknownCitekey(RefsError, KeyError):
+    """No reference in the library has this citekey."""
+
+    def __init__(self, citekey: str) -> None:
+        super().__init__(f"unknown citekey '{citekey}'")
+        self.citekey = citekey
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class DuplicateCitekey(RefsError, ValueError):
+    """A citekey that is already taken (citekeys are unique across the library)."""
+
+    def __init__(self, citekey: str, *, path: Path, line: int) -> None:
+        super().__init__(f"citekey '{citekey}' already exists at {path}:{line}")
+        self.citekey, self.path, self.line = citekey, path, line
+
+
+class InvalidBibtex(RefsError, ValueError):
+    """Text given as BibTeX (to `refs add` or `import`) has no usable entry or a broken one."""
+
+
+class InvalidField(RefsError, ValueError):
+    """A field name or value given on the command line or in a form is not acceptable."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(f"field '{field}': {message}")
+        self.field = field
+
+
+class FileChangedOnDisk(RefsError):
+    """The file changed on disk after it was read; writing now would lose that change."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path}: changed on disk since it was read; nothing was written, try again"
+        )
+        self.path = path
+
+
+class ReferenceHasPassages(RefsError):
+    """A reference with passages cannot be deleted unless the deletion cascades."""

@@ -1,0 +1,185 @@
+"""The library's references: every top-level .bib file, looked up by citekey, edited losslessly.
+
+Reads collect problems instead of stopping (a broken entry never hides the good ones).
+Writes take the file's lock, re-read it, refuse if the entry they change was changed by
+someone else since it was read, splice only the bytes of that entry, and replace the file
+atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from refs.atomicfile import locked, write_atomically
+from refs.bibfile import BibFile, parse_bib_text, read_bib_file
+from refs.entrytext import edit_entry_text, format_entry
+from refs.errors import (
+    DuplicateCitekey,
+    EntryError,
+    FileChangedOnDisk,
+    InvalidBibtex,
+    UnknownCitekey,
+)
+from refs.model import Reference
+
+logger = logging.getLogger(__name__)
+
+MAIN_BIB_NAME = "references.bib"
+
+
+class ReferenceStore:
+    """All references of one library folder, loaded from its top-level `*.bib` files."""
+
+    def __init__(self, library_dir: Path) -> None:
+        self.library_dir = library_dir
+        self._files: dict[Path, BibFile] = {}
+        self._by_citekey: dict[str, Reference] = {}
+        self.problems: list[EntryError] = []
+        self.reload()
+
+    def reload(self) -> None:
+        """Read every .bib file again (cheap enough to call after any outside change)."""
+        self._files = {path: read_bib_file(path) for path in self.bib_paths()}
+        self._rebuild_lookup()
+
+    def bib_paths(self) -> list[Path]:
+        """The library's .bib files, in name order so that duplicates resolve the same way."""
+        return sorted(path for path in self.library_dir.glob("*.bib") if path.is_file())
+
+    def _rebuild_lookup(self) -> None:
+        self._by_citekey = {}
+        self.problems = []
+        for bib in self._files.values():
+            self.problems.extend(bib.problems)
+            for reference in bib.references:
+                first = self._by_citekey.get(reference.citekey)
+                if first is None:
+                    self._by_citekey[reference.citekey] = reference
+                else:
+                    self.problems.append(
+                        EntryError(
+                            f"duplicate citekey '{reference.citekey}' "
+                            f"(first defined at {first.path}:{first.line})",
+                            path=reference.path,
+                            line=reference.line,
+                        )
+                    )
+
+    def references(self) -> list[Reference]:
+        """Every loadable reference, sorted by citekey."""
+        return [self._by_citekey[citekey] for citekey in sorted(self._by_citekey)]
+
+    def get(self, citekey: str) -> Reference:
+        """The reference with this citekey, or `UnknownCitekey`."""
+        try:
+            return self._by_citekey[citekey]
+        except KeyError:
+            raise UnknownCitekey(citekey) from None
+
+    def __contains__(self, citekey: object) -> bool:
+        return citekey in self._by_citekey
+
+    def add(self, bibtex: str, *, to: str | None = None) -> list[Reference]:
+        """Append the entries in `bibtex` to one .bib file, leaving its other bytes alone."""
+        parsed = parse_bib_text(bibtex, Path("<input>"))
+        if parsed.problems:
+            raise InvalidBibtex("; ".join(str(problem) for problem in parsed.problems))
+        if not parsed.references:
+            raise InvalidBibtex("no BibTeX entry found in the input")
+        for reference in parsed.references:
+            if reference.citekey in self._by_citekey:
+                existing = self._by_citekey[reference.citekey]
+                raise DuplicateCitekey(reference.citekey, path=existing.path, line=existing.line)
+        path = self.library_dir / (to or MAIN_BIB_NAME)
+
+        def append_all(bib: BibFile) -> str:
+            text = bib
+            for reference in parsed.references:
+                text = _with_text(text, text.appended(reference.raw.strip()))
+            return text.text
+
+        self._rewrite(path, append_all, changed_citekeys=[], create=True)
+        return [self.get(reference.citekey) for reference in parsed.references]
+
+    def add_fields(
+        self, entry_type: str, citekey: str, fields: Mapping[str, str], *, to: str | None = None
+    ) -> Reference:
+        """Append a new entry built from `fields` (values as BibTeX, written in braces)."""
+        return self.add(format_entry(entry_type, citekey, fields), to=to)[0]
+
+    def edit(
+        self,
+        citekey: str,
+        *,
+        set_fields: Mapping[str, str] | None = None,
+        unset_fields: Iterable[str] = (),
+    ) -> Reference:
+        """Change fields of one entry in place; every other byte of its file stays the same."""
+        reference = self.get(citekey)
+        changes = dict(set_fields or {})
+        removals = list(unset_fields)
+
+        def edit_one(bib: BibFile) -> str:
+            span = bib.spans[citekey]
+            entry_text = bib.text[span.start : span.end]
+            return bib.spliced(span, edit_entry_text(entry_text, changes, removals))
+
+        self._rewrite(reference.path, edit_one, changed_citekeys=[citekey])
+        return self.get(citekey)
+
+    def delete(self, citekey: str) -> None:
+        """Remove one entry and the blank line after it from its file."""
+        reference = self.get(citekey)
+        self._rewrite(
+            reference.path,
+            lambda bib: bib.without(bib.spans[citekey]),
+            changed_citekeys=[citekey],
+        )
+
+    def _rewrite(
+        self,
+        path: Path,
+        change: Callable[[BibFile], str],
+        *,
+        changed_citekeys: list[str],
+        create: bool = False,
+    ) -> None:
+        """Apply `change` to the freshest text of `path` under its lock and write it atomically.
+
+        If someone changed the file since we read it, the change is applied to their version
+        as long as the entries we touch are as we read them; otherwise nothing is written.
+        """
+        with locked(path):
+            seen = self._files.get(path)
+            if path.exists():
+                current = read_bib_file(path)
+            elif create:
+                current = parse_bib_text("", path)
+            else:
+                raise FileChangedOnDisk(path)
+            if seen is not None and current.fingerprint != seen.fingerprint:
+                _refuse_if_entries_changed(seen, current, changed_citekeys)
+            new_text = change(current)
+            write_atomically(path, new_text.encode("utf-8", errors="surrogateescape"))
+            self._files[path] = read_bib_file(path)
+        self._rebuild_lookup()
+        logger.info("wrote %s", path)
+
+
+def _with_text(bib: BibFile, text: str) -> BibFile:
+    """A BibFile for `text` at the same path, for applying several appends in a row."""
+    updated = parse_bib_text(text, bib.path)
+    updated.fingerprint = bib.fingerprint
+    return updated
+
+
+def _refuse_if_entries_changed(seen: BibFile, current: BibFile, citekeys: list[str]) -> None:
+    for citekey in citekeys:
+        before = seen.spans.get(citekey)
+        after = current.spans.get(citekey)
+        if before is None or after is None:
+            raise FileChangedOnDisk(current.path)
+        if seen.text[before.start : before.end] != current.text[after.start : after.end]:
+            raise FileChangedOnDisk(current.path)

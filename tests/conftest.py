@@ -1,0 +1,35 @@
+"""Fixtures shared by every test folder: a fresh library per test, the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from webapp.services import DEMO_LIBRARY, init_library
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def empty_library(tmp_path: Path) -> Path:
+    """A new, empty library folder."""
+    return init_library(tmp_path / "library")
+
+
+@pytest.fixture
+def demo_library(tmp_path: Path) -> Path:
+    """A private copy of the demo library that ships with the project."""
+    return Path(shutil.copytree(DEMO_LIBRARY, tmp_path / "demo", ignore=_derived))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A Click test runner (stdout and stderr kept apart)."""
+    return CliRunner()
+
+
+def _derived(folder: str, names: list[str]) -> list[str]:
+    return [name for name in names if name == ".index" or name.endswith(".lock")]

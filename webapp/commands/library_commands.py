@@ -1,0 +1,38 @@
+"""`init` and `check`: create a library and validate everything in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from webapp.clisupport import echo_json, json_option, pass_services
+from webapp.services import Services, init_library
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def init(folder: Path) -> None:
+    """Create an empty library in FOLDER."""
+    init_library(folder)
+    click.echo(f"Created an empty library in {folder}")
+
+
+@click.command("check")
+@json_option
+@pass_services
+def check(services: Services, as_json: bool) -> None:
+    """Validate every .bib, passage and note file; exit 1 if anything is wrong."""
+    problems = [str(problem) for problem in services.check()]
+    if as_json:
+        echo_json({"ok": not problems, "problems": problems})
+    else:
+        for problem in problems:
+            click.echo(problem)
+        if not problems:
+            click.echo("OK: no problems found", err=True)
+    if problems:
+        click.get_current_context().exit(1)
+
+
+COMMANDS = (init, check)

@@ -1,0 +1,40 @@
+"""The JSON shapes of the public contract, built from our dataclasses in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from refs.csl import CslItem
+from refs.model import Reference
+from refs.names import parse_names
+
+
+def reference_year(reference: Reference) -> str:
+    """The year of publication as written (`year`, else the start of `date`), or ""."""
+    if "year" in reference.fields:
+        return reference.text("year")
+    return reference.fields.get("date", "")[:4]
+
+
+def reference_summary_json(reference: Reference) -> dict[str, Any]:
+    """A row of `refs list --json`: `{citekey, type, title, authors, editors, year}`."""
+    return {
+        "citekey": reference.citekey,
+        "type": reference.entry_type,
+        "title": reference.text("title"),
+        "authors": parse_names(reference.fields.get("author", "")).display_names,
+        "editors": parse_names(reference.fields.get("editor", "")).display_names,
+        "year": reference_year(reference),
+    }
+
+
+def reference_detail_json(reference: Reference, csl: CslItem) -> dict[str, Any]:
+    """`refs show --json`: `{citekey, type, fields, file, line, csl}`."""
+    return {
+        "citekey": reference.citekey,
+        "type": reference.entry_type,
+        "fields": dict(reference.fields),
+        "file": str(reference.path),
+        "line": reference.line,
+        "csl": csl,
+    }
