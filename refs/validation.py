@@ -53,7 +53,7 @@ def _missing_fields(reference: Reference, store: ReferenceStore) -> list[EntryEr
     if parent_key is not None and parent_key in store:
         inherited = store.get(parent_key).fields
     problems = []
-    for alternatives in REQUIRED_FIELDS.get(reference.entry_type, ()):
+    for alternatives in _required_fields(reference):
         present = any(
             name in reference.fields or name in inherited or _inherits(name, inherited)
             for name in alternatives
@@ -68,6 +68,14 @@ def _missing_fields(reference: Reference, store: ReferenceStore) -> list[EntryEr
                 )
             )
     return problems
+
+
+def _required_fields(reference: Reference) -> tuple[tuple[str, ...], ...]:
+    """Required fields of the entry's type; unsigned newspaper reports need no author."""
+    required = REQUIRED_FIELDS.get(reference.entry_type, ())
+    if reference.fields.get("entrysubtype", "").lower() in ("newspaper", "magazine"):
+        return tuple(names for names in required if names != ("author",))
+    return required
 
 
 def _inherits(name: str, parent: Mapping[str, str]) -> bool:
