@@ -10,6 +10,7 @@ from refs.bibfile import parse_bib_text
 
 PATH = Path("test.bib")
 
+
 def test_entries_are_located_by_their_own_text() -> None:
     text = "% a comment\n\n@book{a, title={A}}\n\n@article{b,\n  title = {B},\n}\n"
     bib = parse_bib_text(text, PATH)
@@ -18,10 +19,12 @@ def test_entries_are_located_by_their_own_text() -> None:
     span = bib.spans["b"]
     assert text[span.start : span.end] == "@article{b,\n  title = {B},\n}"
 
+
 def test_nested_string_macros_are_followed_to_the_end() -> None:
     text = '@STRING{self = "Randall M. Wigle"}\n@STRING{me = self}\n@misc{k, author = me}\n'
     bib = parse_bib_text(text, PATH)
     assert bib.references[0].fields["author"] == "Randall M. Wigle"
+
 
 def test_quote_inside_braces_inside_quotes_is_reported_not_truncated() -> None:
     text = '@book{good, title={G}}\n@book{k1, title = "{zeitgem{"a}{\\ss} x}", year = "1991",}\n'
@@ -29,6 +32,7 @@ def test_quote_inside_braces_inside_quotes_is_reported_not_truncated() -> None:
     assert [reference.citekey for reference in bib.references] == ["good"]
     assert len(bib.problems) == 1
     assert str(bib.problems[0]).startswith("test.bib:2: entry 'k1' ends before")
+
 
 @pytest.mark.parametrize(
     ("text", "message"),
@@ -54,6 +58,7 @@ def test_bad_block_is_reported_and_good_ones_still_load(text: str, message: str)
     bib = parse_bib_text(text, PATH)
     assert bib.references[0].citekey == "a"
     assert str(bib.problems[0]).startswith(message)
+
 
 def test_percent_comment_lines_inside_an_entry_are_skipped() -> None:
     bib = parse_bib_text("@book{k3, title={x},\n% was 1999\n year = 2000}\n", PATH)
