@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bibtexparser import model as bibmodel
@@ -19,6 +19,7 @@ from bibtexparser.entrypoint import parse_string
 
 from refs.errors import EntryError, RefsError
 from refs.model import Reference
+from refs.parserinput import prepare_for_parser
 from refs.values import evaluate
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 ENCODING = "utf-8"
 # Invalid UTF-8 bytes survive a read and a write unchanged as lone surrogates.
 DECODE_ERRORS = "surrogateescape"
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,11 @@ class Fingerprint:
 
 @dataclass(slots=True, kw_only=True)
 class BibFile:
-    """A parsed .bib file: its text, its references in file order, and what failed to load."""
+    """A parsed .bib file: its text, its references in file order, and what failed to load.
+
+    A BibFile is not changed in place: the splice methods return a new one for the new
+    text, re-parsing only the characters that changed and shifting the positions after them.
+    """
 
     path: Path
     text: str
@@ -62,91 +68,143 @@ class BibFile:
     references: list[Reference] = field(default_factory=list)
     spans: dict[str, Span] = field(default_factory=dict)
     problems: list[EntryError] = field(default_factory=list)
+    macros: dict[str, str] = field(default_factory=dict)
 
     @property
     def newline(self) -> str:
         """The file's own line ending, used for whatever we append."""
         return "\r\n" if "\r\n" in self.text else "\n"
 
-    def spliced(self, span: Span, replacement: str) -> str:
-        """The file's text with the characters of `span` replaced."""
-        return self.text[: span.start] + replacement + self.text[span.end :]
+    def entry_text(self, citekey: str) -> str:
+        """The exact text of the entry `citekey` in this file."""
+        span = self.spans[citekey]
+        return self.text[span.start : span.end]
 
-    def without(self, span: Span) -> str:
-        """The file's text with the block at `span` removed along with the blank line after it."""
+    def with_entry_replaced(self, citekey: str, entry_text: str) -> BibFile:
+        """This file with the entry `citekey` replaced by `entry_text`."""
+        span = self.spans[citekey]
+        return self._with_splice(span.start, span.end, entry_text)
+
+    def with_entry_removed(self, citekey: str) -> BibFile:
+        """This file without the entry `citekey` and the blank line after it."""
+        span = self.spans[citekey]
         end = span.end
         for _ in range(2):
             if self.text.startswith("\r\n", end):
                 end += 2
             elif self.text.startswith("\n", end):
                 end += 1
-        return self.text[: span.start] + self.text[end:]
+        return self._with_splice(span.start, end, "")
 
-    def appended(self, entry_text: str) -> str:
-        """The file's text with `entry_text` added at the end after one blank line."""
+    def with_entries_appended(self, entries: list[str]) -> BibFile:
+        """This file with `entries` added at the end, each after one blank line."""
         newline = self.newline
-        entry_text = entry_text.replace("\r\n", "\n").replace("\n", newline)
-        if not self.text.strip():
-            return self.text + entry_text + newline
-        text = self.text if self.text.endswith("\n") else self.text + newline
-        if not text.endswith(newline * 2):
-            text += newline
-        return text + entry_text + newline
+        text = self.text
+        addition = ""
+        if text.strip():
+            if not text.endswith("\n"):
+                addition += newline
+            if not (text + addition).endswith(newline * 2):
+                addition += newline
+        for number, entry in enumerate(entries):
+            if number:
+                addition += newline
+            addition += entry.replace("\r\n", "\n").replace("\n", newline) + newline
+        return self._with_splice(len(text), len(text), addition)
+
+    def _with_splice(self, start: int, end: int, replacement: str) -> BibFile:
+        """A new BibFile for the text with `start:end` replaced; only `replacement` is parsed."""
+        text = self.text[:start] + replacement + self.text[end:]
+        first_line = self.text.count("\n", 0, start) + 1
+        line_shift = replacement.count("\n") - self.text.count("\n", start, end)
+        shift = len(replacement) - (end - start)
+        part = _parse(replacement, self.path, dict(self.macros), start, first_line)
+        updated = BibFile(path=self.path, text=text, fingerprint=self.fingerprint)
+        updated.macros = part.macros
+        before = [ref for ref in self.references if self.spans[ref.citekey].end <= start]
+        after = [ref for ref in self.references if self.spans[ref.citekey].start >= end]
+        for reference in before:
+            updated.spans[reference.citekey] = self.spans[reference.citekey]
+        updated.references = [*before, *part.references]
+        updated.spans.update(part.spans)
+        for reference in after:
+            old = self.spans[reference.citekey]
+            updated.spans[reference.citekey] = Span(
+                old.start + shift, old.end + shift, old.line + line_shift
+            )
+            updated.references.append(replace(reference, line=reference.line + line_shift))
+        last_line = first_line + self.text.count("\n", start, end)
+        for problem in self.problems:
+            if problem.line < first_line or (start == end and problem.line == first_line):
+                updated.problems.append(problem)
+            elif problem.line > last_line:
+                updated.problems.append(_shifted(problem, line_shift))
+        updated.problems += part.problems
+        updated.problems.sort(key=lambda problem: problem.line)
+        return updated
 
 
 def read_bib_file(path: Path) -> BibFile:
     """Parse the file at `path`; never raises for bad content, only for an unreadable file."""
-    data = path.read_bytes()
-    text = data.decode(ENCODING, errors=DECODE_ERRORS)
+    text, fingerprint = read_text(path)
     bib = parse_bib_text(text, path)
-    bib.fingerprint = Fingerprint.of_bytes(data, path)
+    bib.fingerprint = fingerprint
     return bib
+
+
+def read_text(path: Path) -> tuple[str, Fingerprint]:
+    """The text of `path` (invalid UTF-8 kept as lone surrogates) and its fingerprint."""
+    data = path.read_bytes()
+    return data.decode(ENCODING, errors=DECODE_ERRORS), Fingerprint.of_bytes(data, path)
+
+
+def encode_text(text: str) -> bytes:
+    """The bytes to write for `text`: exactly the bytes read, where the text was not changed."""
+    return text.encode(ENCODING, errors=DECODE_ERRORS)
 
 
 def parse_bib_text(text: str, path: Path) -> BibFile:
     """Parse BibTeX `text` as though it were the file `path` (used for files and for input)."""
-    bib = BibFile(path=path, text=text, fingerprint=Fingerprint(0, 0, ""))
-    _report_undecodable_bytes(bib)
-    library = parse_string(text, parse_stack=[])
-    macros: dict[str, str] = {}
-    cursor = 0
-    for block in library.blocks:
-        span, cursor = _locate(text, block, cursor)
-        if span is None:
-            bib.problems.append(
-                EntryError("could not locate a block in the file", path=path, line=1)
-            )
-            continue
-        if isinstance(block, bibmodel.String):
-            macros[block.key.lower()] = block.value
-        elif isinstance(block, bibmodel.Entry):
-            _add_entry(bib, block, span, macros)
-        elif isinstance(block, bibmodel.ParsingFailedBlock):
-            bib.problems.append(EntryError(_failure_message(block), path=path, line=span.line))
+    bib = _parse(text, path, {}, 0, 1)
+    bib.problems.sort(key=lambda problem: problem.line)
     return bib
 
 
-def _locate(text: str, block: bibmodel.Block, cursor: int) -> tuple[Span | None, int]:
-    raw = block.raw or ""
-    start = text.find(raw, cursor)
-    if start < 0:
-        return None, cursor
-    end = start + len(raw)
-    return Span(start, end, text.count("\n", 0, start) + 1), end
+def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_line: int) -> BibFile:
+    """Parse `text`, which starts at character `offset` and line `first_line` of its file."""
+    bib = BibFile(path=path, text=text, fingerprint=Fingerprint(0, 0, ""), macros=macros)
+    _report_undecodable_bytes(bib, first_line)
+    prepared = prepare_for_parser(text)
+    library = parse_string(prepared, parse_stack=[])
+    cursor, line = 0, first_line
+    for block in library.blocks:
+        raw = block.raw or ""
+        start = prepared.find(raw, cursor)
+        if start < 0:
+            bib.problems.append(EntryError("could not locate a block", path=path, line=line))
+            continue
+        line += prepared.count("\n", cursor, start)
+        cursor = start + len(raw)
+        span = Span(offset + start, offset + cursor, line)
+        if isinstance(block, bibmodel.String):
+            macros[block.key.lower()] = block.value
+        elif isinstance(block, bibmodel.Entry):
+            _add_entry(bib, block, span, text[start:cursor])
+        elif isinstance(block, bibmodel.ParsingFailedBlock):
+            bib.problems.append(EntryError(_failure_message(block), path=path, line=line))
+        line += raw.count("\n")
+    return bib
 
 
-def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, macros: Mapping[str, str]) -> None:
+def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> None:
+    """Add the parsed `entry` (its own text `raw`) to `bib`, or report why it cannot be."""
     citekey = entry.key.strip()
-    raw = entry.raw or ""
-    if not _is_complete(raw):
-        # bibtexparser 2.1.0 ends a "…"-quoted value at a `"` inside braces and turns the
-        # rest of the entry into a comment; loading it would silently drop fields.
+    if not _is_complete(entry.raw or ""):
+        # A safety net: should bibtexparser still end an entry before its closing brace,
+        # loading it would silently drop the fields after the cut.
         bib.problems.append(
             EntryError(
-                f"entry '{citekey}' ends before its closing brace (a '\"' inside a "
-                "quoted value? write that value in braces)",
-                path=bib.path,
-                line=span.line,
+                f"entry '{citekey}' ends before its closing brace", path=bib.path, line=span.line
             )
         )
         return
@@ -155,10 +213,10 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, macros: Mapping[
         return
     fields: dict[str, str] = {}
     for bib_field in entry.fields:
-        name = _field_name(bib_field.key)
-        line = span.line + raw.count("\n", 0, raw.find(bib_field.key))
+        name = bib_field.key.strip().lower()
+        line = span.line + raw.count("\n", 0, max(raw.find(bib_field.key), 0))
         try:
-            fields[name] = evaluate(str(bib_field.value), macros)
+            fields[name] = evaluate(str(bib_field.value), bib.macros)
         except RefsError as error:
             bib.problems.append(EntryError(str(error), path=bib.path, line=line, field=name))
             fields[name] = str(bib_field.value)
@@ -181,12 +239,6 @@ def _is_complete(raw: str) -> bool:
     return body.endswith(("}", ")")) and body.count("{") == body.count("}")
 
 
-def _field_name(key: str) -> str:
-    """The field name without `%` comment lines before it (biber accepts those in entries)."""
-    lines = [line for line in key.splitlines() if not line.lstrip().startswith("%")]
-    return " ".join(lines).strip().lower()
-
-
 def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:
     if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
         return f"duplicate citekey '{block.key}' (the first entry with it is kept)"
@@ -198,9 +250,17 @@ def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:
     return f"could not parse this block: {block.error}"
 
 
-def _report_undecodable_bytes(bib: BibFile) -> None:
-    for number, line in enumerate(bib.text.splitlines(), start=1):
-        if any("\udc80" <= char <= "\udcff" for char in line):
+def _shifted(problem: EntryError, lines: int) -> EntryError:
+    return EntryError(
+        problem.message, path=problem.path, line=problem.line + lines, field=problem.field
+    )
+
+
+def _report_undecodable_bytes(bib: BibFile, first_line: int) -> None:
+    if _UNDECODABLE.search(bib.text) is None:
+        return
+    for number, line in enumerate(bib.text.splitlines(), start=first_line):
+        if _UNDECODABLE.search(line):
             bib.problems.append(
                 EntryError("invalid UTF-8 bytes (kept as they are)", path=bib.path, line=number)
             )

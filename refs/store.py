@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from refs.atomicfile import locked, write_atomically
-from refs.bibfile import BibFile, parse_bib_text, read_bib_file
+from refs.bibfile import BibFile, Fingerprint, encode_text, parse_bib_text, read_text
+from refs.cache import load_cached, save_cached
 from refs.entrytext import edit_entry_text, format_entry
 from refs.errors import (
     DuplicateCitekey,
@@ -27,26 +28,48 @@ from refs.model import Reference
 logger = logging.getLogger(__name__)
 
 MAIN_BIB_NAME = "references.bib"
+CACHE_FOLDER = Path(".index") / "refs-cache"
 
 
 class ReferenceStore:
-    """All references of one library folder, loaded from its top-level `*.bib` files."""
+    """All references of one library folder, loaded from its top-level `*.bib` files.
 
-    def __init__(self, library_dir: Path) -> None:
+    Parsed files are cached in the library's `.index/refs-cache/` unless `use_cache` is
+    False (then every start parses every file).
+    """
+
+    def __init__(self, library_dir: Path, *, use_cache: bool = True) -> None:
         self.library_dir = library_dir
+        self.cache_dir = library_dir / CACHE_FOLDER if use_cache else None
         self._files: dict[Path, BibFile] = {}
         self._by_citekey: dict[str, Reference] = {}
         self.problems: list[EntryError] = []
         self.reload()
 
     def reload(self) -> None:
-        """Read every .bib file again (cheap enough to call after any outside change)."""
-        self._files = {path: read_bib_file(path) for path in self.bib_paths()}
+        """Read every .bib file again (from the cache where the file did not change)."""
+        self._files = {path: self._read(path) for path in self.bib_paths()}
         self._rebuild_lookup()
 
     def bib_paths(self) -> list[Path]:
         """The library's .bib files, in name order so that duplicates resolve the same way."""
         return sorted(path for path in self.library_dir.glob("*.bib") if path.is_file())
+
+    def bib_file(self, path: Path) -> BibFile | None:
+        """The parsed file at `path` as last read or written, if it is one of the library's."""
+        return self._files.get(path)
+
+    def _read(self, path: Path) -> BibFile:
+        text, fingerprint = read_text(path)
+        if self.cache_dir is not None:
+            cached = load_cached(self.cache_dir, path, text, fingerprint)
+            if cached is not None:
+                return cached
+        bib = parse_bib_text(text, path)
+        bib.fingerprint = fingerprint
+        if self.cache_dir is not None:
+            save_cached(self.cache_dir, bib)
+        return bib
 
     def _rebuild_lookup(self) -> None:
         self._by_citekey = {}
@@ -93,14 +116,10 @@ class ReferenceStore:
                 existing = self._by_citekey[reference.citekey]
                 raise DuplicateCitekey(reference.citekey, path=existing.path, line=existing.line)
         path = self.library_dir / (to or MAIN_BIB_NAME)
-
-        def append_all(bib: BibFile) -> str:
-            text = bib
-            for reference in parsed.references:
-                text = _with_text(text, text.appended(reference.raw.strip()))
-            return text.text
-
-        self._rewrite(path, append_all, changed_citekeys=[], create=True)
+        if path.parent != self.library_dir or path.suffix != ".bib":
+            raise InvalidBibtex(f"{to}: not a .bib file name at the library's top level")
+        entries = [reference.raw.strip() for reference in parsed.references]
+        self._rewrite(path, lambda bib: bib.with_entries_appended(entries), [], create=True)
         return [self.get(reference.citekey) for reference in parsed.references]
 
     def add_fields(
@@ -121,65 +140,61 @@ class ReferenceStore:
         changes = dict(set_fields or {})
         removals = list(unset_fields)
 
-        def edit_one(bib: BibFile) -> str:
-            span = bib.spans[citekey]
-            entry_text = bib.text[span.start : span.end]
-            return bib.spliced(span, edit_entry_text(entry_text, changes, removals))
+        def edit_one(bib: BibFile) -> BibFile:
+            new_text = edit_entry_text(bib.entry_text(citekey), changes, removals)
+            return bib.with_entry_replaced(citekey, new_text)
 
-        self._rewrite(reference.path, edit_one, changed_citekeys=[citekey])
+        self._rewrite(reference.path, edit_one, [citekey])
         return self.get(citekey)
 
     def delete(self, citekey: str) -> None:
         """Remove one entry and the blank line after it from its file."""
         reference = self.get(citekey)
-        self._rewrite(
-            reference.path,
-            lambda bib: bib.without(bib.spans[citekey]),
-            changed_citekeys=[citekey],
-        )
+        self._rewrite(reference.path, lambda bib: bib.with_entry_removed(citekey), [citekey])
 
     def _rewrite(
         self,
         path: Path,
-        change: Callable[[BibFile], str],
-        *,
+        change: Callable[[BibFile], BibFile],
         changed_citekeys: list[str],
+        *,
         create: bool = False,
     ) -> None:
         """Apply `change` to the freshest text of `path` under its lock and write it atomically.
 
         If someone changed the file since we read it, the change is applied to their version
         as long as the entries we touch are as we read them; otherwise nothing is written.
+        The file is parsed again only when it changed: an unchanged file costs one read.
         """
         with locked(path):
             seen = self._files.get(path)
             if path.exists():
-                current = read_bib_file(path)
-            elif create:
+                text, fingerprint = read_text(path)
+                if seen is not None and fingerprint.sha256 == seen.fingerprint.sha256:
+                    current = seen
+                else:
+                    current = parse_bib_text(text, path)
+                    current.fingerprint = fingerprint
+                    if seen is not None:
+                        _refuse_if_entries_changed(seen, current, changed_citekeys)
+            elif create and seen is None:
                 current = parse_bib_text("", path)
             else:
                 raise FileChangedOnDisk(path)
-            if seen is not None and current.fingerprint != seen.fingerprint:
-                _refuse_if_entries_changed(seen, current, changed_citekeys)
-            new_text = change(current)
-            write_atomically(path, new_text.encode("utf-8", errors="surrogateescape"))
-            self._files[path] = read_bib_file(path)
+            updated = change(current)
+            data = encode_text(updated.text)
+            write_atomically(path, data)
+            updated.fingerprint = Fingerprint.of_bytes(data, path)
+        self._files[path] = updated
         self._rebuild_lookup()
+        if self.cache_dir is not None:
+            save_cached(self.cache_dir, updated)
         logger.info("wrote %s", path)
-
-
-def _with_text(bib: BibFile, text: str) -> BibFile:
-    """A BibFile for `text` at the same path, for applying several appends in a row."""
-    updated = parse_bib_text(text, bib.path)
-    updated.fingerprint = bib.fingerprint
-    return updated
 
 
 def _refuse_if_entries_changed(seen: BibFile, current: BibFile, citekeys: list[str]) -> None:
     for citekey in citekeys:
-        before = seen.spans.get(citekey)
-        after = current.spans.get(citekey)
-        if before is None or after is None:
+        if citekey not in seen.spans or citekey not in current.spans:
             raise FileChangedOnDisk(current.path)
-        if seen.text[before.start : before.end] != current.text[after.start : after.end]:
+        if seen.entry_text(citekey) != current.entry_text(citekey):
             raise FileChangedOnDisk(current.path)
