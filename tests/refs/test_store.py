@@ -1,0 +1,185 @@
+"""The reference store: writes under the lock, refusals, atomic replacement and the cache."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import refs.store
+from refs.cache import CACHE_FORMAT, cache_path
+from refs.errors import DuplicateCitekey, FileChangedOnDisk, InvalidBibtex
+from refs.store import CACHE_FOLDER, ReferenceStore
+
+BIB = (
+    "% my references\n\n"
+    "@book{first,\n  title = {First},\n  year = 1957,\n}\n\n"
+    "@book{second,\n  title = {Second},\n}\n\n"
+    "@book{third,\n  title = {Third},\n}\n"
+)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    (tmp_path / "references.bib").write_text(BIB, encoding="utf-8")
+    return tmp_path
+
+
+def _bib(library: Path) -> str:
+    return (library / "references.bib").read_text(encoding="utf-8")
+
+
+def test_edit_is_refused_when_the_entry_changed_since_it_was_read(library: Path) -> None:
+    mine, theirs = ReferenceStore(library), ReferenceStore(library)
+    theirs.edit("second", set_fields={"year": "1960"})
+    after_theirs = _bib(library)
+    with pytest.raises(FileChangedOnDisk):
+        mine.edit("second", set_fields={"year": "1961"})
+    assert _bib(library) == after_theirs
+
+
+def test_edit_of_an_untouched_entry_keeps_the_other_writers_change(library: Path) -> None:
+    mine, theirs = ReferenceStore(library), ReferenceStore(library)
+    theirs.edit("second", set_fields={"year": "1960"})
+    mine.edit("third", set_fields={"year": "1970"})
+    fresh = ReferenceStore(library, use_cache=False)
+    assert fresh.get("second").fields["year"] == "1960"
+    assert fresh.get("third").fields["year"] == "1970"
+
+
+def test_edit_of_an_entry_deleted_by_someone_else_is_refused(library: Path) -> None:
+    mine, theirs = ReferenceStore(library), ReferenceStore(library)
+    theirs.delete("second")
+    with pytest.raises(FileChangedOnDisk):
+        mine.edit("second", set_fields={"year": "1961"})
+
+
+def test_write_to_a_file_deleted_since_it_was_read_is_refused(library: Path) -> None:
+    store = ReferenceStore(library)
+    (library / "references.bib").unlink()
+    with pytest.raises(FileChangedOnDisk):
+        store.edit("first", set_fields={"year": "1958"})
+    assert not (library / "references.bib").exists()
+
+
+@pytest.mark.parametrize(
+    ("citekey", "expected"),
+    [
+        pytest.param(
+            "first",
+            BIB.replace("@book{first,\n  title = {First},\n  year = 1957,\n}\n\n", ""),
+            id="first",
+        ),
+        pytest.param(
+            "second", BIB.replace("@book{second,\n  title = {Second},\n}\n\n", ""), id="middle"
+        ),
+        pytest.param("third", BIB.replace("@book{third,\n  title = {Third},\n}\n", ""), id="last"),
+    ],
+)
+def test_delete_removes_exactly_the_entry(library: Path, citekey: str, expected: str) -> None:
+    store = ReferenceStore(library)
+    store.delete(citekey)
+    assert _bib(library) == expected
+    assert citekey not in store
+    assert citekey not in ReferenceStore(library, use_cache=False)
+
+
+def test_lines_after_an_edit_are_those_of_a_fresh_read(library: Path) -> None:
+    store = ReferenceStore(library)
+    store.edit("first", set_fields={"note": "one\ntwo"})
+    fresh = ReferenceStore(library, use_cache=False)
+    assert [(ref.citekey, ref.line) for ref in store.references()] == [
+        (ref.citekey, ref.line) for ref in fresh.references()
+    ]
+    assert store.get("third").raw == fresh.get("third").raw
+
+
+def test_adding_a_taken_citekey_is_refused_and_nothing_written(library: Path) -> None:
+    store = ReferenceStore(library)
+    with pytest.raises(DuplicateCitekey, match=r"references\.bib:8"):
+        store.add("@book{new, title={N}}\n@book{second, title={S}}")
+    assert _bib(library) == BIB
+
+
+def test_adding_to_a_path_outside_the_library_is_refused(library: Path) -> None:
+    with pytest.raises(InvalidBibtex):
+        ReferenceStore(library).add("@book{new, title={N}}", to="../elsewhere.bib")
+
+
+def test_adding_to_a_new_file_creates_it(library: Path) -> None:
+    store = ReferenceStore(library)
+    store.add("@book{new, title={N}}", to="more.bib")
+    assert (library / "more.bib").read_text(encoding="utf-8") == "@book{new, title={N}}\n"
+    assert ReferenceStore(library).get("new").path == library / "more.bib"
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = ReferenceStore(library, use_cache=False)
+
+    def crash(source: str, target: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        store.edit("first", set_fields={"year": "1958"})
+    assert _bib(library) == BIB
+    assert sorted(path.name for path in library.iterdir()) == [
+        ".references.bib.lock",
+        "references.bib",
+    ]
+
+
+def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def parse(text: str, path: Path) -> None:
+        raise AssertionError(f"{path} was parsed, not read from the cache")
+
+    monkeypatch.setattr(refs.store, "parse_bib_text", parse)
+
+
+def test_second_start_reads_the_cache_instead_of_parsing(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = ReferenceStore(library)
+    _forbid_parsing(monkeypatch)
+    warm = ReferenceStore(library)
+    assert warm.references() == cold.references()
+    assert [str(problem) for problem in warm.problems] == [str(p) for p in cold.problems]
+
+
+def test_cache_is_updated_by_a_write(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ReferenceStore(library).edit("first", set_fields={"year": "1958"})
+    _forbid_parsing(monkeypatch)
+    assert ReferenceStore(library).get("first").fields["year"] == "1958"
+
+
+def test_cache_of_a_file_changed_by_hand_is_not_used(library: Path) -> None:
+    ReferenceStore(library)
+    bib = library / "references.bib"
+    stat = bib.stat()
+    bib.write_text(BIB.replace("First", "Frist"), encoding="utf-8")  # same size
+    os.utime(bib, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime
+    assert ReferenceStore(library).get("first").fields["title"] == "Frist"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda doc: "{not json", id="not-json"),
+        pytest.param(lambda doc: json.dumps({**doc, "format": "other/0"}), id="other-format"),
+        pytest.param(lambda doc: json.dumps({**doc, "parser": "bibtexparser 9"}), id="parser"),
+        pytest.param(lambda doc: json.dumps({**doc, "references": [[1]]}), id="wrong-shape"),
+        pytest.param(lambda doc: json.dumps({"format": CACHE_FORMAT}), id="missing-keys"),
+    ],
+)
+def test_a_damaged_or_outdated_cache_is_ignored_and_rebuilt(library: Path, damage: object) -> None:
+    ReferenceStore(library)
+    cached = cache_path(library / CACHE_FOLDER, library / "references.bib")
+    document = json.loads(cached.read_text(encoding="utf-8"))
+    cached.write_text(damage(document), encoding="utf-8")  # type: ignore[operator]
+    store = ReferenceStore(library)
+    assert [ref.citekey for ref in store.references()] == ["first", "second", "third"]
+    assert json.loads(cached.read_text(encoding="utf-8"))["format"] == CACHE_FORMAT
