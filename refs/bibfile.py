@@ -247,7 +247,8 @@ def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:
         entry = block.ignore_error_block
         key = entry.key if isinstance(entry, bibmodel.Entry) else "?"
         return f"entry '{key}' has the field(s) {names} more than once"
-    return f"could not parse this block: {block.error}"
+    reason = getattr(block.error, "abort_reason", "") or str(block.error)
+    return f"could not parse this block: {' '.join(reason.split())}"
 
 
 def _shifted(problem: EntryError, lines: int) -> EntryError:
