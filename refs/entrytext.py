@@ -21,6 +21,7 @@ _FIELD_START = re.compile(
 _HEAD = re.compile(r"\s*@\w*\s*[{(][^,]*,")
 _INDENT = re.compile(r"[ \t]*")
 _ANY_BRACE = re.compile(r"[{}]")
+_LATEX_SPECIAL = re.compile(r"[&%$#_]")
 _UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
 _LINE_STARTING_AN_ENTRY = re.compile(r"\n[ \t]*@\w*[ \t]*[{(]")
 
@@ -58,6 +59,19 @@ def _is_balanced(value: str, braces: re.Pattern[str]) -> bool:
         if depth < 0:
             return False
     return depth == 0
+
+
+def escape_text(text: str) -> str:
+    """Plain text as a BibTeX value that typesets as the same text.
+
+    LaTeX's special characters get a backslash; a brace that does not pair up becomes a
+    parenthesis, since an unbalanced brace cannot be written in a braced value at all.
+    """
+    if not _is_balanced(text, _ANY_BRACE):
+        text = text.replace("{", "(").replace("}", ")")
+    escaped = _LATEX_SPECIAL.sub(r"\\\g<0>", text.replace("\\", "\x00"))
+    escaped = escaped.replace("\x00", "\\textbackslash{}")
+    return " ".join(escaped.split())
 
 
 def format_entry(entry_type: str, citekey: str, fields: Mapping[str, str]) -> str:
