@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibtexparser import model as bibmodel
@@ -132,7 +132,9 @@ class BibFile:
             updated.spans[reference.citekey] = Span(
                 old.start + shift, old.end + shift, old.line + line_shift
             )
-            updated.references.append(replace(reference, line=reference.line + line_shift))
+        updated.references += (
+            after if not line_shift else [_moved(ref, line_shift) for ref in after]
+        )
         last_line = first_line + self.text.count("\n", start, end)
         for problem in self.problems:
             if problem.line < first_line or (start == end and problem.line == first_line):
@@ -249,6 +251,18 @@ def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:
         return f"entry '{key}' has the field(s) {names} more than once"
     reason = getattr(block.error, "abort_reason", "") or str(block.error)
     return f"could not parse this block: {' '.join(reason.split())}"
+
+
+def _moved(reference: Reference, lines: int) -> Reference:
+    """`reference` moved down by `lines` (built directly: `dataclasses.replace` is slow)."""
+    return Reference(
+        citekey=reference.citekey,
+        entry_type=reference.entry_type,
+        fields=reference.fields,
+        path=reference.path,
+        line=reference.line + lines,
+        raw=reference.raw,
+    )
 
 
 def _shifted(problem: EntryError, lines: int) -> EntryError:

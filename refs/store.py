@@ -14,7 +14,7 @@ from pathlib import Path
 
 from refs.atomicfile import locked, write_atomically
 from refs.bibfile import BibFile, Fingerprint, encode_text, parse_bib_text, read_text
-from refs.cache import load_cached, save_cached
+from refs.cache import RefsCache
 from refs.entrytext import edit_entry_text, format_entry
 from refs.errors import (
     DuplicateCitekey,
@@ -40,7 +40,7 @@ class ReferenceStore:
 
     def __init__(self, library_dir: Path, *, use_cache: bool = True) -> None:
         self.library_dir = library_dir
-        self.cache_dir = library_dir / CACHE_FOLDER if use_cache else None
+        self._cache = RefsCache(library_dir / CACHE_FOLDER) if use_cache else None
         self._files: dict[Path, BibFile] = {}
         self._by_citekey: dict[str, Reference] = {}
         self.problems: list[EntryError] = []
@@ -61,14 +61,14 @@ class ReferenceStore:
 
     def _read(self, path: Path) -> BibFile:
         text, fingerprint = read_text(path)
-        if self.cache_dir is not None:
-            cached = load_cached(self.cache_dir, path, text, fingerprint)
+        if self._cache is not None:
+            cached = self._cache.load(path, text, fingerprint)
             if cached is not None:
                 return cached
         bib = parse_bib_text(text, path)
         bib.fingerprint = fingerprint
-        if self.cache_dir is not None:
-            save_cached(self.cache_dir, bib)
+        if self._cache is not None:
+            self._cache.save(bib)
         return bib
 
     def _rebuild_lookup(self) -> None:
@@ -187,8 +187,8 @@ class ReferenceStore:
             updated.fingerprint = Fingerprint.of_bytes(data, path)
         self._files[path] = updated
         self._rebuild_lookup()
-        if self.cache_dir is not None:
-            save_cached(self.cache_dir, updated)
+        if self._cache is not None:
+            self._cache.save(updated)
         logger.info("wrote %s", path)
 
 

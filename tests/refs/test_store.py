@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -165,21 +166,53 @@ def test_cache_of_a_file_changed_by_hand_is_not_used(library: Path) -> None:
     assert ReferenceStore(library).get("first").fields["title"] == "Frist"
 
 
+def _with_header(text: str, **changes: str) -> str:
+    header, rest = text.split("\n", 1)
+    return json.dumps({**json.loads(header), **changes}) + "\n" + rest
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(lambda doc: "{not json", id="not-json"),
-        pytest.param(lambda doc: json.dumps({**doc, "format": "other/0"}), id="other-format"),
-        pytest.param(lambda doc: json.dumps({**doc, "parser": "bibtexparser 9"}), id="parser"),
-        pytest.param(lambda doc: json.dumps({**doc, "references": [[1]]}), id="wrong-shape"),
-        pytest.param(lambda doc: json.dumps({"format": CACHE_FORMAT}), id="missing-keys"),
+        pytest.param(lambda text: "{not json", id="not-json"),
+        pytest.param(lambda text: text[: len(text) // 2], id="truncated"),
+        pytest.param(lambda text: _with_header(text, format="other/0"), id="other-format"),
+        pytest.param(lambda text: _with_header(text, parser="bibtexparser 9"), id="parser"),
+        pytest.param(lambda text: text.replace('["first"', '[1,"first"'), id="wrong-shape"),
+        pytest.param(lambda text: json.dumps({"format": CACHE_FORMAT}), id="missing-keys"),
+        pytest.param(lambda text: text.replace('\n["second"', '\n[1]\n["second"'), id="extra"),
+        pytest.param(lambda text: text + "\u00e9", id="not-ascii"),
     ],
 )
-def test_a_damaged_or_outdated_cache_is_ignored_and_rebuilt(library: Path, damage: object) -> None:
+def test_a_damaged_or_outdated_cache_is_ignored_and_rebuilt(
+    library: Path, damage: Callable[[str], str]
+) -> None:
     ReferenceStore(library)
     cached = cache_path(library / CACHE_FOLDER, library / "references.bib")
-    document = json.loads(cached.read_text(encoding="utf-8"))
-    cached.write_text(damage(document), encoding="utf-8")  # type: ignore[operator]
+    good = cached.read_text(encoding="utf-8")
+    cached.write_text(damage(good), encoding="utf-8")
     store = ReferenceStore(library)
     assert [ref.citekey for ref in store.references()] == ["first", "second", "third"]
-    assert json.loads(cached.read_text(encoding="utf-8"))["format"] == CACHE_FORMAT
+    assert store.get("first").fields == {"title": "First", "year": "1957"}
+    assert cached.read_text(encoding="utf-8") == good
+
+
+def test_cache_keeps_invalid_utf8_and_problems(library: Path) -> None:
+    (library / "references.bib").write_bytes(BIB.encode() + b"@book{bad, title={caf\xe9}}\n")
+    cold = ReferenceStore(library)
+    warm = ReferenceStore(library)
+    assert warm.get("bad").fields == cold.get("bad").fields == {"title": "caf\udce9"}
+    assert [str(p) for p in warm.problems] == [str(p) for p in cold.problems] != []
+
+
+def test_cache_written_after_edits_equals_one_built_from_scratch(library: Path) -> None:
+    ReferenceStore(library)
+    store = ReferenceStore(library)  # warm: entry lines come from the cache file
+    store.edit("second", set_fields={"note": "one\ntwo"})
+    store.delete("first")
+    store.add("@book{fourth, title={Fourth}}")
+    cached = cache_path(library / CACHE_FOLDER, library / "references.bib")
+    incremental = cached.read_text(encoding="utf-8")
+    cached.unlink()
+    ReferenceStore(library)
+    assert cached.read_text(encoding="utf-8") == incremental
