@@ -8,11 +8,13 @@ as it was: comments, blank lines, field order, brace style and line endings.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from bibtexparser import model as bibmodel
 from bibtexparser.entrypoint import parse_string
@@ -30,9 +32,12 @@ DECODE_ERRORS = "surrogateescape"
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where a block's text lies in its file: character offsets and the 1-based first line."""
+class Span(NamedTuple):
+    """Where a block's text lies in its file: character offsets and the 1-based first line.
+
+    A named tuple rather than a dataclass: an edit shifts the spans of every entry after
+    it, and tuples are made several times faster.
+    """
 
     start: int
     end: int
@@ -121,17 +126,18 @@ class BibFile:
         part = _parse(replacement, self.path, dict(self.macros), start, first_line)
         updated = BibFile(path=self.path, text=text, fingerprint=self.fingerprint)
         updated.macros = part.macros
-        before = [ref for ref in self.references if self.spans[ref.citekey].end <= start]
-        after = [ref for ref in self.references if self.spans[ref.citekey].start >= end]
-        for reference in before:
-            updated.spans[reference.citekey] = self.spans[reference.citekey]
-        updated.references = [*before, *part.references]
+        # References are in file order, so those before and after the splice are slices.
+        spans = [self.spans[reference.citekey] for reference in self.references]
+        first_after = bisect.bisect_left([span.start for span in spans], end)
+        last_before = bisect.bisect_right([span.end for span in spans], start)
+        before, after = self.references[:last_before], self.references[first_after:]
+        updated.spans = {ref.citekey: span for ref, span in zip(before, spans, strict=False)}
         updated.spans.update(part.spans)
-        for reference in after:
-            old = self.spans[reference.citekey]
+        for reference, old in zip(after, spans[first_after:], strict=True):
             updated.spans[reference.citekey] = Span(
                 old.start + shift, old.end + shift, old.line + line_shift
             )
+        updated.references = [*before, *part.references]
         updated.references += (
             after if not line_shift else [_moved(ref, line_shift) for ref in after]
         )
