@@ -18,6 +18,7 @@ import re
 # The characters that matter, skipping those escaped by a backslash as bibtexparser does.
 _MARK = re.compile(r'(?<!\\)[{}"%()@]')
 # As bibtexparser's splitter: `@`, a type, spaces or tabs, then the opening delimiter.
+_LINE_BREAK = re.compile(r"[\r\n]")
 _BLOCK_START = re.compile(r"@(\w*)[ \t]*([{(])")
 
 
@@ -84,8 +85,6 @@ def _is_line_start(text: str, at: int) -> bool:
 
 
 def _line_end(text: str, at: int) -> int:
-    """The offset of the line break ending the line that holds `at` (before any `\\r`)."""
-    end = text.find("\n", at)
-    if end < 0:
-        return len(text)
-    return end - 1 if end > at and text[end - 1] == "\r" else end
+    """The offset of the line break (`\n`, `\r\n` or a lone `\r`) ending the line at `at`."""
+    match = _LINE_BREAK.search(text, at)
+    return len(text) if match is None else match.start()
