@@ -87,7 +87,11 @@ def edit_entry_text(entry: str, changes: Mapping[str, str], removals: Iterable[s
     for name in removals:
         entry = _remove_field(entry, check_field_name(name))
     for name, value in changes.items():
-        entry = _set_field(entry, check_field_name(name), braced(value))
+        try:
+            value_text = braced(value)
+        except InvalidField as error:
+            raise InvalidField(error.message, field=name) from error
+        entry = _set_field(entry, check_field_name(name), value_text)
     return entry
 
 

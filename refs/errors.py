@@ -49,7 +49,7 @@ class InvalidField(RefsError, ValueError):
 
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(f"field '{field}': {message}")
-        self.field = field
+        self.message, self.field = message, field
 
 
 class FileChangedOnDisk(RefsError):
