@@ -222,12 +222,20 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
     fields: dict[str, str] = {}
     for bib_field in entry.fields:
         name = bib_field.key.strip().lower()
-        line = span.line + raw.count("\n", 0, max(raw.find(bib_field.key), 0))
         try:
             fields[name] = evaluate(str(bib_field.value), bib.macros)
         except RefsError as error:
-            bib.problems.append(EntryError(str(error), path=bib.path, line=line, field=name))
+            # Kept raw: the macro may be defined in another of the library's files.
             fields[name] = str(bib_field.value)
+            bib.problems.append(
+                EntryError(
+                    str(error),
+                    path=bib.path,
+                    line=span.line + _lines_before_field(raw, bib_field.key),
+                    field=name,
+                    citekey=citekey,
+                )
+            )
     bib.references.append(
         Reference(
             citekey=citekey,
@@ -239,6 +247,12 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
         )
     )
     bib.spans[citekey] = span
+
+
+def _lines_before_field(raw: str, key: str) -> int:
+    """How many lines into the entry's text the field `key` starts."""
+    match = re.search(rf"(?<![\w:+.-]){re.escape(key.strip())}\s*=", raw)
+    return raw.count("\n", 0, match.start()) if match else 0
 
 
 def _is_complete(raw: str) -> bool:
@@ -273,7 +287,11 @@ def _moved(reference: Reference, lines: int) -> Reference:
 
 def _shifted(problem: EntryError, lines: int) -> EntryError:
     return EntryError(
-        problem.message, path=problem.path, line=problem.line + lines, field=problem.field
+        problem.message,
+        path=problem.path,
+        line=problem.line + lines,
+        field=problem.field,
+        citekey=problem.citekey,
     )
 
 

@@ -30,7 +30,7 @@ from refs.model import Reference
 logger = logging.getLogger(__name__)
 
 # Bump when BibFile, Reference or the way we parse changes, so old caches are rebuilt.
-CACHE_FORMAT = "florilegium-refs-cache/2"
+CACHE_FORMAT = "florilegium-refs-cache/3"
 _PARSER = f"bibtexparser {version('bibtexparser')}"
 
 
@@ -101,7 +101,8 @@ class RefsCache:
             "sha256": bib.fingerprint.sha256,
             "macros": bib.macros,
             "problems": [
-                [problem.message, problem.line, problem.field] for problem in bib.problems
+                [problem.message, problem.line, problem.field, problem.citekey]
+                for problem in bib.problems
             ],
         }
         spans = [bib.spans[reference.citekey] for reference in bib.references]
@@ -147,8 +148,8 @@ class RefsCache:
             bib.spans[citekey] = Span(start, end, line)
             encoded.lines[citekey] = (raw, json_line)
         bib.problems = [
-            EntryError(message, path=path, line=line, field=field_name)
-            for message, line, field_name in header["problems"]
+            EntryError(message, path=path, line=line, field=field_name, citekey=citekey)
+            for message, line, field_name, citekey in header["problems"]
         ]
         self._encoded[path] = encoded
         return bib

@@ -39,7 +39,7 @@ def is_valid_citekey(citekey: str) -> bool:
 def base_citekey(family: str, year: str, title: str) -> str:
     """`linden1966khrushchev` from "Linden", "1966", "Khrushchev and the Soviet Leadership"."""
     name = _NOT_ALNUM.sub("", _ascii(family)) or FALLBACK_NAME
-    digits = "".join(re.findall(r"\d", year))[:4]
+    digits = "".join(re.findall("[0-9]", _ascii(year)))[:4]
     words = [word for word in _WORD.findall(_ascii(title)) if word not in STOPWORDS]
     key = f"{name}{digits}{words[0] if words else ''}"
     return key if key[0].isalpha() else FALLBACK_PREFIX + key

@@ -93,7 +93,7 @@ def _fold(text: str) -> str:
 
 
 def _year(fields: Mapping[str, str]) -> str:
-    match = re.search(r"-?\d{4}", fields.get("year", "") or fields.get("date", ""))
+    match = re.search(r"-?[0-9]{4}", fields.get("year", "") or fields.get("date", ""))
     return match.group() if match else ""
 
 

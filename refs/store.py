@@ -9,7 +9,9 @@ atomically.
 from __future__ import annotations
 
 import logging
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from refs.atomicfile import locked, write_atomically
@@ -21,9 +23,11 @@ from refs.errors import (
     EntryError,
     FileChangedOnDisk,
     InvalidBibtex,
+    RefsError,
     UnknownCitekey,
 )
 from refs.model import Reference
+from refs.values import evaluate
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +78,15 @@ class ReferenceStore:
     def _rebuild_lookup(self) -> None:
         self._by_citekey = {}
         self.problems = []
+        # BibTeX lets one file use the @string macros of another (a file of abbreviations).
+        library_macros: dict[str, str] = {}
         for bib in self._files.values():
-            self.problems.extend(bib.problems)
-            for reference in bib.references:
+            for name, value in bib.macros.items():
+                library_macros.setdefault(name, value)
+        for bib in self._files.values():
+            references, problems = _resolve_macros_across_files(bib, library_macros)
+            self.problems.extend(problems)
+            for reference in references:
                 first = self._by_citekey.get(reference.citekey)
                 if first is None:
                     self._by_citekey[reference.citekey] = reference
@@ -87,6 +97,7 @@ class ReferenceStore:
                             f"(first defined at {first.path}:{first.line})",
                             path=reference.path,
                             line=reference.line,
+                            citekey=reference.citekey,
                         )
                     )
 
@@ -198,3 +209,34 @@ def _refuse_if_entries_changed(seen: BibFile, current: BibFile, citekeys: list[s
             raise FileChangedOnDisk(current.path)
         if seen.entry_text(citekey) != current.entry_text(citekey):
             raise FileChangedOnDisk(current.path)
+
+
+def _resolve_macros_across_files(
+    bib: BibFile, library_macros: dict[str, str]
+) -> tuple[list[Reference], list[EntryError]]:
+    """`bib`'s references with fields that use other files' macros evaluated, and the
+    problems that remain (a field that still cannot be evaluated stays raw and reported)."""
+    unresolved = [problem for problem in bib.problems if problem.citekey and problem.field]
+    if not unresolved:
+        return bib.references, bib.problems
+    macros = ChainMap(bib.macros, library_macros)
+    by_citekey = {reference.citekey: reference for reference in bib.references}
+    resolved: dict[str, dict[str, str]] = {}
+    solved: set[int] = set()
+    for problem in unresolved:
+        reference = by_citekey.get(problem.citekey)
+        if reference is None or problem.field not in reference.fields:
+            continue
+        try:
+            value = evaluate(reference.fields[problem.field], macros)
+        except RefsError:
+            continue
+        resolved.setdefault(problem.citekey, dict(reference.fields))[problem.field] = value
+        solved.add(id(problem))
+    references = [
+        replace(reference, fields=resolved[reference.citekey])
+        if reference.citekey in resolved
+        else reference
+        for reference in bib.references
+    ]
+    return references, [problem for problem in bib.problems if id(problem) not in solved]

@@ -65,7 +65,7 @@ REQUIRED_FIELDS: Mapping[str, tuple[tuple[str, ...], ...]] = {
 _NAME_FIELDS = frozenset({"author", "editor"})
 
 # A year as BibTeX users write it; sorting tricks before it (`{\noopsort{1973b}}1973`) pass.
-_YEAR = re.compile(r"(?:^|[{}])-?\d{1,4}\}*$")
+_YEAR = re.compile(r"(?:^|[{}])-?[0-9]{1,4}\}*$")
 # An EDTF date as BibLaTeX reads it (§2.3.8): year, month (21-24 are seasons), day, an
 # optional time, an optional `?`/`~`/`%` qualifier; a range joins two with `/`, and `..`
 # or nothing marks an open end.

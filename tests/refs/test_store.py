@@ -216,3 +216,24 @@ def test_cache_written_after_edits_equals_one_built_from_scratch(library: Path) 
     cached.unlink()
     ReferenceStore(library)
     assert cached.read_text(encoding="utf-8") == incremental
+
+
+def test_string_macros_of_another_file_are_used(library: Path) -> None:
+    (library / "abbrev.bib").write_text(
+        '@string{jhp = "Johns Hopkins Press"}\n@string{bal = "Balti" # more}\n', encoding="utf-8"
+    )
+    (library / "zzz.bib").write_text(
+        "@string{more = {more}}\n@book{linden1966, publisher = jhp, location = bal,\n"
+        "  note = nowhere}\n",
+        encoding="utf-8",
+    )
+    for store in (ReferenceStore(library), ReferenceStore(library)):  # cold, then warm
+        fields = store.get("linden1966").fields
+        assert fields["publisher"] == "Johns Hopkins Press"
+        assert fields["location"] == "Baltimore"
+        assert fields["note"] == "nowhere"
+        assert [str(p) for p in store.problems] == [
+            f"{library / 'zzz.bib'}:3: field 'note': unknown @string macro 'nowhere'"
+        ]
+    store.edit("linden1966", set_fields={"year": "1966"})
+    assert store.get("linden1966").fields["publisher"] == "Johns Hopkins Press"
