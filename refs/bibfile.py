@@ -198,6 +198,11 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
             macros[block.key.lower()] = block.value
         elif isinstance(block, bibmodel.Entry):
             _add_entry(bib, block, span, text[start:cursor])
+        elif isinstance(block, bibmodel.DuplicateFieldKeyBlock) and isinstance(
+            block.ignore_error_block, bibmodel.Entry
+        ):
+            # As BibTeX does: the first value counts, the others are reported.
+            _add_entry(bib, block.ignore_error_block, span, text[start:cursor])
         elif isinstance(block, bibmodel.ParsingFailedBlock):
             bib.problems.append(EntryError(_failure_message(block), path=path, line=line))
         line += raw.count("\n")
@@ -222,6 +227,16 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
     fields: dict[str, str] = {}
     for bib_field in entry.fields:
         name = bib_field.key.strip().lower()
+        if name in fields:
+            bib.problems.append(
+                EntryError(
+                    f"entry '{citekey}' has this field more than once (the first one counts)",
+                    path=bib.path,
+                    line=span.line + _lines_before_field(raw, bib_field.key, occurrence=2),
+                    field=name,
+                )
+            )
+            continue
         try:
             fields[name] = evaluate(str(bib_field.value), bib.macros)
         except RefsError as error:
@@ -249,10 +264,11 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
     bib.spans[citekey] = span
 
 
-def _lines_before_field(raw: str, key: str) -> int:
-    """How many lines into the entry's text the field `key` starts."""
-    match = re.search(rf"(?<![\w:+.-]){re.escape(key.strip())}\s*=", raw)
-    return raw.count("\n", 0, match.start()) if match else 0
+def _lines_before_field(raw: str, key: str, occurrence: int = 1) -> int:
+    """How many lines into the entry's text the field `key` starts (its n-th occurrence)."""
+    pattern = re.compile(rf"(?<![\w:+.-]){re.escape(key.strip())}\s*=", re.IGNORECASE)
+    matches = list(pattern.finditer(raw))[:occurrence]
+    return raw.count("\n", 0, matches[-1].start()) if matches else 0
 
 
 def _is_complete(raw: str) -> bool:
@@ -264,11 +280,6 @@ def _is_complete(raw: str) -> bool:
 def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:
     if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
         return f"duplicate citekey '{block.key}' (the first entry with it is kept)"
-    if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
-        names = ", ".join(sorted(block.duplicate_keys))
-        entry = block.ignore_error_block
-        key = entry.key if isinstance(entry, bibmodel.Entry) else "?"
-        return f"entry '{key}' has the field(s) {names} more than once"
     reason = getattr(block.error, "abort_reason", "") or str(block.error)
     return f"could not parse this block: {' '.join(reason.split())}"
 

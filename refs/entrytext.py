@@ -123,13 +123,17 @@ def _field_spans(entry: str) -> dict[str, _FieldSpan]:
             break
         value_start = match.end()
         value_end = _value_end(readable, value_start)
-        spans[match.group("name").lower()] = _FieldSpan(
-            line_start=match.start(),
-            name=match.group("name"),
-            before_equals=match.group("before"),
-            after_equals=match.group("after"),
-            value_start=value_start,
-            value_end=value_end,
+        # setdefault: of a field given twice, the first counts (as when reading), so edit it.
+        spans.setdefault(
+            match.group("name").lower(),
+            _FieldSpan(
+                line_start=match.start(),
+                name=match.group("name"),
+                before_equals=match.group("before"),
+                after_equals=match.group("after"),
+                value_start=value_start,
+                value_end=value_end,
+            ),
         )
         position = value_end
     return spans

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from refs.bibfile import parse_bib_text
+from refs.entrytext import edit_entry_text
 
 PATH = Path("test.bib")
 
@@ -52,7 +53,7 @@ def test_lines_are_counted_past_a_line_ending_in_a_backslash() -> None:
         ),
         pytest.param(
             "@book{a, title={A}}\n@book{b, title={B}, title={C}}\n",
-            "test.bib:2: entry 'b' has the field(s) title more than once",
+            "test.bib:2: field 'title': entry 'b' has this field more than once",
             id="duplicate-field",
         ),
         pytest.param(
@@ -104,3 +105,18 @@ def test_comment_blocks_are_left_alone() -> None:
     text = '@comment{ "quoted % text @book{x, title={no}} }\n@book{a, title = "A"}\n'
     bib = parse_bib_text(text, PATH)
     assert [(ref.citekey, ref.fields["title"]) for ref in bib.references] == [("a", "A")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("@book{b,\n title={C},\n year=1,\n title={D}}\n", id="same-case"),
+        pytest.param("@book{b,\n title={C},\n year=1,\n TITLE={D}}\n", id="other-case"),
+    ],
+)
+def test_a_field_given_twice_keeps_the_first_value_as_bibtex_does(text: str) -> None:
+    bib = parse_bib_text(text, PATH)
+    assert dict(bib.references[0].fields) == {"title": "C", "year": "1"}
+    assert [(problem.line, problem.field) for problem in bib.problems] == [(4, "title")]
+    edited = edit_entry_text(bib.references[0].raw, {"title": "E"}, [])
+    assert parse_bib_text(edited, PATH).references[0].fields["title"] == "E"
