@@ -79,10 +79,7 @@ class ReferenceStore:
         self._by_citekey = {}
         self.problems = []
         # BibTeX lets one file use the @string macros of another (a file of abbreviations).
-        library_macros: dict[str, str] = {}
-        for bib in self._files.values():
-            for name, value in bib.macros.items():
-                library_macros.setdefault(name, value)
+        library_macros = self._library_macros()
         for bib in self._files.values():
             references, problems = _resolve_macros_across_files(bib, library_macros)
             self.problems.extend(problems)
@@ -115,23 +112,48 @@ class ReferenceStore:
     def __contains__(self, citekey: object) -> bool:
         return citekey in self._by_citekey
 
+    def read_input(self, bibtex: str, path: Path) -> BibFile:
+        """BibTeX text from outside (`path` names it in messages), parsed with the library's
+        @string macros counting as defined."""
+        parsed = parse_bib_text(bibtex, path)
+        references, problems = _resolve_macros_across_files(parsed, self._library_macros())
+        return replace(parsed, references=references, problems=problems)
+
     def add(self, bibtex: str, *, to: str | None = None) -> list[Reference]:
-        """Append the entries in `bibtex` to one .bib file, leaving its other bytes alone."""
-        parsed = parse_bib_text(bibtex, Path("<input>"))
-        if parsed.problems:
-            raise InvalidBibtex("; ".join(str(problem) for problem in parsed.problems))
-        if not parsed.references:
+        """Append the entries in `bibtex` to one .bib file, leaving its other bytes alone.
+
+        Entries are written as given, unless the text defines @string macros of its own
+        (which are not added): then they are written with the macros expanded.
+        """
+        parsed = self.read_input(bibtex, Path("<input>"))
+        references, problems = parsed.references, parsed.problems
+        if problems:
+            raise InvalidBibtex("; ".join(str(problem) for problem in problems))
+        if not references:
             raise InvalidBibtex("no BibTeX entry found in the input")
-        for reference in parsed.references:
+        for reference in references:
             if reference.citekey in self._by_citekey:
                 existing = self._by_citekey[reference.citekey]
                 raise DuplicateCitekey(reference.citekey, path=existing.path, line=existing.line)
         path = self.library_dir / (to or MAIN_BIB_NAME)
         if path.parent != self.library_dir or path.suffix != ".bib":
             raise InvalidBibtex(f"{to}: not a .bib file name at the library's top level")
-        entries = [reference.raw.strip() for reference in parsed.references]
+        entries = [
+            format_entry(ref.entry_type, ref.citekey, ref.fields)
+            if parsed.macros
+            else ref.raw.strip()
+            for ref in references
+        ]
         self._rewrite(path, lambda bib: bib.with_entries_appended(entries), [], create=True)
-        return [self.get(reference.citekey) for reference in parsed.references]
+        return [self.get(reference.citekey) for reference in references]
+
+    def _library_macros(self) -> dict[str, str]:
+        """Every file's @string macros (the first file in name order wins a clash)."""
+        macros: dict[str, str] = {}
+        for bib in self._files.values():
+            for name, value in bib.macros.items():
+                macros.setdefault(name, value)
+        return macros
 
     def add_fields(
         self, entry_type: str, citekey: str, fields: Mapping[str, str], *, to: str | None = None

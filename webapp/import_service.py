@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from refs.bibfile import parse_bib_text
 from refs.citekeys import is_valid_citekey, make_citekey, unique_citekey
 from refs.duplicates import DuplicateFinder
 from refs.entrytext import format_entry
@@ -50,11 +49,14 @@ Importer = Callable[[Services, str, Path], ImportReport]
 
 def import_bibtex(services: Services, text: str, path: Path) -> ImportReport:
     """BibTeX or BibLaTeX (.bib): entries keep their text, and their citekey unless taken."""
-    parsed = parse_bib_text(text, path)
+    parsed = services.refs.read_input(text, path)
     report = ImportReport(skipped=[str(problem) for problem in parsed.problems])
     uses_macros = bool(parsed.macros)
+    with_problems = {problem.citekey for problem in parsed.problems if problem.citekey}
     entries = []
     for reference in parsed.references:
+        if reference.citekey in with_problems:
+            continue  # reported in `skipped`; the user fixes it and imports again
         # Entries that use the file's @string macros are written out with the macros
         # expanded, since the macros themselves are not imported.
         raw = None if uses_macros else reference.raw.strip()

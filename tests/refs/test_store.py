@@ -237,3 +237,18 @@ def test_string_macros_of_another_file_are_used(library: Path) -> None:
         ]
     store.edit("linden1966", set_fields={"year": "1966"})
     assert store.get("linden1966").fields["publisher"] == "Johns Hopkins Press"
+
+
+def test_added_entries_may_use_the_library_macros_or_bring_their_own(library: Path) -> None:
+    (library / "abbrev.bib").write_text("@string{jhp = {Johns Hopkins Press}}\n", encoding="utf-8")
+    store = ReferenceStore(library)
+    store.add("@book{a, title={A}, publisher = jhp}")
+    store.add("@string{ou = {Oxford UP}}\n@book{b, title={B}, publisher = ou # { 2}}")
+    text = _bib(library)
+    assert text.endswith(
+        "@book{a, title={A}, publisher = jhp}\n\n@book{b,\n  title = {B},\n"
+        "  publisher = {Oxford UP 2},\n}\n"
+    )
+    fresh = ReferenceStore(library, use_cache=False)
+    assert fresh.get("a").fields["publisher"] == "Johns Hopkins Press"
+    assert fresh.problems == []

@@ -91,6 +91,7 @@ def test_bibtex_import_keeps_entry_text_and_renames_a_taken_citekey(
     source.write_text(
         '@Book{new1,\n    title = "New",  year = 1999 }\n'
         "@book{taubman2003, author = {Someone, Else}, title = {Other}, year = 1990}\n"
+        "@book{nomacro, title = undefined}\n"
         "@book{broken, title = {x}\n",
         encoding="utf-8",
     )
@@ -98,7 +99,8 @@ def test_bibtex_import_keeps_entry_text_and_renames_a_taken_citekey(
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["added"] == ["new1", "taubman2003a"]
-    assert report["skipped"][0].startswith(f"{source}:4: could not parse this block")
+    assert report["skipped"][0] == (f"{source}:4: field 'title': unknown @string macro 'undefined'")
+    assert report["skipped"][1].startswith(f"{source}:5: could not parse this block")
     assert "left out" in result.stderr
     text = (empty_library / "references.bib").read_text(encoding="utf-8")
     assert '@Book{new1,\n    title = "New",  year = 1999 }' in text
