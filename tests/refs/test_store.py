@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -252,3 +255,32 @@ def test_added_entries_may_use_the_library_macros_or_bring_their_own(library: Pa
     fresh = ReferenceStore(library, use_cache=False)
     assert fresh.get("a").fields["publisher"] == "Johns Hopkins Press"
     assert fresh.problems == []
+
+
+_HOLD_LOCK_AND_EDIT = """
+import sys, time
+from pathlib import Path
+from refs.atomicfile import locked
+bib, signal = Path(sys.argv[1]), Path(sys.argv[2])
+with locked(bib):
+    signal.write_text("locked")
+    time.sleep(0.5)
+    bib.write_text(bib.read_text().replace("{Second}", "{Changed}"))
+"""
+
+
+def test_a_writer_waits_for_the_lock_and_then_sees_the_other_change(library: Path) -> None:
+    store = ReferenceStore(library)
+    signal = library / "signal"
+    other = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK_AND_EDIT, str(library / "references.bib"), str(signal)]
+    )
+    try:
+        while not signal.exists():
+            assert other.poll() is None, "the other writer died"
+            time.sleep(0.01)
+        with pytest.raises(FileChangedOnDisk):
+            store.edit("second", set_fields={"year": "1961"})
+    finally:
+        other.wait(timeout=30)
+    assert "{Changed}" in _bib(library)
