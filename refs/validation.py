@@ -63,6 +63,11 @@ REQUIRED_FIELDS: Mapping[str, tuple[tuple[str, ...], ...]] = {
 # without an explicit author should pose no problem". So a missing name is not reported;
 # every other required field is.
 _NAME_FIELDS = frozenset({"author", "editor"})
+# Beyond names, the manual calls the year omissible for these types (§2.1.1).
+_OMISSIBLE: Mapping[str, frozenset[str]] = {
+    "misc": frozenset(_DATE_FIELDS),
+    "online": frozenset(_DATE_FIELDS),
+}
 
 # A year as BibTeX users write it; sorting tricks before it (`{\noopsort{1973b}}1973`) pass.
 _YEAR = re.compile(r"(?:^|[{}])-?[0-9]{1,4}\}*$")
@@ -127,6 +132,8 @@ def _missing_fields(reference: Reference, fields: Mapping[str, str]) -> list[Ent
         if any(fields.get(name, "").strip() for name in alternatives):
             continue
         if _NAME_FIELDS.issuperset(alternatives):
+            continue
+        if _OMISSIBLE.get(reference.entry_type, frozenset()).issuperset(alternatives):
             continue
         wanted = " or ".join(alternatives)
         message = f"@{reference.entry_type} '{reference.citekey}' is missing {wanted}"

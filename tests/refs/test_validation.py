@@ -49,6 +49,13 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
             "@phdthesis{a, author={X}, title={T}, school={S}, year=1990}", [], id="phdthesis"
         ),
         pytest.param("@customa{a, note={anything}}", [], id="unknown-type-unchecked"),
+        pytest.param("@online{a, title={T}, url={https://x.org}}", [], id="online-year-omissible"),
+        pytest.param("@misc{a, title={T}}", [], id="misc-year-omissible"),
+        pytest.param(
+            "@report{a, author={X}, title={T}, type={R}, institution={I}}",
+            ["references.bib:1: field 'date': @report 'a' is missing date or year"],
+            id="report-without-date",
+        ),
     ],
 )
 def test_required_fields_follow_the_biblatex_manual(
