@@ -91,15 +91,18 @@ class BibFile:
         return self._with_splice(span.start, span.end, entry_text)
 
     def with_entry_removed(self, citekey: str) -> BibFile:
-        """This file without the entry `citekey` and the blank line after it."""
+        """This file without the entry `citekey`, its indentation and the blank line after it."""
         span = self.spans[citekey]
-        end = span.end
+        start, end = span.start, span.end
+        line_start = self.text.rfind("\n", 0, start) + 1
+        if not self.text[line_start:start].strip(" \t"):
+            start = line_start
         for _ in range(2):
             if self.text.startswith("\r\n", end):
                 end += 2
             elif self.text.startswith("\n", end):
                 end += 1
-        return self._with_splice(span.start, end, "")
+        return self._with_splice(start, end, "")
 
     def with_entries_appended(self, entries: list[str]) -> BibFile:
         """This file with `entries` added at the end, each after one blank line."""

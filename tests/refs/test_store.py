@@ -90,6 +90,12 @@ def test_delete_removes_exactly_the_entry(library: Path, citekey: str, expected:
     assert citekey not in ReferenceStore(library, use_cache=False)
 
 
+def test_delete_of_an_indented_entry_takes_its_indentation(tmp_path: Path) -> None:
+    (tmp_path / "references.bib").write_text("  @book{a, t={A}}\n\n  @book{b, t={B}}\n")
+    ReferenceStore(tmp_path).delete("a")
+    assert (tmp_path / "references.bib").read_text() == "  @book{b, t={B}}\n"
+
+
 def test_lines_after_an_edit_are_those_of_a_fresh_read(library: Path) -> None:
     store = ReferenceStore(library)
     store.edit("first", set_fields={"note": "one\ntwo"})
