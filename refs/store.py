@@ -144,7 +144,15 @@ class ReferenceStore:
             else ref.raw.strip()
             for ref in references
         ]
-        self._rewrite(path, lambda bib: bib.with_entries_appended(entries), [], create=True)
+
+        def append(bib: BibFile) -> BibFile:
+            for reference in references:  # added by another writer since we read the file?
+                if reference.citekey in bib.spans:
+                    span = bib.spans[reference.citekey]
+                    raise DuplicateCitekey(reference.citekey, path=path, line=span.line)
+            return bib.with_entries_appended(entries)
+
+        self._rewrite(path, append, [], create=True)
         return [self.get(reference.citekey) for reference in references]
 
     def _library_macros(self) -> dict[str, str]:

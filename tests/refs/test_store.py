@@ -60,6 +60,14 @@ def test_edit_of_an_entry_deleted_by_someone_else_is_refused(library: Path) -> N
         mine.edit("second", set_fields={"year": "1961"})
 
 
+def test_adding_a_citekey_another_writer_just_added_is_refused(library: Path) -> None:
+    mine, theirs = ReferenceStore(library), ReferenceStore(library)
+    theirs.add("@book{new, title={Theirs}}")
+    with pytest.raises(DuplicateCitekey):
+        mine.add("@book{new, title={Mine}}")
+    assert ReferenceStore(library).get("new").fields["title"] == "Theirs"
+
+
 def test_write_to_a_file_deleted_since_it_was_read_is_refused(library: Path) -> None:
     store = ReferenceStore(library)
     (library / "references.bib").unlink()
