@@ -74,6 +74,9 @@ class BibFile:
     spans: dict[str, Span] = field(default_factory=dict)
     problems: list[EntryError] = field(default_factory=list)
     macros: dict[str, str] = field(default_factory=dict)
+    # (citekey, field) of values kept raw because they could not be evaluated; the store
+    # tries them again with the macros of the library's other files.
+    unresolved: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def newline(self) -> str:
@@ -140,6 +143,11 @@ class BibFile:
             updated.spans[reference.citekey] = Span(
                 old.start + shift, old.end + shift, old.line + line_shift
             )
+        updated.unresolved = part.unresolved | {
+            (citekey, name)
+            for citekey, name in self.unresolved
+            if citekey in updated.spans and citekey not in part.spans
+        }
         updated.references = [*before, *part.references]
         updated.references += (
             after if not line_shift else [_moved(ref, line_shift) for ref in after]
@@ -237,6 +245,7 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
                     path=bib.path,
                     line=span.line + _lines_before_field(raw, bib_field.key, occurrence=2),
                     field=name,
+                    citekey=citekey,
                 )
             )
             continue
@@ -245,6 +254,7 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
         except RefsError as error:
             # Kept raw: the macro may be defined in another of the library's files.
             fields[name] = str(bib_field.value)
+            bib.unresolved.add((citekey, name))
             bib.problems.append(
                 EntryError(
                     str(error),

@@ -30,7 +30,7 @@ from refs.model import Reference
 logger = logging.getLogger(__name__)
 
 # Bump when BibFile, Reference or the way we parse changes, so old caches are rebuilt.
-CACHE_FORMAT = "florilegium-refs-cache/3"
+CACHE_FORMAT = "florilegium-refs-cache/4"
 _PARSER = f"bibtexparser {version('bibtexparser')}"
 
 
@@ -100,6 +100,7 @@ class RefsCache:
             "mtime_ns": bib.fingerprint.mtime_ns,
             "sha256": bib.fingerprint.sha256,
             "macros": bib.macros,
+            "unresolved": sorted(bib.unresolved),
             "problems": [
                 [problem.message, problem.line, problem.field, problem.citekey]
                 for problem in bib.problems
@@ -128,6 +129,7 @@ class RefsCache:
         if len(entries) != len(positions):
             raise ValueError("entries and positions differ in number")
         bib = BibFile(path=path, text=text, fingerprint=fingerprint, macros=dict(header["macros"]))
+        bib.unresolved = {(citekey, name) for citekey, name in header["unresolved"]}
         encoded = _EncodedEntries(dict(bib.macros))
         for (citekey, entry_type, fields), (start, end, line), json_line in zip(
             entries, positions, entry_lines, strict=True

@@ -246,7 +246,9 @@ def _resolve_macros_across_files(
 ) -> tuple[list[Reference], list[EntryError]]:
     """`bib`'s references with fields that use other files' macros evaluated, and the
     problems that remain (a field that still cannot be evaluated stays raw and reported)."""
-    unresolved = [problem for problem in bib.problems if problem.citekey and problem.field]
+    unresolved = [
+        problem for problem in bib.problems if (problem.citekey, problem.field) in bib.unresolved
+    ]
     if not unresolved:
         return bib.references, bib.problems
     macros = ChainMap(bib.macros, library_macros)

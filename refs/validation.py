@@ -156,4 +156,6 @@ def _bad_dates(reference: Reference) -> list[EntryError]:
 
 
 def _problem(reference: Reference, message: str, field: str = "") -> EntryError:
-    return EntryError(message, path=reference.path, line=reference.line, field=field)
+    return EntryError(
+        message, path=reference.path, line=reference.line, field=field, citekey=reference.citekey
+    )

@@ -47,14 +47,10 @@ def problem_json(problem: Exception) -> dict[str, Any]:
         return {
             "file": str(problem.path),
             "line": problem.line,
+            "citekey": problem.citekey or None,
             "field": problem.field or None,
             "message": problem.message,
             "text": str(problem),
         }
-    return {
-        "file": None,
-        "line": None,
-        "field": None,
-        "message": str(problem),
-        "text": str(problem),
-    }
+    unplaced = dict.fromkeys(("file", "line", "citekey", "field"))
+    return {**unplaced, "message": str(problem), "text": str(problem)}

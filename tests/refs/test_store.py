@@ -254,6 +254,16 @@ def test_string_macros_of_another_file_are_used(library: Path) -> None:
         ]
     store.edit("linden1966", set_fields={"year": "1966"})
     assert store.get("linden1966").fields["publisher"] == "Johns Hopkins Press"
+    store.edit("linden1966", set_fields={"note": "found"})
+    assert store.problems == []
+
+
+def test_a_field_given_twice_stays_reported_with_other_files_macros(library: Path) -> None:
+    (library / "abbrev.bib").write_text("@string{x = {X}}\n", encoding="utf-8")
+    (library / "zzz.bib").write_text("@book{d, year = 1957, year = 1958}\n", encoding="utf-8")
+    store = ReferenceStore(library)
+    assert store.get("d").fields["year"] == "1957"
+    assert [problem.field for problem in store.problems] == ["year"]
 
 
 def test_added_entries_may_use_the_library_macros_or_bring_their_own(library: Path) -> None:

@@ -49,6 +49,7 @@ def test_check_json_gives_each_problem_as_an_object(runner: CliRunner, empty_lib
     assert document["problems"][-1] == {
         "file": str(library / "references.bib"),
         "line": 5,
+        "citekey": "nojournal",
         "field": "date",
         "message": "expected a date like 1957-07-07, got '1957-07-40'",
         "text": f"{library / 'references.bib'}:5: field 'date': expected a date like 1957-07-07, "
