@@ -163,14 +163,6 @@ class BibFile:
         return updated
 
 
-def read_bib_file(path: Path) -> BibFile:
-    """Parse the file at `path`; never raises for bad content, only for an unreadable file."""
-    text, fingerprint = read_text(path)
-    bib = parse_bib_text(text, path)
-    bib.fingerprint = fingerprint
-    return bib
-
-
 def read_text(path: Path) -> tuple[str, Fingerprint]:
     """The text of `path` (invalid UTF-8 kept as lone surrogates) and its fingerprint."""
     data = path.read_bytes()
