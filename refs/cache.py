@@ -84,14 +84,22 @@ class RefsCache:
     def _encode(self, bib: BibFile) -> str:
         known = self._encoded.get(bib.path)
         if known is None or known.macros != bib.macros:
-            known = _EncodedEntries(dict(bib.macros))
-        encoded = _EncodedEntries(known.macros)
+            known = self._encoded[bib.path] = _EncodedEntries(dict(bib.macros))
+        memo = known.lines
+        entry_lines = []
         for reference in bib.references:
-            raw, line = known.lines.get(reference.citekey, ("", ""))
-            if raw != reference.raw or not line:
+            remembered = memo.get(reference.citekey)
+            # `is` first: an entry the edit did not touch shares its text with the old file.
+            if remembered is None or (
+                remembered[0] is not reference.raw and remembered[0] != reference.raw
+            ):
                 line = _dumps([reference.citekey, reference.entry_type, dict(reference.fields)])
-            encoded.lines[reference.citekey] = (reference.raw, line)
-        self._encoded[bib.path] = encoded
+                remembered = memo[reference.citekey] = (reference.raw, line)
+            entry_lines.append(remembered[1])
+        if len(memo) > len(bib.references):
+            current = {reference.citekey for reference in bib.references}
+            for citekey in [citekey for citekey in memo if citekey not in current]:
+                del memo[citekey]
         header = {
             "format": CACHE_FORMAT,
             "parser": _PARSER,
@@ -106,9 +114,8 @@ class RefsCache:
                 for problem in bib.problems
             ],
         }
-        spans = [bib.spans[reference.citekey] for reference in bib.references]
-        positions = [[span.start, span.end, span.line] for span in spans]
-        entry_lines = [line for _, line in encoded.lines.values()]
+        # Spans are (start, end, line) tuples, which JSON writes as lists.
+        positions = [bib.spans[reference.citekey] for reference in bib.references]
         return "\n".join([_dumps(header), *entry_lines, _dumps(positions)])
 
     def _bib_from_lines(

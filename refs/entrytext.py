@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+from refs.bibfile import parse_bib_text
 from refs.errors import InvalidField
 from refs.parserinput import prepare_for_parser
 
@@ -22,7 +24,6 @@ _HEAD = re.compile(r"\s*@\w*\s*[{(][^,]*,")
 _INDENT = re.compile(r"[ \t]*")
 _ANY_BRACE = re.compile(r"[{}]")
 _LATEX_SPECIAL = re.compile(r"[&%$#_]")
-_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
 _LINE_STARTING_AN_ENTRY = re.compile(r"\n[ \t]*@\w*[ \t]*[{(]")
 
 
@@ -36,20 +37,27 @@ def check_field_name(name: str) -> str:
 def braced(value: str) -> str:
     """`value` enclosed in braces, refusing values that would not read back as themselves.
 
-    BibTeX counts every brace; bibtexparser skips a brace right after a backslash; biber
-    and bibtexparser take a line starting with `@type{` for a new entry. A value is written
-    only if all of them would end it where we do.
+    BibTeX counts every brace, bibtexparser skips a brace right after a backslash, and
+    both take a line starting with `@type{` for a new entry. Rather than guess where
+    those rules disagree, the value is written into a small entry and read back.
     """
-    if not (_is_balanced(value, _ANY_BRACE) and _is_balanced(value, _UNESCAPED_BRACE)):
+    if not _is_balanced(value, _ANY_BRACE):
         raise InvalidField(f"unbalanced braces in {value!r}", field="value")
-    if value.endswith("\\"):
-        raise InvalidField(f"a value may not end in a backslash: {value!r}", field="value")
     if _LINE_STARTING_AN_ENTRY.search(value):
         raise InvalidField(
             f"a line of {value!r} starts like a new entry ('@type{{'); indent or reword it",
             field="value",
         )
-    return "{" + value + "}"
+    text = "{" + value + "}"
+    probe = parse_bib_text(f"@misc{{probe, value = {text}, next = {{1}}}}", Path("<value>"))
+    if probe.problems or [dict(ref.fields) for ref in probe.references] != [
+        {"value": value, "next": "1"}
+    ]:
+        raise InvalidField(
+            f"{value!r} would not read back as written (a backslash before a brace or at the end?)",
+            field="value",
+        )
+    return text
 
 
 def _is_balanced(value: str, braces: re.Pattern[str]) -> bool:
