@@ -55,6 +55,29 @@ class ReferenceStore:
         self._files = {path: self._read(path) for path in self.bib_paths()}
         self._rebuild_lookup()
 
+    def refresh(self) -> bool:
+        """Re-read the .bib files added, removed or changed on disk (by size and mtime) since
+        they were read, for a long-running process such as the web app; True if any were."""
+        paths = self.bib_paths()
+        files: dict[Path, BibFile] = {}
+        for path in paths:
+            known = self._files.get(path)
+            stat = path.stat()
+            if known is not None and (stat.st_size, stat.st_mtime_ns) == (
+                known.fingerprint.size,
+                known.fingerprint.mtime_ns,
+            ):
+                files[path] = known
+            else:
+                files[path] = self._read(path)
+        changed = list(files) != list(self._files) or any(
+            files[path] is not self._files.get(path) for path in files
+        )
+        if changed:
+            self._files = files
+            self._rebuild_lookup()
+        return changed
+
     def bib_paths(self) -> list[Path]:
         """The library's .bib files, in name order so that duplicates resolve the same way."""
         return sorted(path for path in self.library_dir.glob("*.bib") if path.is_file())

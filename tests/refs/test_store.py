@@ -104,6 +104,19 @@ def test_delete_of_an_indented_entry_takes_its_indentation(tmp_path: Path) -> No
     assert (tmp_path / "references.bib").read_text() == "  @book{b, t={B}}\n"
 
 
+def test_refresh_picks_up_files_changed_added_or_removed_on_disk(library: Path) -> None:
+    store = ReferenceStore(library)
+    assert store.refresh() is False
+    (library / "more.bib").write_text("@book{more, title={M}}\n", encoding="utf-8")
+    (library / "references.bib").write_text(BIB.replace("{First}", "{1st}"), encoding="utf-8")
+    assert store.refresh() is True
+    assert store.get("first").fields["title"] == "1st"
+    assert "more" in store
+    (library / "more.bib").unlink()
+    assert store.refresh() is True
+    assert "more" not in store
+
+
 def test_lines_after_an_edit_are_those_of_a_fresh_read(library: Path) -> None:
     store = ReferenceStore(library)
     store.edit("first", set_fields={"note": "one\ntwo"})
