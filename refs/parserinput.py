@@ -42,19 +42,19 @@ def _find_edits(text: str) -> list[tuple[int, str]]:
     is_comment = False  # inside an @comment block nothing is rewritten
     depth = 0  # braces open inside the block, not counting its own delimiter
     quote_start = -1  # where the open quoted value started, or -1
-    position = 0
-    while True:
-        match = _MARK.search(text, position)
-        if match is None:
-            return edits
-        char, position = match.group(), match.end()
+    skip_to = 0  # marks before this were consumed (a block's opening, a blanked comment)
+    for match in _MARK.finditer(text):
+        at = match.start()
+        if at < skip_to:
+            continue
+        char = text[at]
         if char == "@":
-            block = _BLOCK_START.match(text, match.start())
-            if block is not None and (not closer or _is_line_start(text, match.start())):
+            block = _BLOCK_START.match(text, at)
+            if block is not None and (not closer or _is_line_start(text, at)):
                 # Like bibtexparser, a block start at a line's start aborts an open block.
                 closer = ")" if block.group(2) == "(" else "}"
                 is_comment = block.group(1).lower() == "comment"
-                depth, quote_start, position = 0, -1, block.end()
+                depth, quote_start, skip_to = 0, -1, block.end()
         elif not closer:
             continue
         elif char == "{":
@@ -68,14 +68,14 @@ def _find_edits(text: str) -> list[tuple[int, str]]:
             continue
         elif char == '"' and depth == 0:
             if quote_start < 0:
-                quote_start = match.start()
+                quote_start = at
             else:
-                edits += [(quote_start, "{"), (match.start(), "}")]
+                edits += [(quote_start, "{"), (at, "}")]
                 quote_start = -1
         elif char == "%" and depth == 0 and quote_start < 0:
-            line_end = _line_end(text, match.start())
-            edits += [(index, " ") for index in range(match.start(), line_end)]
-            position = line_end
+            skip_to = _line_end(text, at)
+            edits += [(index, " ") for index in range(at, skip_to)]
+    return edits
 
 
 def _is_line_start(text: str, at: int) -> bool:
