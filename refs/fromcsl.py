@@ -81,6 +81,19 @@ DATE_FIELDS: Mapping[str, str] = {
     "accessed": "urldate",
     "event-date": "eventdate",
 }
+# CSL-JSON rich text (citeproc-js's "HTML-like" formatting), tags without tags inside.
+_MARKUP = [
+    (re.compile(rf"<{tag}>([^<>]*)</{tag}>"), rf"\\{command}{{\1}}")
+    for tag, command in (
+        ("i", "emph"),
+        ("b", "textbf"),
+        ("sup", "textsuperscript"),
+        ("sub", "textsubscript"),
+    )
+] + [
+    (re.compile(r'<span class="nocase">([^<>]*)</span>'), r"{\1}"),
+    (re.compile(r'<span style="font-variant: ?small-caps;?">([^<>]*)</span>'), r"\\textsc{\1}"),
+]
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)\d{4}(?!\d)")
 LANGUAGES: Mapping[str, str] = {
     "en": "english",
@@ -121,10 +134,10 @@ def entry_from_csl(item: Mapping[str, Any]) -> NewEntry:  # Any: open-ended CSL-
             fields[bib_name] = " and ".join(_name(name) for name in names if isinstance(name, dict))
     for csl_name, bib_name in TEXT_FIELDS.items():
         if _text(item.get(csl_name)):
-            fields.setdefault(bib_name, escape_text(_text(item[csl_name])))
+            fields.setdefault(bib_name, _rich_text(_text(item[csl_name])))
     container = _text(item.get("container-title"))
     if container:
-        fields[_CONTAINER_FIELD.get(entry_type, "booktitle")] = escape_text(container)
+        fields[_CONTAINER_FIELD.get(entry_type, "booktitle")] = _rich_text(container)
     if csl_type == "article-newspaper":
         fields["entrysubtype"] = "newspaper"
     if _text(item.get("page")):
@@ -143,6 +156,16 @@ def entry_from_csl(item: Mapping[str, Any]) -> NewEntry:  # Any: open-ended CSL-
         fields["langid"] = LANGUAGES[language]
     citekey = _text(item.get("citation-key")) or None
     return NewEntry(entry_type=entry_type, citekey=citekey, fields=fields)
+
+
+def _rich_text(text: str) -> str:
+    """CSL's HTML-like markup (`<i>`, `<b>`, `<sup>`, `<span class="nocase">`…) as LaTeX."""
+    escaped, previous = escape_text(text), ""
+    while escaped != previous:  # tags nest: each round converts the innermost ones
+        previous = escaped
+        for pattern, replacement in _MARKUP:
+            escaped = pattern.sub(replacement, escaped)
+    return escaped
 
 
 def _text(value: object) -> str:

@@ -41,6 +41,11 @@ from refs.fromcsl import entries_from_csljson, entry_from_csl
             id="translator",
         ),
         pytest.param({"title": "Rock & Roll 50%"}, {"title": "Rock \\& Roll 50\\%"}, id="escaped"),
+        pytest.param(
+            {"title": 'The <i>Pravda</i> <span class="nocase">iPhone</span> <i><b>x</b></i>'},
+            {"title": "The \\emph{Pravda} {iPhone} \\emph{\\textbf{x}}"},
+            id="rich-text",
+        ),
         pytest.param({"issued": {"date-parts": [[1966]]}}, {"year": "1966"}, id="year-only"),
         pytest.param(
             {"issued": {"date-parts": [[1957, 7, 7]]}}, {"date": "1957-07-07"}, id="full-date"
