@@ -13,22 +13,22 @@ from refs.store import ReferenceStore
 
 # Required fields per entry type, from the BibLaTeX manual (§2.1.1, biblatex 3.18); a tuple
 # means any one of them. BibTeX's spellings count too (`journal` for `journaltitle`,
-# `school` for `institution`, `year` for `date`), and BibTeX's own types that BibLaTeX
-# maps (`phdthesis`, `techreport`…) get the required fields of what they map to, less
-# `type`, which they imply.
+# `school` for `institution`, `year` for `date`, an `editor` instead of the author of a
+# `@book` or `@inbook`), and BibTeX's own types that BibLaTeX maps (`phdthesis`,
+# `techreport`…) get the required fields of what they map to, less `type`, which they imply.
 _DATE_FIELDS = ("date", "year")
 _NAMES = ("author", "editor")
 _JOURNAL = ("journaltitle", "journal")
 _INSTITUTION = ("institution", "school")
-_BOOK_PART = (("author",), ("title",), ("booktitle",), _DATE_FIELDS)
+_BOOK_PART = (_NAMES, ("title",), ("booktitle",), _DATE_FIELDS)
 _COLLECTION = (("editor",), ("title",), _DATE_FIELDS)
 _COLLECTION_PART = (("author",), ("title",), ("editor",), ("booktitle",), _DATE_FIELDS)
 _BY_ANYONE = (_NAMES, ("title",), _DATE_FIELDS)
 REQUIRED_FIELDS: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "article": (("author",), ("title",), _JOURNAL, _DATE_FIELDS),
     "suppperiodical": (("author",), ("title",), _JOURNAL, _DATE_FIELDS),
-    "book": (("author",), ("title",), _DATE_FIELDS),
-    "mvbook": (("author",), ("title",), _DATE_FIELDS),
+    "book": (_NAMES, ("title",), _DATE_FIELDS),
+    "mvbook": (_NAMES, ("title",), _DATE_FIELDS),
     "inbook": _BOOK_PART,
     "bookinbook": _BOOK_PART,
     "suppbook": _BOOK_PART,
@@ -58,16 +58,16 @@ REQUIRED_FIELDS: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "techreport": (("author",), ("title",), _INSTITUTION, _DATE_FIELDS),
     "conference": (("author",), ("title",), ("booktitle",), _DATE_FIELDS),
 }
-# The manual (§2.3.2) says these are "not strictly required in all cases": "a book
-# published anonymously, a periodical without an explicit editor, or a software manual
-# without an explicit author should pose no problem". So a missing name is not reported;
-# every other required field is.
-_NAME_FIELDS = frozenset({"author", "editor"})
-# Beyond names, the manual calls the year omissible for these types (§2.1.1).
+# Fields the manual's type list calls omissible ("in terms of §2.3.2": a work published
+# anonymously poses no problem) for some types; a requirement made only of these is dropped.
 _OMISSIBLE: Mapping[str, frozenset[str]] = {
-    "misc": frozenset(_DATE_FIELDS),
-    "online": frozenset(_DATE_FIELDS),
+    "manual": frozenset(_NAMES),
+    "misc": frozenset((*_NAMES, *_DATE_FIELDS)),
+    "online": frozenset((*_NAMES, *_DATE_FIELDS)),
+    "periodical": frozenset(("editor",)),
 }
+# Unsigned newspaper and magazine pieces are the norm, not an omission.
+_UNSIGNED_SUBTYPES = frozenset(("newspaper", "magazine"))
 
 # A year as BibTeX users write it; sorting tricks before it (`{\noopsort{1973b}}1973`) pass.
 _YEAR = re.compile(r"(?:^|[{}])-?[0-9]{1,4}\}*$")
@@ -131,14 +131,22 @@ def _missing_fields(reference: Reference, fields: Mapping[str, str]) -> list[Ent
     for alternatives in REQUIRED_FIELDS.get(reference.entry_type, ()):
         if any(fields.get(name, "").strip() for name in alternatives):
             continue
-        if _NAME_FIELDS.issuperset(alternatives):
-            continue
-        if _OMISSIBLE.get(reference.entry_type, frozenset()).issuperset(alternatives):
+        if _is_omissible(reference, fields, alternatives):
             continue
         wanted = " or ".join(alternatives)
         message = f"@{reference.entry_type} '{reference.citekey}' is missing {wanted}"
         problems.append(_problem(reference, message, field=alternatives[0]))
     return problems
+
+
+def _is_omissible(
+    reference: Reference, fields: Mapping[str, str], alternatives: tuple[str, ...]
+) -> bool:
+    """True when the manual lets this entry go without all of `alternatives`."""
+    if _OMISSIBLE.get(reference.entry_type, frozenset()).issuperset(alternatives):
+        return True
+    subtype = fields.get("entrysubtype", "").strip().lower()
+    return alternatives == ("author",) and subtype in _UNSIGNED_SUBTYPES
 
 
 def _bad_dates(reference: Reference) -> list[EntryError]:

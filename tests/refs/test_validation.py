@@ -29,7 +29,20 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
             ],
             id="article-without-journal",
         ),
-        pytest.param("@article{a, title={T}, journal={J}, date={1957-07-07}}", [], id="anonymous"),
+        pytest.param(
+            "@article{a, title={T}, journal={J}, date={1957-07-07}}",
+            ["references.bib:1: field 'author': @article 'a' is missing author"],
+            id="article-without-author",
+        ),
+        pytest.param(
+            "@article{a, title={T}, journaltitle={Pravda}, entrysubtype={newspaper}, date={1957}}",
+            [],
+            id="unsigned-newspaper-report",
+        ),
+        pytest.param(
+            "@book{a, editor={E}, title={T}, year=1993}", [], id="bibtex-book-with-editor"
+        ),
+        pytest.param("@manual{a, title={T}, year=2001}", [], id="manual-author-omissible"),
         pytest.param(
             "@incollection{a, author={X}, title={T}, editor={E}, year=1957}",
             ["references.bib:1: field 'booktitle': @incollection 'a' is missing booktitle"],
@@ -49,7 +62,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
             "@phdthesis{a, author={X}, title={T}, school={S}, year=1990}", [], id="phdthesis"
         ),
         pytest.param("@customa{a, note={anything}}", [], id="unknown-type-unchecked"),
-        pytest.param("@online{a, title={T}, url={https://x.org}}", [], id="online-year-omissible"),
+        pytest.param("@online{a, title={T}, url={https://x.org}}", [], id="online-omissibles"),
         pytest.param("@misc{a, title={T}}", [], id="misc-year-omissible"),
         pytest.param(
             "@report{a, author={X}, title={T}, type={R}, institution={I}}",
@@ -80,7 +93,10 @@ def test_crossref_to_an_unknown_citekey_is_reported(tmp_path: Path) -> None:
 
 
 def test_crossref_matches_the_citekey_ignoring_case_as_bibtex_does(tmp_path: Path) -> None:
-    text = "@inbook{child, title={C}, crossref={PARENT}}\n@book{parent, title={B}, year=1}\n"
+    text = (
+        "@inbook{child, title={C}, crossref={PARENT}}\n"
+        "@book{parent, author={A}, title={B}, year=1}\n"
+    )
     assert _problems(tmp_path, text) == []
 
 

@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from webapp.cli import cli
 
 MAIN = (
-    "@book{good, title={Good}, year=2003}\n\n"
+    "@book{good, author={A}, title={Good}, year=2003}\n\n"
     "@book{broken, title={B}\n\n"
-    "@article{nojournal, title={T}, date={1957-07-40}}\n"
+    "@article{nojournal, author={A}, title={T}, date={1957-07-40}}\n"
 )
-OTHER = "% another file\n@book{good, title={Again}, year=2004}\n"
+OTHER = "% another file\n@book{good, author={B}, title={Again}, year=2004}\n"
 
 
 def _library(empty_library: Path) -> Path:
