@@ -175,6 +175,7 @@ def _replace(path: Path, text: str) -> None:
     try:
         with os.fdopen(descriptor, "w", encoding="ascii") as temp_file:
             temp_file.write(text)
+        os.chmod(temp_name, 0o644)  # mkstemp makes it private; it holds nothing secret
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
