@@ -249,7 +249,10 @@ class ReferenceStore:
             data = encode_text(updated.text)
             write_atomically(path, data)
             updated.fingerprint = Fingerprint.of_bytes(data, path)
-        self._files[path] = updated
+        if path in self._files:
+            self._files[path] = updated
+        else:  # a new file: keep name order, which decides between duplicate citekeys
+            self._files = dict(sorted({**self._files, path: updated}.items()))
         self._rebuild_lookup()
         if self._cache is not None:
             self._cache.save(updated)
