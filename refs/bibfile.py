@@ -8,17 +8,20 @@ as it was: comments, blank lines, field order, brace style and line endings.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
-from collections.abc import Mapping
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from bibtexparser import model as bibmodel
 from bibtexparser.entrypoint import parse_string
 
 from refs.errors import EntryError, RefsError
 from refs.model import Reference
+from refs.parserinput import prepare_for_parser
 from refs.values import evaluate
 
 logger = logging.getLogger(__name__)
@@ -26,11 +29,15 @@ logger = logging.getLogger(__name__)
 ENCODING = "utf-8"
 # Invalid UTF-8 bytes survive a read and a write unchanged as lone surrogates.
 DECODE_ERRORS = "surrogateescape"
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where a block's text lies in its file: character offsets and the 1-based first line."""
+class Span(NamedTuple):
+    """Where a block's text lies in its file: character offsets and the 1-based first line.
+
+    A named tuple rather than a dataclass: an edit shifts the spans of every entry after
+    it, and tuples are made several times faster.
+    """
 
     start: int
     end: int
@@ -54,7 +61,11 @@ class Fingerprint:
 
 @dataclass(slots=True, kw_only=True)
 class BibFile:
-    """A parsed .bib file: its text, its references in file order, and what failed to load."""
+    """A parsed .bib file: its text, its references in file order, and what failed to load.
+
+    A BibFile is not changed in place: the splice methods return a new one for the new
+    text, re-parsing only the characters that changed and shifting the positions after them.
+    """
 
     path: Path
     text: str
@@ -62,91 +73,154 @@ class BibFile:
     references: list[Reference] = field(default_factory=list)
     spans: dict[str, Span] = field(default_factory=dict)
     problems: list[EntryError] = field(default_factory=list)
+    macros: dict[str, str] = field(default_factory=dict)
+    # (citekey, field) of values kept raw because they could not be evaluated; the store
+    # tries them again with the macros of the library's other files.
+    unresolved: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def newline(self) -> str:
         """The file's own line ending, used for whatever we append."""
         return "\r\n" if "\r\n" in self.text else "\n"
 
-    def spliced(self, span: Span, replacement: str) -> str:
-        """The file's text with the characters of `span` replaced."""
-        return self.text[: span.start] + replacement + self.text[span.end :]
+    def entry_text(self, citekey: str) -> str:
+        """The exact text of the entry `citekey` in this file."""
+        span = self.spans[citekey]
+        return self.text[span.start : span.end]
 
-    def without(self, span: Span) -> str:
-        """The file's text with the block at `span` removed along with the blank line after it."""
-        end = span.end
+    def with_entry_replaced(self, citekey: str, entry_text: str) -> BibFile:
+        """This file with the entry `citekey` replaced by `entry_text`."""
+        span = self.spans[citekey]
+        return self._with_splice(span.start, span.end, entry_text)
+
+    def with_entry_removed(self, citekey: str) -> BibFile:
+        """This file without the entry `citekey`, its indentation and the blank line after it."""
+        span = self.spans[citekey]
+        start, end = span.start, span.end
+        line_start = self.text.rfind("\n", 0, start) + 1
+        if not self.text[line_start:start].strip(" \t"):
+            start = line_start
         for _ in range(2):
             if self.text.startswith("\r\n", end):
                 end += 2
             elif self.text.startswith("\n", end):
                 end += 1
-        return self.text[: span.start] + self.text[end:]
+        return self._with_splice(start, end, "")
 
-    def appended(self, entry_text: str) -> str:
-        """The file's text with `entry_text` added at the end after one blank line."""
+    def with_entries_appended(self, entries: list[str]) -> BibFile:
+        """This file with `entries` added at the end, each after one blank line."""
         newline = self.newline
-        entry_text = entry_text.replace("\r\n", "\n").replace("\n", newline)
-        if not self.text.strip():
-            return self.text + entry_text + newline
-        text = self.text if self.text.endswith("\n") else self.text + newline
-        if not text.endswith(newline * 2):
-            text += newline
-        return text + entry_text + newline
+        text = self.text
+        addition = ""
+        if text.strip():
+            if not text.endswith("\n"):
+                addition += newline
+            if not (text + addition).endswith(newline * 2):
+                addition += newline
+        for number, entry in enumerate(entries):
+            if number:
+                addition += newline
+            addition += entry.replace("\r\n", "\n").replace("\n", newline) + newline
+        return self._with_splice(len(text), len(text), addition)
+
+    def _with_splice(self, start: int, end: int, replacement: str) -> BibFile:
+        """A new BibFile for the text with `start:end` replaced; only `replacement` is parsed."""
+        text = self.text[:start] + replacement + self.text[end:]
+        first_line = self.text.count("\n", 0, start) + 1
+        line_shift = replacement.count("\n") - self.text.count("\n", start, end)
+        shift = len(replacement) - (end - start)
+        part = _parse(replacement, self.path, dict(self.macros), start, first_line)
+        updated = BibFile(path=self.path, text=text, fingerprint=self.fingerprint)
+        updated.macros = part.macros
+        # References are in file order, so those before and after the splice are slices.
+        spans = [self.spans[reference.citekey] for reference in self.references]
+        first_after = bisect.bisect_left([span.start for span in spans], end)
+        last_before = bisect.bisect_right([span.end for span in spans], start)
+        before, after = self.references[:last_before], self.references[first_after:]
+        updated.spans = {ref.citekey: span for ref, span in zip(before, spans, strict=False)}
+        updated.spans.update(part.spans)
+        for reference, old in zip(after, spans[first_after:], strict=True):
+            updated.spans[reference.citekey] = Span(
+                old.start + shift, old.end + shift, old.line + line_shift
+            )
+        updated.unresolved = part.unresolved | {
+            (citekey, name)
+            for citekey, name in self.unresolved
+            if citekey in updated.spans and citekey not in part.spans
+        }
+        updated.references = [*before, *part.references]
+        updated.references += (
+            after if not line_shift else [_moved(ref, line_shift) for ref in after]
+        )
+        last_line = first_line + self.text.count("\n", start, end)
+        for problem in self.problems:
+            if problem.line < first_line or (start == end and problem.line == first_line):
+                updated.problems.append(problem)
+            elif problem.line > last_line:
+                updated.problems.append(_shifted(problem, line_shift))
+        updated.problems += part.problems
+        updated.problems.sort(key=lambda problem: problem.line)
+        return updated
 
 
-def read_bib_file(path: Path) -> BibFile:
-    """Parse the file at `path`; never raises for bad content, only for an unreadable file."""
+def read_text(path: Path) -> tuple[str, Fingerprint]:
+    """The text of `path` (invalid UTF-8 kept as lone surrogates) and its fingerprint."""
     data = path.read_bytes()
-    text = data.decode(ENCODING, errors=DECODE_ERRORS)
-    bib = parse_bib_text(text, path)
-    bib.fingerprint = Fingerprint.of_bytes(data, path)
-    return bib
+    return data.decode(ENCODING, errors=DECODE_ERRORS), Fingerprint.of_bytes(data, path)
+
+
+def encode_text(text: str) -> bytes:
+    """The bytes to write for `text`: exactly the bytes read, where the text was not changed."""
+    return text.encode(ENCODING, errors=DECODE_ERRORS)
 
 
 def parse_bib_text(text: str, path: Path) -> BibFile:
     """Parse BibTeX `text` as though it were the file `path` (used for files and for input)."""
-    bib = BibFile(path=path, text=text, fingerprint=Fingerprint(0, 0, ""))
-    _report_undecodable_bytes(bib)
-    library = parse_string(text, parse_stack=[])
-    macros: dict[str, str] = {}
-    cursor = 0
-    for block in library.blocks:
-        span, cursor = _locate(text, block, cursor)
-        if span is None:
-            bib.problems.append(
-                EntryError("could not locate a block in the file", path=path, line=1)
-            )
-            continue
-        if isinstance(block, bibmodel.String):
-            macros[block.key.lower()] = block.value
-        elif isinstance(block, bibmodel.Entry):
-            _add_entry(bib, block, span, macros)
-        elif isinstance(block, bibmodel.ParsingFailedBlock):
-            bib.problems.append(EntryError(_failure_message(block), path=path, line=span.line))
+    bib = _parse(text, path, {}, 0, 1)
+    bib.problems.sort(key=lambda problem: problem.line)
     return bib
 
 
-def _locate(text: str, block: bibmodel.Block, cursor: int) -> tuple[Span | None, int]:
-    raw = block.raw or ""
-    start = text.find(raw, cursor)
-    if start < 0:
-        return None, cursor
-    end = start + len(raw)
-    return Span(start, end, text.count("\n", 0, start) + 1), end
+def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_line: int) -> BibFile:
+    """Parse `text`, which starts at character `offset` and line `first_line` of its file."""
+    bib = BibFile(path=path, text=text, fingerprint=Fingerprint(0, 0, ""), macros=macros)
+    _report_undecodable_bytes(bib, first_line)
+    prepared = prepare_for_parser(text)
+    library = parse_string(prepared, parse_stack=[])
+    cursor, line = 0, first_line
+    for block in library.blocks:
+        raw = block.raw or ""
+        start = prepared.find(raw, cursor)
+        if start < 0:
+            bib.problems.append(EntryError("could not locate a block", path=path, line=line))
+            continue
+        line += prepared.count("\n", cursor, start)
+        cursor = start + len(raw)
+        span = Span(offset + start, offset + cursor, line)
+        if isinstance(block, bibmodel.String):
+            macros[block.key.lower()] = block.value
+        elif isinstance(block, bibmodel.Entry):
+            _add_entry(bib, block, span, text[start:cursor])
+        elif isinstance(block, bibmodel.DuplicateFieldKeyBlock) and isinstance(
+            block.ignore_error_block, bibmodel.Entry
+        ):
+            # As BibTeX does: the first value counts, the others are reported.
+            _add_entry(bib, block.ignore_error_block, span, text[start:cursor])
+        elif isinstance(block, bibmodel.ParsingFailedBlock):
+            bib.problems.append(EntryError(_failure_message(block), path=path, line=line))
+        line += raw.count("\n")
+    return bib
 
 
-def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, macros: Mapping[str, str]) -> None:
+def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> None:
+    """Add the parsed `entry` (its own text `raw`) to `bib`, or report why it cannot be."""
     citekey = entry.key.strip()
-    raw = entry.raw or ""
-    if not _is_complete(raw):
-        # bibtexparser 2.1.0 ends a "…"-quoted value at a `"` inside braces and turns the
-        # rest of the entry into a comment; loading it would silently drop fields.
+    if not _is_complete(entry.raw or ""):
+        # A safety net: should bibtexparser still end an entry before its closing brace,
+        # loading it would silently drop the fields after the cut.
         bib.problems.append(
             EntryError(
-                f"entry '{citekey}' ends before its closing brace (a '\"' inside a "
-                "quoted value? write that value in braces)",
-                path=bib.path,
-                line=span.line,
+                f"entry '{citekey}' ends before its closing brace", path=bib.path, line=span.line
             )
         )
         return
@@ -155,13 +229,33 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, macros: Mapping[
         return
     fields: dict[str, str] = {}
     for bib_field in entry.fields:
-        name = _field_name(bib_field.key)
-        line = span.line + raw.count("\n", 0, raw.find(bib_field.key))
+        name = bib_field.key.strip().lower()
+        if name in fields:
+            bib.problems.append(
+                EntryError(
+                    f"entry '{citekey}' has this field more than once (the first one counts)",
+                    path=bib.path,
+                    line=span.line + _lines_before_field(raw, bib_field.key, occurrence=2),
+                    field=name,
+                    citekey=citekey,
+                )
+            )
+            continue
         try:
-            fields[name] = evaluate(str(bib_field.value), macros)
+            fields[name] = evaluate(str(bib_field.value), bib.macros)
         except RefsError as error:
-            bib.problems.append(EntryError(str(error), path=bib.path, line=line, field=name))
+            # Kept raw: the macro may be defined in another of the library's files.
             fields[name] = str(bib_field.value)
+            bib.unresolved.add((citekey, name))
+            bib.problems.append(
+                EntryError(
+                    str(error),
+                    path=bib.path,
+                    line=span.line + _lines_before_field(raw, bib_field.key),
+                    field=name,
+                    citekey=citekey,
+                )
+            )
     bib.references.append(
         Reference(
             citekey=citekey,
@@ -175,32 +269,53 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, macros: Mapping[
     bib.spans[citekey] = span
 
 
+def _lines_before_field(raw: str, key: str, occurrence: int = 1) -> int:
+    """How many lines into the entry's text the field `key` starts (its n-th occurrence)."""
+    pattern = re.compile(rf"(?<![\w:+.-]){re.escape(key.strip())}\s*=", re.IGNORECASE)
+    matches = list(pattern.finditer(raw))[:occurrence]
+    return raw.count("\n", 0, matches[-1].start()) if matches else 0
+
+
 def _is_complete(raw: str) -> bool:
     """True when the entry's text closes its braces, i.e. the splitter did not cut it short."""
     body = raw.rstrip()
     return body.endswith(("}", ")")) and body.count("{") == body.count("}")
 
 
-def _field_name(key: str) -> str:
-    """The field name without `%` comment lines before it (biber accepts those in entries)."""
-    lines = [line for line in key.splitlines() if not line.lstrip().startswith("%")]
-    return " ".join(lines).strip().lower()
-
-
 def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:
     if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
         return f"duplicate citekey '{block.key}' (the first entry with it is kept)"
-    if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
-        names = ", ".join(sorted(block.duplicate_keys))
-        entry = block.ignore_error_block
-        key = entry.key if isinstance(entry, bibmodel.Entry) else "?"
-        return f"entry '{key}' has the field(s) {names} more than once"
-    return f"could not parse this block: {block.error}"
+    reason = getattr(block.error, "abort_reason", "") or str(block.error)
+    return f"could not parse this block: {' '.join(reason.split())}"
 
 
-def _report_undecodable_bytes(bib: BibFile) -> None:
-    for number, line in enumerate(bib.text.splitlines(), start=1):
-        if any("\udc80" <= char <= "\udcff" for char in line):
+def _moved(reference: Reference, lines: int) -> Reference:
+    """`reference` moved down by `lines` (built directly: `dataclasses.replace` is slow)."""
+    return Reference(
+        citekey=reference.citekey,
+        entry_type=reference.entry_type,
+        fields=reference.fields,
+        path=reference.path,
+        line=reference.line + lines,
+        raw=reference.raw,
+    )
+
+
+def _shifted(problem: EntryError, lines: int) -> EntryError:
+    return EntryError(
+        problem.message,
+        path=problem.path,
+        line=problem.line + lines,
+        field=problem.field,
+        citekey=problem.citekey,
+    )
+
+
+def _report_undecodable_bytes(bib: BibFile, first_line: int) -> None:
+    if _UNDECODABLE.search(bib.text) is None:
+        return
+    for number, line in enumerate(bib.text.splitlines(), start=first_line):
+        if _UNDECODABLE.search(line):
             bib.problems.append(
                 EntryError("invalid UTF-8 bytes (kept as they are)", path=bib.path, line=number)
             )

@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
+from refs.bibfile import parse_bib_text
 from refs.errors import InvalidField
+from refs.parserinput import prepare_for_parser
 
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_:+.-]*$")
-_FIELD_START = re.compile(r"(?P<indent>[ \t]*)(?P<name>[A-Za-z][A-Za-z0-9_:+.-]*)\s*=\s*")
+_FIELD_START = re.compile(
+    r"(?P<indent>[ \t]*)(?P<name>[A-Za-z][A-Za-z0-9_:+.-]*)(?P<before>\s*)=(?P<after>\s*)"
+)
+# `@type{citekey,` (or with a parenthesis); fields start after it.
+_HEAD = re.compile(r"\s*@\w*\s*[{(][^,]*,")
+_INDENT = re.compile(r"[ \t]*")
+_ANY_BRACE = re.compile(r"[{}]")
+_LATEX_SPECIAL = re.compile(r"[&%$#_]")
+_LINE_STARTING_AN_ENTRY = re.compile(r"\n[ \t]*@\w*[ \t]*[{(]")
 
 
 def check_field_name(name: str) -> str:
@@ -23,15 +35,51 @@ def check_field_name(name: str) -> str:
 
 
 def braced(value: str) -> str:
-    """`value` enclosed in braces, refusing values whose braces do not balance."""
-    depth = 0
-    for char in value:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            break
-    if depth != 0:
+    """`value` enclosed in braces, refusing values that would not read back as themselves.
+
+    BibTeX counts every brace, bibtexparser skips a brace right after a backslash, and
+    both take a line starting with `@type{` for a new entry. Rather than guess where
+    those rules disagree, the value is written into a small entry and read back.
+    """
+    if not _is_balanced(value, _ANY_BRACE):
         raise InvalidField(f"unbalanced braces in {value!r}", field="value")
-    return "{" + value + "}"
+    if _LINE_STARTING_AN_ENTRY.search(value):
+        raise InvalidField(
+            f"a line of {value!r} starts like a new entry ('@type{{'); indent or reword it",
+            field="value",
+        )
+    text = "{" + value + "}"
+    probe = parse_bib_text(f"@misc{{probe, value = {text}, next = {{1}}}}", Path("<value>"))
+    if probe.problems or [dict(ref.fields) for ref in probe.references] != [
+        {"value": value, "next": "1"}
+    ]:
+        raise InvalidField(
+            f"{value!r} would not read back as written (a backslash before a brace or at the end?)",
+            field="value",
+        )
+    return text
+
+
+def _is_balanced(value: str, braces: re.Pattern[str]) -> bool:
+    depth = 0
+    for match in braces.finditer(value):
+        depth += 1 if match.group() == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def escape_text(text: str) -> str:
+    """Plain text as a BibTeX value that typesets as the same text.
+
+    LaTeX's special characters get a backslash; a brace that does not pair up becomes a
+    parenthesis, since an unbalanced brace cannot be written in a braced value at all.
+    """
+    if not _is_balanced(text, _ANY_BRACE):
+        text = text.replace("{", "(").replace("}", ")")
+    escaped = _LATEX_SPECIAL.sub(r"\\\g<0>", text.replace("\\", "\x00"))
+    escaped = escaped.replace("\x00", "\\textbackslash{}")
+    return " ".join(escaped.split())
 
 
 def format_entry(entry_type: str, citekey: str, fields: Mapping[str, str]) -> str:
@@ -47,22 +95,54 @@ def edit_entry_text(entry: str, changes: Mapping[str, str], removals: Iterable[s
     for name in removals:
         entry = _remove_field(entry, check_field_name(name))
     for name, value in changes.items():
-        entry = _set_field(entry, check_field_name(name), braced(value))
+        try:
+            value_text = braced(value)
+        except InvalidField as error:
+            raise InvalidField(error.message, field=name) from error
+        entry = _set_field(entry, check_field_name(name), value_text)
     return entry
 
 
-def _field_spans(entry: str) -> dict[str, tuple[int, int, int]]:
-    """For each field: (start of its line's indentation, start of value, end of value)."""
-    spans: dict[str, tuple[int, int, int]] = {}
-    body_start = entry.index(",", entry.index("{") if "{" in entry else 0) + 1
-    position = body_start
+@dataclass(frozen=True, slots=True)
+class _FieldSpan:
+    """Where one field lies in an entry's text, and how it was spaced."""
+
+    line_start: int  # start of the indentation before the field's name
+    name: str
+    before_equals: str
+    after_equals: str
+    value_start: int
+    value_end: int
+
+
+def _field_spans(entry: str) -> dict[str, _FieldSpan]:
+    """Every field of `entry` by lower-cased name, found in the text bibtexparser reads.
+
+    `%` comments between fields are blanked first, so a commented-out `year = 1999`
+    is not taken for a field.
+    """
+    readable = prepare_for_parser(entry)
+    spans: dict[str, _FieldSpan] = {}
+    head = _HEAD.match(readable)
+    position = head.end() if head else 0
     while True:
-        match = _FIELD_START.search(entry, position)
+        match = _FIELD_START.search(readable, position)
         if match is None:
             break
         value_start = match.end()
-        value_end = _value_end(entry, value_start)
-        spans[match.group("name").lower()] = (match.start(), value_start, value_end)
+        value_end = _value_end(readable, value_start)
+        # setdefault: of a field given twice, the first counts (as when reading), so edit it.
+        spans.setdefault(
+            match.group("name").lower(),
+            _FieldSpan(
+                line_start=match.start(),
+                name=match.group("name"),
+                before_equals=match.group("before"),
+                after_equals=match.group("after"),
+                value_start=value_start,
+                value_end=value_end,
+            ),
+        )
         position = value_end
     return spans
 
@@ -95,35 +175,50 @@ def _trim_end(entry: str, start: int, end: int) -> int:
 def _set_field(entry: str, name: str, value: str) -> str:
     spans = _field_spans(entry)
     if name in spans:
-        _, value_start, value_end = spans[name]
-        return entry[:value_start] + value + entry[value_end:]
-    return _append_field(entry, name, value, spans)
+        span = spans[name]
+        return entry[: span.value_start] + value + entry[span.value_end :]
+    return _append_field(entry, name, value, list(spans.values()))
 
 
-def _append_field(
-    entry: str, name: str, value: str, spans: Mapping[str, tuple[int, int, int]]
-) -> str:
+def _append_field(entry: str, name: str, value: str, spans: list[_FieldSpan]) -> str:
+    """`entry` with a new last field laid out like the fields it already has."""
     newline = "\r\n" if "\r\n" in entry else "\n"
     closing = len(entry.rstrip()) - 1
-    if spans:
-        last_line_start, _, last_end = max(spans.values(), key=lambda span: span[2])
-        indent = re.match(r"[ \t]*", entry[last_line_start:]).group(0)  # type: ignore[union-attr]
-        between = entry[last_end:closing]
-        has_comma = "," in between
-        prefix = entry[:last_end] + ("," if not has_comma else between.rstrip())
-        tail = "," if has_comma else ""
-        return f"{prefix}{newline}{indent}{name} = {value}{tail}{newline}{entry[closing:]}"
-    head = entry[:closing].rstrip()
-    if not head.endswith(","):
-        head += ","
-    return f"{head}{newline}  {name} = {value},{newline}{entry[closing:]}"
+    if not spans:
+        head = entry[:closing].rstrip()
+        if not head.endswith(","):
+            head += ","
+        return f"{head}{newline}  {name} = {value},{newline}{entry[closing:]}"
+    last = max(spans, key=lambda span: span.value_end)
+    after_equals = last.after_equals if "\n" not in last.after_equals else " "
+    field_text = f"{_padded_name(name, spans)}={after_equals}{value}"
+    between = entry[last.value_end : closing]
+    has_comma = "," in between
+    if "\n" not in entry[: last.value_end]:
+        # A one-line entry stays on one line: `@book{a, title={A}, year={2000}}`.
+        return f"{entry[: last.value_end]}, {field_text}{between}{entry[closing:]}"
+    indent = _INDENT.match(entry, last.line_start)
+    prefix = entry[: last.value_end] + ("," if not has_comma else between.rstrip())
+    tail = "," if has_comma else ""
+    line = f"{indent.group() if indent else ''}{field_text}{tail}"
+    return f"{prefix}{newline}{line}{newline}{entry[closing:]}"
+
+
+def _padded_name(name: str, spans: list[_FieldSpan]) -> str:
+    """`name` and the space before its `=`: aligned like the others if they are aligned."""
+    widths = {len(span.name) + len(span.before_equals) for span in spans}
+    befores = {span.before_equals for span in spans}
+    if len(spans) > 1 and len(widths) == 1 and len(befores) > 1:
+        return name.ljust(widths.pop() - 1) + " "
+    last = max(spans, key=lambda span: span.value_end)
+    return name + (last.before_equals if "\n" not in last.before_equals else " ")
 
 
 def _remove_field(entry: str, name: str) -> str:
     spans = _field_spans(entry)
     if name not in spans:
         raise InvalidField("the entry has no such field", field=name)
-    line_start, _, value_end = spans[name]
+    line_start, value_end = spans[name].line_start, spans[name].value_end
     end = value_end
     rest = entry[end:]
     stripped = rest.lstrip(" \t")

@@ -15,10 +15,13 @@ class EntryError(RefsError):
     str(err) → "library/refs.bib:42: field 'year': expected a year like 1957, got 'l957'"
     """
 
-    def __init__(self, message: str, *, path: Path, line: int, field: str = "") -> None:
+    def __init__(
+        self, message: str, *, path: Path, line: int, field: str = "", citekey: str = ""
+    ) -> None:
         where = f"{path}:{line}" + (f": field '{field}'" if field else "")
         super().__init__(f"{where}: {message}")
         self.message, self.path, self.line, self.field = message, path, line, field
+        self.citekey = citekey  # the entry the problem is in, when known
 
 
 class UnknownCitekey(RefsError, KeyError):
@@ -49,7 +52,7 @@ class InvalidField(RefsError, ValueError):
 
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(f"field '{field}': {message}")
-        self.field = field
+        self.message, self.field = message, field
 
 
 class FileChangedOnDisk(RefsError):

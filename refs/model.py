@@ -29,3 +29,15 @@ class Reference:
         """The field `name` as Unicode without LaTeX markup, for display and search."""
         value = self.fields.get(name)
         return default if value is None else latex_to_text(value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewEntry:
+    """An entry about to be added (from an import): fields already written as BibTeX values.
+
+    `citekey` is None when the source had none; the importer then makes one.
+    """
+
+    entry_type: str
+    citekey: str | None
+    fields: Mapping[str, str]

@@ -9,51 +9,104 @@ atomically.
 from __future__ import annotations
 
 import logging
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from refs.atomicfile import locked, write_atomically
-from refs.bibfile import BibFile, parse_bib_text, read_bib_file
+from refs.bibfile import BibFile, Fingerprint, encode_text, parse_bib_text, read_text
+from refs.cache import RefsCache
 from refs.entrytext import edit_entry_text, format_entry
 from refs.errors import (
     DuplicateCitekey,
     EntryError,
     FileChangedOnDisk,
     InvalidBibtex,
+    RefsError,
     UnknownCitekey,
 )
 from refs.model import Reference
+from refs.values import evaluate
 
 logger = logging.getLogger(__name__)
 
 MAIN_BIB_NAME = "references.bib"
+CACHE_FOLDER = Path(".index") / "refs-cache"
 
 
 class ReferenceStore:
-    """All references of one library folder, loaded from its top-level `*.bib` files."""
+    """All references of one library folder, loaded from its top-level `*.bib` files.
 
-    def __init__(self, library_dir: Path) -> None:
+    Parsed files are cached in the library's `.index/refs-cache/` unless `use_cache` is
+    False (then every start parses every file).
+    """
+
+    def __init__(self, library_dir: Path, *, use_cache: bool = True) -> None:
         self.library_dir = library_dir
+        self._cache = RefsCache(library_dir / CACHE_FOLDER) if use_cache else None
         self._files: dict[Path, BibFile] = {}
         self._by_citekey: dict[str, Reference] = {}
         self.problems: list[EntryError] = []
         self.reload()
 
     def reload(self) -> None:
-        """Read every .bib file again (cheap enough to call after any outside change)."""
-        self._files = {path: read_bib_file(path) for path in self.bib_paths()}
+        """Read every .bib file again (from the cache where the file did not change)."""
+        self._files = {path: self._read(path) for path in self.bib_paths()}
         self._rebuild_lookup()
+
+    def refresh(self) -> bool:
+        """Re-read the .bib files added, removed or changed on disk (by size and mtime) since
+        they were read, for a long-running process such as the web app; True if any were."""
+        paths = self.bib_paths()
+        files: dict[Path, BibFile] = {}
+        for path in paths:
+            known = self._files.get(path)
+            stat = path.stat()
+            if known is not None and (stat.st_size, stat.st_mtime_ns) == (
+                known.fingerprint.size,
+                known.fingerprint.mtime_ns,
+            ):
+                files[path] = known
+            else:
+                files[path] = self._read(path)
+        changed = list(files) != list(self._files) or any(
+            files[path] is not self._files.get(path) for path in files
+        )
+        if changed:
+            self._files = files
+            self._rebuild_lookup()
+        return changed
 
     def bib_paths(self) -> list[Path]:
         """The library's .bib files, in name order so that duplicates resolve the same way."""
         return sorted(path for path in self.library_dir.glob("*.bib") if path.is_file())
 
+    def bib_file(self, path: Path) -> BibFile | None:
+        """The parsed file at `path` as last read or written, if it is one of the library's."""
+        return self._files.get(path)
+
+    def _read(self, path: Path) -> BibFile:
+        text, fingerprint = read_text(path)
+        if self._cache is not None:
+            cached = self._cache.load(path, text, fingerprint)
+            if cached is not None:
+                return cached
+        bib = parse_bib_text(text, path)
+        bib.fingerprint = fingerprint
+        if self._cache is not None:
+            self._cache.save(bib)
+        return bib
+
     def _rebuild_lookup(self) -> None:
         self._by_citekey = {}
         self.problems = []
+        # BibTeX lets one file use the @string macros of another (a file of abbreviations).
+        library_macros = self._library_macros()
         for bib in self._files.values():
-            self.problems.extend(bib.problems)
-            for reference in bib.references:
+            references, problems = _resolve_macros_across_files(bib, library_macros)
+            self.problems.extend(problems)
+            for reference in references:
                 first = self._by_citekey.get(reference.citekey)
                 if first is None:
                     self._by_citekey[reference.citekey] = reference
@@ -64,6 +117,7 @@ class ReferenceStore:
                             f"(first defined at {first.path}:{first.line})",
                             path=reference.path,
                             line=reference.line,
+                            citekey=reference.citekey,
                         )
                     )
 
@@ -81,27 +135,56 @@ class ReferenceStore:
     def __contains__(self, citekey: object) -> bool:
         return citekey in self._by_citekey
 
+    def read_input(self, bibtex: str, path: Path) -> BibFile:
+        """BibTeX text from outside (`path` names it in messages), parsed with the library's
+        @string macros counting as defined."""
+        parsed = parse_bib_text(bibtex, path)
+        references, problems = _resolve_macros_across_files(parsed, self._library_macros())
+        return replace(parsed, references=references, problems=problems)
+
     def add(self, bibtex: str, *, to: str | None = None) -> list[Reference]:
-        """Append the entries in `bibtex` to one .bib file, leaving its other bytes alone."""
-        parsed = parse_bib_text(bibtex, Path("<input>"))
-        if parsed.problems:
-            raise InvalidBibtex("; ".join(str(problem) for problem in parsed.problems))
-        if not parsed.references:
+        """Append the entries in `bibtex` to one .bib file, leaving its other bytes alone.
+
+        Entries are written as given, unless the text defines @string macros of its own
+        (which are not added): then they are written with the macros expanded.
+        """
+        parsed = self.read_input(bibtex, Path("<input>"))
+        references, problems = parsed.references, parsed.problems
+        if problems:
+            raise InvalidBibtex("; ".join(str(problem) for problem in problems))
+        if not references:
             raise InvalidBibtex("no BibTeX entry found in the input")
-        for reference in parsed.references:
+        for reference in references:
             if reference.citekey in self._by_citekey:
                 existing = self._by_citekey[reference.citekey]
                 raise DuplicateCitekey(reference.citekey, path=existing.path, line=existing.line)
         path = self.library_dir / (to or MAIN_BIB_NAME)
+        if path.parent != self.library_dir or path.suffix != ".bib":
+            raise InvalidBibtex(f"{to}: not a .bib file name at the library's top level")
+        entries = [
+            format_entry(ref.entry_type, ref.citekey, ref.fields)
+            if parsed.macros
+            else ref.raw.strip()
+            for ref in references
+        ]
 
-        def append_all(bib: BibFile) -> str:
-            text = bib
-            for reference in parsed.references:
-                text = _with_text(text, text.appended(reference.raw.strip()))
-            return text.text
+        def append(bib: BibFile) -> BibFile:
+            for reference in references:  # added by another writer since we read the file?
+                if reference.citekey in bib.spans:
+                    span = bib.spans[reference.citekey]
+                    raise DuplicateCitekey(reference.citekey, path=path, line=span.line)
+            return bib.with_entries_appended(entries)
 
-        self._rewrite(path, append_all, changed_citekeys=[], create=True)
-        return [self.get(reference.citekey) for reference in parsed.references]
+        self._rewrite(path, append, [], create=True)
+        return [self.get(reference.citekey) for reference in references]
+
+    def _library_macros(self) -> dict[str, str]:
+        """Every file's @string macros (the first file in name order wins a clash)."""
+        macros: dict[str, str] = {}
+        for bib in self._files.values():
+            for name, value in bib.macros.items():
+                macros.setdefault(name, value)
+        return macros
 
     def add_fields(
         self, entry_type: str, citekey: str, fields: Mapping[str, str], *, to: str | None = None
@@ -121,65 +204,97 @@ class ReferenceStore:
         changes = dict(set_fields or {})
         removals = list(unset_fields)
 
-        def edit_one(bib: BibFile) -> str:
-            span = bib.spans[citekey]
-            entry_text = bib.text[span.start : span.end]
-            return bib.spliced(span, edit_entry_text(entry_text, changes, removals))
+        def edit_one(bib: BibFile) -> BibFile:
+            new_text = edit_entry_text(bib.entry_text(citekey), changes, removals)
+            return bib.with_entry_replaced(citekey, new_text)
 
-        self._rewrite(reference.path, edit_one, changed_citekeys=[citekey])
+        self._rewrite(reference.path, edit_one, [citekey])
         return self.get(citekey)
 
     def delete(self, citekey: str) -> None:
         """Remove one entry and the blank line after it from its file."""
         reference = self.get(citekey)
-        self._rewrite(
-            reference.path,
-            lambda bib: bib.without(bib.spans[citekey]),
-            changed_citekeys=[citekey],
-        )
+        self._rewrite(reference.path, lambda bib: bib.with_entry_removed(citekey), [citekey])
 
     def _rewrite(
         self,
         path: Path,
-        change: Callable[[BibFile], str],
-        *,
+        change: Callable[[BibFile], BibFile],
         changed_citekeys: list[str],
+        *,
         create: bool = False,
     ) -> None:
         """Apply `change` to the freshest text of `path` under its lock and write it atomically.
 
         If someone changed the file since we read it, the change is applied to their version
         as long as the entries we touch are as we read them; otherwise nothing is written.
+        The file is parsed again only when it changed: an unchanged file costs one read.
         """
         with locked(path):
             seen = self._files.get(path)
             if path.exists():
-                current = read_bib_file(path)
-            elif create:
+                text, fingerprint = read_text(path)
+                if seen is not None and fingerprint.sha256 == seen.fingerprint.sha256:
+                    current = seen
+                else:
+                    current = parse_bib_text(text, path)
+                    current.fingerprint = fingerprint
+                    if seen is not None:
+                        _refuse_if_entries_changed(seen, current, changed_citekeys)
+            elif create and seen is None:
                 current = parse_bib_text("", path)
             else:
                 raise FileChangedOnDisk(path)
-            if seen is not None and current.fingerprint != seen.fingerprint:
-                _refuse_if_entries_changed(seen, current, changed_citekeys)
-            new_text = change(current)
-            write_atomically(path, new_text.encode("utf-8", errors="surrogateescape"))
-            self._files[path] = read_bib_file(path)
+            updated = change(current)
+            data = encode_text(updated.text)
+            write_atomically(path, data)
+            updated.fingerprint = Fingerprint.of_bytes(data, path)
+        if path in self._files:
+            self._files[path] = updated
+        else:  # a new file: keep name order, which decides between duplicate citekeys
+            self._files = dict(sorted({**self._files, path: updated}.items()))
         self._rebuild_lookup()
+        if self._cache is not None:
+            self._cache.save(updated)
         logger.info("wrote %s", path)
-
-
-def _with_text(bib: BibFile, text: str) -> BibFile:
-    """A BibFile for `text` at the same path, for applying several appends in a row."""
-    updated = parse_bib_text(text, bib.path)
-    updated.fingerprint = bib.fingerprint
-    return updated
 
 
 def _refuse_if_entries_changed(seen: BibFile, current: BibFile, citekeys: list[str]) -> None:
     for citekey in citekeys:
-        before = seen.spans.get(citekey)
-        after = current.spans.get(citekey)
-        if before is None or after is None:
+        if citekey not in seen.spans or citekey not in current.spans:
             raise FileChangedOnDisk(current.path)
-        if seen.text[before.start : before.end] != current.text[after.start : after.end]:
+        if seen.entry_text(citekey) != current.entry_text(citekey):
             raise FileChangedOnDisk(current.path)
+
+
+def _resolve_macros_across_files(
+    bib: BibFile, library_macros: dict[str, str]
+) -> tuple[list[Reference], list[EntryError]]:
+    """`bib`'s references with fields that use other files' macros evaluated, and the
+    problems that remain (a field that still cannot be evaluated stays raw and reported)."""
+    unresolved = [
+        problem for problem in bib.problems if (problem.citekey, problem.field) in bib.unresolved
+    ]
+    if not unresolved:
+        return bib.references, bib.problems
+    macros = ChainMap(bib.macros, library_macros)
+    by_citekey = {reference.citekey: reference for reference in bib.references}
+    resolved: dict[str, dict[str, str]] = {}
+    solved: set[int] = set()
+    for problem in unresolved:
+        reference = by_citekey.get(problem.citekey)
+        if reference is None or problem.field not in reference.fields:
+            continue
+        try:
+            value = evaluate(reference.fields[problem.field], macros)
+        except RefsError:
+            continue
+        resolved.setdefault(problem.citekey, dict(reference.fields))[problem.field] = value
+        solved.add(id(problem))
+    references = [
+        replace(reference, fields=resolved[reference.citekey])
+        if reference.citekey in resolved
+        else reference
+        for reference in bib.references
+    ]
+    return references, [problem for problem in bib.problems if id(problem) not in solved]

@@ -2,100 +2,168 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 
+from refs.crossref import inherited_fields
 from refs.errors import EntryError
 from refs.model import Reference
 from refs.store import ReferenceStore
 
-# Required fields per entry type (BibLaTeX's manual, with BibTeX's `journal`/`year` spellings
-# accepted where BibLaTeX says `journaltitle`/`date`); a tuple means any one of them.
+# Required fields per entry type, from the BibLaTeX manual (§2.1.1, biblatex 3.18); a tuple
+# means any one of them. BibTeX's spellings count too (`journal` for `journaltitle`,
+# `school` for `institution`, `year` for `date`, an `editor` instead of the author of a
+# `@book` or `@inbook`), and BibTeX's own types that BibLaTeX maps (`phdthesis`,
+# `techreport`…) get the required fields of what they map to, less `type`, which they imply.
+_DATE_FIELDS = ("date", "year")
+_NAMES = ("author", "editor")
+_JOURNAL = ("journaltitle", "journal")
+_INSTITUTION = ("institution", "school")
+_BOOK_PART = (_NAMES, ("title",), ("booktitle",), _DATE_FIELDS)
+_COLLECTION = (("editor",), ("title",), _DATE_FIELDS)
+_COLLECTION_PART = (("author",), ("title",), ("editor",), ("booktitle",), _DATE_FIELDS)
+_BY_ANYONE = (_NAMES, ("title",), _DATE_FIELDS)
 REQUIRED_FIELDS: Mapping[str, tuple[tuple[str, ...], ...]] = {
-    "article": (("author",), ("title",), ("journaltitle", "journal"), ("date", "year")),
-    "book": (("author", "editor"), ("title",), ("date", "year")),
-    "mvbook": (("author", "editor"), ("title",), ("date", "year")),
-    "inbook": (("author",), ("title",), ("booktitle", "crossref"), ("date", "year")),
-    "incollection": (("author",), ("title",), ("booktitle", "crossref"), ("date", "year")),
-    "inproceedings": (("author",), ("title",), ("booktitle", "crossref"), ("date", "year")),
-    "collection": (("editor",), ("title",), ("date", "year")),
-    "proceedings": (("title",), ("date", "year")),
-    "inreference": (("title",), ("booktitle", "crossref"), ("date", "year")),
-    "online": (("title",), ("url", "doi", "eprint"), ("date", "year", "urldate")),
-    "thesis": (("author",), ("title",), ("type",), ("institution", "school"), ("date", "year")),
-    "phdthesis": (("author",), ("title",), ("school", "institution"), ("date", "year")),
-    "mastersthesis": (("author",), ("title",), ("school", "institution"), ("date", "year")),
-    "report": (("author", "editor"), ("title",), ("institution",), ("date", "year")),
-    "techreport": (("author",), ("title",), ("institution",), ("date", "year")),
-    "misc": (("title",),),
+    "article": (("author",), ("title",), _JOURNAL, _DATE_FIELDS),
+    "suppperiodical": (("author",), ("title",), _JOURNAL, _DATE_FIELDS),
+    "book": (_NAMES, ("title",), _DATE_FIELDS),
+    "mvbook": (_NAMES, ("title",), _DATE_FIELDS),
+    "inbook": _BOOK_PART,
+    "bookinbook": _BOOK_PART,
+    "suppbook": _BOOK_PART,
+    "booklet": _BY_ANYONE,
+    "collection": _COLLECTION,
+    "mvcollection": _COLLECTION,
+    "reference": _COLLECTION,
+    "mvreference": _COLLECTION,
+    "incollection": _COLLECTION_PART,
+    "suppcollection": _COLLECTION_PART,
+    "inreference": _COLLECTION_PART,
+    "dataset": _BY_ANYONE,
+    "manual": _BY_ANYONE,
+    "misc": _BY_ANYONE,
+    "software": _BY_ANYONE,
+    "online": (*_BY_ANYONE, ("doi", "eprint", "url")),
+    "patent": (("author",), ("title",), ("number",), _DATE_FIELDS),
+    "periodical": (("editor",), ("title",), _DATE_FIELDS),
+    "proceedings": (("title",), _DATE_FIELDS),
+    "mvproceedings": (("title",), _DATE_FIELDS),
+    "inproceedings": (("author",), ("title",), ("booktitle",), _DATE_FIELDS),
+    "report": (("author",), ("title",), ("type",), _INSTITUTION, _DATE_FIELDS),
+    "thesis": (("author",), ("title",), ("type",), _INSTITUTION, _DATE_FIELDS),
+    "unpublished": (("author",), ("title",), _DATE_FIELDS),
+    "phdthesis": (("author",), ("title",), _INSTITUTION, _DATE_FIELDS),
+    "mastersthesis": (("author",), ("title",), _INSTITUTION, _DATE_FIELDS),
+    "techreport": (("author",), ("title",), _INSTITUTION, _DATE_FIELDS),
+    "conference": (("author",), ("title",), ("booktitle",), _DATE_FIELDS),
 }
+# Fields the manual's type list calls omissible ("in terms of §2.3.2": a work published
+# anonymously poses no problem) for some types; a requirement made only of these is dropped.
+_OMISSIBLE: Mapping[str, frozenset[str]] = {
+    "manual": frozenset(_NAMES),
+    "misc": frozenset((*_NAMES, *_DATE_FIELDS)),
+    "online": frozenset((*_NAMES, *_DATE_FIELDS)),
+    "periodical": frozenset(("editor",)),
+}
+# Unsigned newspaper and magazine pieces are the norm, not an omission.
+_UNSIGNED_SUBTYPES = frozenset(("newspaper", "magazine"))
 
-_YEAR = re.compile(r"^-?\d{1,4}$")
-_DATE_PART = r"-?\d{1,4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
-_DATE = re.compile(rf"^(?:{_DATE_PART})?(?:/(?:{_DATE_PART})?)?$")
+# A year as BibTeX users write it; sorting tricks before it (`{\noopsort{1973b}}1973`) pass.
+_YEAR = re.compile(r"(?:^|[{}])-?[0-9]{1,4}\}*$")
+# An EDTF date as BibLaTeX reads it (§2.3.8): year, month (21-24 are seasons), day, an
+# optional time, an optional `?`/`~`/`%` qualifier; a range joins two with `/`, and `..`
+# or nothing marks an open end.
+_DATE_PART = re.compile(
+    r"(?P<year>-?\d{1,4}|\d{1,3}X{1,2})(?:-(?P<month>0[1-9]|1[0-2]|2[1-4]|XX)"
+    r"(?:-(?P<day>0[1-9]|[12]\d|3[01]|XX))?)?"
+    r"(?:T\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d(?::?\d\d)?)?)?[?~%]?"
+)
+
+
+def is_valid_date(value: str) -> bool:
+    """True for a BibLaTeX date or date range (`1957-07-07`, `1957-06/1957-07`, `1957/..`)."""
+    parts = value.strip().split("/")
+    if len(parts) > 2:
+        return False
+    return all(_is_date_part(part, open_allowed=len(parts) == 2) for part in parts)
+
+
+def _is_date_part(part: str, *, open_allowed: bool) -> bool:
+    if part in ("", ".."):
+        return open_allowed
+    match = _DATE_PART.fullmatch(part)
+    if match is None:
+        return False
+    year, month, day = match.group("year", "month", "day")
+    if day is None or "X" in year + month + day or int(year) < 1:
+        return True  # nothing to check, or before the year 1, which `datetime` cannot hold
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def validate_references(store: ReferenceStore) -> list[EntryError]:
     """Problems of the references that loaded, in file and line order."""
     problems: list[EntryError] = []
+    # BibTeX matches a crossref to its parent's citekey ignoring case.
+    by_folded_citekey = {reference.citekey.lower(): reference for reference in store.references()}
     for reference in store.references():
-        problems.extend(_missing_fields(reference, store))
+        fields: Mapping[str, str] = reference.fields
+        parent_key = reference.fields.get("crossref")
+        if parent_key is not None:
+            parent = by_folded_citekey.get(parent_key.strip().lower())
+            if parent is not None:
+                fields = inherited_fields(reference, parent)
+            else:
+                message = f"crossref to unknown citekey '{parent_key}'"
+                problems.append(_problem(reference, message, "crossref"))
+        problems.extend(_missing_fields(reference, fields))
         problems.extend(_bad_dates(reference))
-        crossref = reference.fields.get("crossref")
-        if crossref is not None and crossref not in store:
-            problems.append(_problem(reference, f"crossref to unknown citekey '{crossref}'"))
     return sorted(problems, key=lambda problem: (str(problem.path), problem.line))
 
 
-def _missing_fields(reference: Reference, store: ReferenceStore) -> list[EntryError]:
-    inherited: Mapping[str, str] = {}
-    parent_key = reference.fields.get("crossref")
-    if parent_key is not None and parent_key in store:
-        inherited = store.get(parent_key).fields
+def _missing_fields(reference: Reference, fields: Mapping[str, str]) -> list[EntryError]:
+    """The required fields that neither the entry nor its crossref parent gives."""
     problems = []
-    for alternatives in _required_fields(reference):
-        present = any(
-            name in reference.fields or name in inherited or _inherits(name, inherited)
-            for name in alternatives
-        )
-        if not present:
-            wanted = " or ".join(alternatives)
-            problems.append(
-                _problem(
-                    reference,
-                    f"@{reference.entry_type} '{reference.citekey}' is missing {wanted}",
-                    field=alternatives[0],
-                )
-            )
+    for alternatives in REQUIRED_FIELDS.get(reference.entry_type, ()):
+        if any(fields.get(name, "").strip() for name in alternatives):
+            continue
+        if _is_omissible(reference, fields, alternatives):
+            continue
+        wanted = " or ".join(alternatives)
+        message = f"@{reference.entry_type} '{reference.citekey}' is missing {wanted}"
+        problems.append(_problem(reference, message, field=alternatives[0]))
     return problems
 
 
-def _required_fields(reference: Reference) -> tuple[tuple[str, ...], ...]:
-    """Required fields of the entry's type; unsigned newspaper reports need no author."""
-    required = REQUIRED_FIELDS.get(reference.entry_type, ())
-    if reference.fields.get("entrysubtype", "").lower() in ("newspaper", "magazine"):
-        return tuple(names for names in required if names != ("author",))
-    return required
-
-
-def _inherits(name: str, parent: Mapping[str, str]) -> bool:
-    """BibLaTeX hands a parent's `title` down as the child's `booktitle`."""
-    return name == "booktitle" and "title" in parent
+def _is_omissible(
+    reference: Reference, fields: Mapping[str, str], alternatives: tuple[str, ...]
+) -> bool:
+    """True when the manual lets this entry go without all of `alternatives`."""
+    if _OMISSIBLE.get(reference.entry_type, frozenset()).issuperset(alternatives):
+        return True
+    subtype = fields.get("entrysubtype", "").strip().lower()
+    return alternatives == ("author",) and subtype in _UNSIGNED_SUBTYPES
 
 
 def _bad_dates(reference: Reference) -> list[EntryError]:
     problems = []
     for name in ("date", "origdate", "urldate", "eventdate"):
         value = reference.fields.get(name)
-        if value is not None and not _DATE.match(value.strip()):
+        if value is not None and not is_valid_date(value):
             problems.append(
                 _problem(reference, f"expected a date like 1957-07-07, got '{value}'", field=name)
             )
     year = reference.fields.get("year")
-    if year is not None and not _YEAR.match(year.strip()):
+    if year is not None and not _YEAR.search(year.strip()):
         problems.append(_problem(reference, f"expected a year like 1957, got '{year}'", "year"))
     return problems
 
 
 def _problem(reference: Reference, message: str, field: str = "") -> EntryError:
-    return EntryError(message, path=reference.path, line=reference.line, field=field)
+    return EntryError(
+        message, path=reference.path, line=reference.line, field=field, citekey=reference.citekey
+    )

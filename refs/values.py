@@ -7,6 +7,7 @@ chains to any depth and reporting loops and unknown macros instead of guessing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from refs.errors import RefsError
@@ -27,6 +28,9 @@ MONTH_MACROS: Mapping[str, str] = {
 }
 
 
+_MARKS = re.compile(r'[{}"#]')
+
+
 class InvalidValue(RefsError, ValueError):
     """A field value that cannot be evaluated (unbalanced braces, unknown macro, macro loop)."""
 
@@ -37,18 +41,20 @@ def split_concatenation(raw: str) -> list[str]:
     depth = 0
     in_quotes = False
     start = 0
-    for position, char in enumerate(raw):
+    # Jumping between the few characters that matter keeps loading 20,000 entries fast.
+    for mark in _MARKS.finditer(raw):
+        char = mark.group()
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
             if depth < 0:
                 raise InvalidValue(f"unbalanced '}}' in {raw!r}")
-        elif char == '"' and depth == 0:
-            in_quotes = not in_quotes
-        elif char == "#" and depth == 0 and not in_quotes:
-            parts.append(raw[start:position].strip())
-            start = position + 1
+        elif char == '"':
+            in_quotes = in_quotes != (depth == 0)
+        elif depth == 0 and not in_quotes:
+            parts.append(raw[start : mark.start()].strip())
+            start = mark.end()
     if depth != 0 or in_quotes:
         raise InvalidValue(f"unbalanced braces or quotes in {raw!r}")
     parts.append(raw[start:].strip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from refs.csl import CslItem
+from refs.errors import EntryError
 from refs.model import Reference
 from refs.names import parse_names
 
@@ -38,3 +39,18 @@ def reference_detail_json(reference: Reference, csl: CslItem) -> dict[str, Any]:
         "line": reference.line,
         "csl": csl,
     }
+
+
+def problem_json(problem: Exception) -> dict[str, Any]:
+    """One row of `check --json`: where (when known), what, and the `FILE:LINE: message` text."""
+    if isinstance(problem, EntryError):
+        return {
+            "file": str(problem.path),
+            "line": problem.line,
+            "citekey": problem.citekey or None,
+            "field": problem.field or None,
+            "message": problem.message,
+            "text": str(problem),
+        }
+    unplaced = dict.fromkeys(("file", "line", "citekey", "field"))
+    return {**unplaced, "message": str(problem), "text": str(problem)}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refs.csl import CslItem, reference_to_csl
+from refs.errors import EntryError
 from refs.store import MAIN_BIB_NAME, ReferenceStore
 from refs.validation import validate_references
 
@@ -66,4 +67,12 @@ class Services:
 
     def check(self) -> list[Exception]:
         """Every problem in the library, each printing as `FILE:LINE: message`."""
-        return [*self.refs.problems, *validate_references(self.refs)]
+        problems: list[Exception] = [*self.refs.problems, *validate_references(self.refs)]
+        return sorted(problems, key=_where)
+
+
+def _where(problem: Exception) -> tuple[str, int]:
+    """Sort key: file, then line; problems that name no file come last."""
+    if isinstance(problem, EntryError):
+        return str(problem.path), problem.line
+    return "\uffff", 0

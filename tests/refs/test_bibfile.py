@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from refs.bibfile import parse_bib_text
+from refs.entrytext import edit_entry_text
 
 PATH = Path("test.bib")
 
@@ -26,12 +27,20 @@ def test_nested_string_macros_are_followed_to_the_end() -> None:
     assert bib.references[0].fields["author"] == "Randall M. Wigle"
 
 
-def test_quote_inside_braces_inside_quotes_is_reported_not_truncated() -> None:
+def test_quote_inside_braces_inside_quotes_keeps_every_field() -> None:
     text = '@book{good, title={G}}\n@book{k1, title = "{zeitgem{"a}{\\ss} x}", year = "1991",}\n'
     bib = parse_bib_text(text, PATH)
-    assert [reference.citekey for reference in bib.references] == ["good"]
-    assert len(bib.problems) == 1
-    assert str(bib.problems[0]).startswith("test.bib:2: entry 'k1' ends before")
+    assert [reference.citekey for reference in bib.references] == ["good", "k1"]
+    assert dict(bib.references[1].fields) == {"title": '{zeitgem{"a}{\\ss} x}', "year": "1991"}
+    assert bib.references[1].raw == text[text.index("@book{k1") : -1]
+    assert bib.problems == []
+
+
+def test_lines_are_counted_past_a_line_ending_in_a_backslash() -> None:
+    text = "@book{a, note={line\\\\\nnext}}\n\n@book{b, title={y}}\n"
+    bib = parse_bib_text(text, PATH)
+    assert [reference.line for reference in bib.references] == [1, 4]
+    assert bib.references[1].raw == "@book{b, title={y}}"
 
 
 @pytest.mark.parametrize(
@@ -44,7 +53,7 @@ def test_quote_inside_braces_inside_quotes_is_reported_not_truncated() -> None:
         ),
         pytest.param(
             "@book{a, title={A}}\n@book{b, title={B}, title={C}}\n",
-            "test.bib:2: entry 'b' has the field(s) title more than once",
+            "test.bib:2: field 'title': entry 'b' has this field more than once",
             id="duplicate-field",
         ),
         pytest.param(
@@ -60,6 +69,54 @@ def test_bad_block_is_reported_and_good_ones_still_load(text: str, message: str)
     assert str(bib.problems[0]).startswith(message)
 
 
-def test_percent_comment_lines_inside_an_entry_are_skipped() -> None:
-    bib = parse_bib_text("@book{k3, title={x},\n% was 1999\n year = 2000}\n", PATH)
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("@book{k3, title={x},\n% was 1999\n year = 2000}\n", id="plain-line"),
+        pytest.param("@book{k3, title={x},\n% was = 1999\n year = 2000}\n", id="with-equals"),
+        pytest.param("@book{k3,\n% see, also\n title={x},\n year = 2000}\n", id="with-comma"),
+        pytest.param("@book{k3,\n title={x},\n% {braces}\n year = 2000}\n", id="with-brace"),
+        pytest.param("@book{k3,\n title={x},\n  %year = {1999},\n year = 2000}\n", id="field"),
+        pytest.param("@book{k3,\n title={x}, % why\n year = 2000}\n", id="after-field"),
+        pytest.param("@book{k3,\r\n title={x},\r\n% crlf\r\n year = 2000}\r\n", id="crlf"),
+    ],
+)
+def test_percent_comments_between_fields_are_skipped(text: str) -> None:
+    bib = parse_bib_text(text, PATH)
+    assert bib.problems == []
     assert dict(bib.references[0].fields) == {"title": "x", "year": "2000"}
+    assert bib.references[0].raw == text.rstrip()
+
+
+def test_percent_inside_a_value_is_part_of_the_value() -> None:
+    text = '@misc{k, url = {https://x.org/a%20b}, note = "50% off",\n title = {a\n% b}}\n'
+    fields = parse_bib_text(text, PATH).references[0].fields
+    assert dict(fields) == {"url": "https://x.org/a%20b", "note": "50% off", "title": "a\n% b"}
+
+
+def test_a_malformed_entry_does_not_hide_the_entries_around_it() -> None:
+    text = "@book{a, title={A}}\n@book{b, title={B}\n@book{c, title={C}}\n"
+    bib = parse_bib_text(text, PATH)
+    assert [reference.citekey for reference in bib.references] == ["a", "c"]
+    assert [problem.line for problem in bib.problems] == [2]
+
+
+def test_comment_blocks_are_left_alone() -> None:
+    text = '@comment{ "quoted % text @book{x, title={no}} }\n@book{a, title = "A"}\n'
+    bib = parse_bib_text(text, PATH)
+    assert [(ref.citekey, ref.fields["title"]) for ref in bib.references] == [("a", "A")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("@book{b,\n title={C},\n year=1,\n title={D}}\n", id="same-case"),
+        pytest.param("@book{b,\n title={C},\n year=1,\n TITLE={D}}\n", id="other-case"),
+    ],
+)
+def test_a_field_given_twice_keeps_the_first_value_as_bibtex_does(text: str) -> None:
+    bib = parse_bib_text(text, PATH)
+    assert dict(bib.references[0].fields) == {"title": "C", "year": "1"}
+    assert [(problem.line, problem.field) for problem in bib.problems] == [(4, "title")]
+    edited = edit_entry_text(bib.references[0].raw, {"title": "E"}, [])
+    assert parse_bib_text(edited, PATH).references[0].fields["title"] == "E"

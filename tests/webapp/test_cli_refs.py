@@ -23,7 +23,7 @@ def test_added_reference_is_listed_as_json(runner: CliRunner, empty_library: Pat
         {
             "citekey": "linden1966",
             "type": "book",
-            "title": "Khrushchev and the Soviet Leadership, 1957–1964",
+            "title": "Khrushchev and the Soviet Leadership, 1957\u20131964",
             "authors": ["Carl A. Linden"],
             "editors": [],
             "year": "1966",
@@ -48,3 +48,24 @@ def test_edit_changes_only_the_edited_value(runner: CliRunner, empty_library: Pa
         "% keep me\n" + ENTRY.replace("year = 1966", "year = {1967}") + "\n\n"
         '@misc{other,title="Other"}\n'
     )
+
+
+def test_delete_removes_exactly_the_entry(runner: CliRunner, empty_library: Path) -> None:
+    bib = empty_library / "references.bib"
+    bib.write_text("% keep me\n" + ENTRY + '\n\n@misc{other,title="Other"}\n', encoding="utf-8")
+    result = runner.invoke(cli, ["--library", str(empty_library), "refs", "delete", "linden1966"])
+    assert result.exit_code == 0, result.output
+    assert bib.read_text(encoding="utf-8") == '% keep me\n@misc{other,title="Other"}\n'
+
+
+def test_edit_with_an_unbalanced_value_names_the_field_and_writes_nothing(
+    runner: CliRunner, empty_library: Path
+) -> None:
+    bib = empty_library / "references.bib"
+    bib.write_text(ENTRY + "\n", encoding="utf-8")
+    result = runner.invoke(
+        cli, ["--library", str(empty_library), "refs", "edit", "linden1966", "--set", "note=a{b"]
+    )
+    assert result.exit_code == 1
+    assert "Error: field 'note': unbalanced braces" in result.stderr
+    assert bib.read_text(encoding="utf-8") == ENTRY + "\n"

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from webapp.clisupport import echo_json, json_option, pass_services
+from webapp.presenters import problem_json
 from webapp.services import Services, init_library
 
 
@@ -23,9 +24,9 @@ def init(folder: Path) -> None:
 @pass_services
 def check(services: Services, as_json: bool) -> None:
     """Validate every .bib, passage and note file; exit 1 if anything is wrong."""
-    problems = [str(problem) for problem in services.check()]
+    problems = services.check()
     if as_json:
-        echo_json({"ok": not problems, "problems": problems})
+        echo_json({"ok": not problems, "problems": [problem_json(p) for p in problems]})
     else:
         for problem in problems:
             click.echo(problem)

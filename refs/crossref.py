@@ -1,0 +1,101 @@
+"""BibLaTeX's default `crossref` inheritance: which fields a child entry gets from its parent.
+
+The rules are the BibLaTeX manual's (appendix "Default Crossref Setup", biblatex 3.18):
+every field is inherited as it is unless the child has it already, except a few that
+never are (`ids`, `crossref`, `label`…), and for some pairs of entry types a field is
+renamed on the way down: a `@book` parent's `title` becomes an `@inbook` child's
+`booktitle`, an `@mvbook`'s `title` becomes `maintitle`, a `@periodical`'s `title` an
+`@article`'s `journaltitle`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from refs.model import Reference
+
+# Fields that no child inherits.
+NOT_INHERITED = frozenset(
+    [
+        "ids",
+        "crossref",
+        "xref",
+        "entryset",
+        "entrysubtype",
+        "execute",
+        "label",
+        "options",
+        "presort",
+        "related",
+        "relatedoptions",
+        "relatedstring",
+        "relatedtype",
+        "shorthand",
+        "shorthandintro",
+        "sortkey",
+    ]
+)
+
+# BibTeX's and BibLaTeX's aliases, as biber maps them before inheritance.
+TYPE_ALIASES: Mapping[str, str] = {
+    "conference": "inproceedings",
+    "electronic": "online",
+    "www": "online",
+    "mastersthesis": "thesis",
+    "phdthesis": "thesis",
+    "techreport": "report",
+}
+
+_TITLES = ("title", "subtitle", "titleaddon")
+_TITLE_INDEXES = ("shorttitle", "sorttitle", "indextitle", "indexsorttitle")
+
+
+_Mapping = Mapping[str, tuple[str, ...]]
+
+
+def _rule(sources: str, targets: str, mapping: _Mapping) -> list[tuple[tuple[str, str], _Mapping]]:
+    return [((s, t), mapping) for s in sources.split() for t in targets.split()]
+
+
+def _titles_to(prefix: str, *, addon: bool = True) -> dict[str, tuple[str, ...]]:
+    names = _TITLES if addon else _TITLES[:2]
+    renamed = {name: (prefix + name,) for name in names}
+    return {**renamed, **{name: () for name in _TITLE_INDEXES}}
+
+
+# (parent type, child type) -> {parent field: the child fields it fills; () for none}.
+# Where a pair appears twice, the rules add up (author rule and title rule for mvbook).
+_RULES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+for _pair, _mapping in [
+    *_rule("mvbook book", "inbook bookinbook suppbook", {"author": ("author", "bookauthor")}),
+    *_rule("mvbook", "book inbook bookinbook suppbook", _titles_to("main")),
+    *_rule(
+        "mvcollection mvreference",
+        "collection reference incollection inreference suppcollection",
+        _titles_to("main"),
+    ),
+    *_rule("mvproceedings", "proceedings inproceedings", _titles_to("main")),
+    *_rule("book", "inbook bookinbook suppbook", _titles_to("book")),
+    *_rule("collection reference", "incollection inreference suppcollection", _titles_to("book")),
+    *_rule("proceedings", "inproceedings", _titles_to("book")),
+    *_rule("periodical", "article suppperiodical", _titles_to("journal", addon=False)),
+]:
+    _RULES.setdefault(_pair, {}).update(_mapping)
+
+
+def entry_type_of(reference: Reference) -> str:
+    """The entry type as biber sees it (`phdthesis` is a `thesis`)."""
+    return TYPE_ALIASES.get(reference.entry_type, reference.entry_type)
+
+
+def inherited_fields(child: Reference, parent: Reference) -> dict[str, str]:
+    """The child's fields with those it inherits from `parent` added (the child's win)."""
+    rules = _RULES.get((entry_type_of(parent), entry_type_of(child)), {})
+    fields: dict[str, str] = {}
+    for name, value in parent.fields.items():
+        if name in NOT_INHERITED:
+            continue
+        for target in rules.get(name, (name,)):
+            fields[target] = value
+    fields.update(child.fields)
+    return fields

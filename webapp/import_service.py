@@ -1,0 +1,151 @@
+"""`import`: add what another manager exported, reporting duplicates instead of adding them twice.
+
+`IMPORTERS` is the registry of formats: a name mapped to a function that reads the
+file's text into the library and returns an `ImportReport`. Each function's docstring
+is its help text (its first line appears in `florilegium import --help`). A format that
+brings passages rather than references (`w3c`, `hypothesis`) registers here the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from refs.citekeys import is_valid_citekey, make_citekey, unique_citekey
+from refs.duplicates import DuplicateFinder
+from refs.entrytext import format_entry
+from refs.fromcsl import entries_from_csljson
+from refs.fromris import entries_from_ris
+from refs.latex import latex_to_text
+from refs.model import NewEntry
+from refs.names import parse_names
+from webapp.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDuplicate:
+    """An imported item that the library already has, under `citekey`."""
+
+    title: str
+    citekey: str
+    reason: str
+
+
+@dataclass(slots=True, kw_only=True)
+class ImportReport:
+    """What an import did: items added (by citekey or id), duplicates, items left out."""
+
+    added: list[str] = field(default_factory=list)
+    duplicates: list[ImportDuplicate] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+Importer = Callable[[Services, str, Path], ImportReport]
+
+
+def import_bibtex(services: Services, text: str, path: Path) -> ImportReport:
+    """BibTeX or BibLaTeX (.bib): entries keep their text, and their citekey unless taken."""
+    parsed = services.refs.read_input(text, path)
+    report = ImportReport(skipped=[str(problem) for problem in parsed.problems])
+    uses_macros = bool(parsed.macros)
+    with_problems = {problem.citekey for problem in parsed.problems if problem.citekey}
+    entries = []
+    for reference in parsed.references:
+        if reference.citekey in with_problems:
+            continue  # reported in `skipped`; the user fixes it and imports again
+        # Entries that use the file's @string macros are written out with the macros
+        # expanded, since the macros themselves are not imported.
+        raw = None if uses_macros else reference.raw.strip()
+        entries.append(
+            (
+                NewEntry(
+                    entry_type=reference.entry_type,
+                    citekey=reference.citekey,
+                    fields=reference.fields,
+                ),
+                raw,
+            )
+        )
+    return _add_entries(services, entries, report)
+
+
+def import_csljson(services: Services, text: str, path: Path) -> ImportReport:
+    """CSL-JSON (.json), as Zotero, Mendeley and citeproc export it."""
+    return _add_entries(services, [(entry, None) for entry in entries_from_csljson(text)])
+
+
+def import_ris(services: Services, text: str, path: Path) -> ImportReport:
+    """RIS (.ris), as EndNote, Zotero and most databases export it."""
+    return _add_entries(services, [(entry, None) for entry in entries_from_ris(text)])
+
+
+IMPORTERS: dict[str, Importer] = {
+    "bibtex": import_bibtex,
+    "csljson": import_csljson,
+    "ris": import_ris,
+}
+FORMAT_BY_SUFFIX: dict[str, str] = {".bib": "bibtex", ".json": "csljson", ".ris": "ris"}
+
+
+def format_help(importers: Mapping[str, Importer] = IMPORTERS) -> str:
+    """One line per format: its name and the first line of its importer's docstring."""
+    return "; ".join(
+        f"{name}: {(importer.__doc__ or '').strip().splitlines()[0].rstrip('.')}"
+        for name, importer in importers.items()
+    )
+
+
+def guess_format(path: Path) -> str | None:
+    """The format a file's name suggests (`.ris` → `ris`), or None."""
+    return FORMAT_BY_SUFFIX.get(path.suffix.lower())
+
+
+def _add_entries(
+    services: Services,
+    entries: list[tuple[NewEntry, str | None]],
+    report: ImportReport | None = None,
+) -> ImportReport:
+    """Append the entries that are new works in one write; report those that are not.
+
+    `raw`, when given, is the entry's own text, written as it is if its citekey stays.
+    """
+    report = report or ImportReport()
+    finder = DuplicateFinder()
+    taken: set[str] = set()
+    for reference in services.refs.references():
+        finder.add(reference.citekey, reference.fields)
+        taken.add(reference.citekey)
+    texts = []
+    for entry, raw in entries:
+        title = latex_to_text(entry.fields.get("title", ""))
+        match = finder.find(entry.fields)
+        if match is not None:
+            report.duplicates.append(ImportDuplicate(title, match.citekey, match.reason))
+            continue
+        citekey = _citekey_for(entry, taken)
+        taken.add(citekey)
+        finder.add(citekey, entry.fields)
+        if raw is not None and citekey == entry.citekey:
+            texts.append(raw)
+        else:
+            texts.append(format_entry(entry.entry_type, citekey, entry.fields))
+        report.added.append(citekey)
+    if texts:
+        services.refs.add("\n\n".join(texts))
+    logger.info("imported %d entries, %d duplicates", len(report.added), len(report.duplicates))
+    return report
+
+
+def _citekey_for(entry: NewEntry, taken: set[str]) -> str:
+    """The entry's own citekey if it is valid (suffixed if taken), else `authoryearword`."""
+    if entry.citekey and is_valid_citekey(entry.citekey):
+        return unique_citekey(entry.citekey, taken)
+    names = parse_names(entry.fields.get("author") or entry.fields.get("editor") or "")
+    person = names.people[0] if names.people else None
+    family = (person.family or person.literal) if person else ""
+    year = entry.fields.get("year") or entry.fields.get("date", "")[:4]
+    return make_citekey(family, year, latex_to_text(entry.fields.get("title", "")), taken)
