@@ -58,7 +58,7 @@ _PAGE = r"(?:[A-Za-z]{0,2}\d+[A-Za-z]?|[ivxlcdmIVXLCDM]+)"
 _PAGE_RANGE = rf"{_PAGE}(?:\s*(?:[{_DASHES}]{{1,2}})\s*{_PAGE})?"
 _PAGES_RE = re.compile(rf"{_PAGE_RANGE}(?:\s*[,&]\s*{_PAGE_RANGE})*")
 _RANGE_RE = re.compile(rf"(\w+)\s*[{_DASHES}]{{1,2}}\s*(\w+)")
-_LABELLED_RE = re.compile(r"^\s*([^\s:.]+)\.?\s*(?::\s*|\s+)(.*?)\s*$", re.DOTALL)
+_LABELLED_RE = re.compile(r"^\s*([^\s:.]+)\.?(?::\s*|\s+)(.*?)\s*$", re.DOTALL)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
