@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotations.model import Note, Passage
+from annotations.passagefile import note_to_json, passage_to_json
 from refs.csl import CslItem
 from refs.model import Reference
 from refs.names import parse_names
@@ -38,3 +40,13 @@ def reference_detail_json(reference: Reference, csl: CslItem) -> dict[str, Any]:
         "line": reference.line,
         "csl": csl,
     }
+
+
+def passage_json(passage: Passage) -> dict[str, Any]:
+    """A passage in the public JSON: its file record (notes, anchor, revision) plus citekey."""
+    return {"citekey": passage.citekey, **passage_to_json(passage)}
+
+
+def note_json(note: Note) -> dict[str, str]:
+    """A note in the public JSON: `{id, text, created, modified}`."""
+    return note_to_json(note)
