@@ -44,3 +44,16 @@ def parse_timestamp(text: str) -> str:
     Raises ValueError for text that is not an ISO 8601 date-time.
     """
     return format_timestamp(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+
+
+def timestamp_or_default(value: object, default: str | None = None) -> str:
+    """`value` as a stored timestamp if it is an ISO 8601 string, else `default` or now.
+
+    Imports use it: a missing or unreadable date should not cost the user an annotation.
+    """
+    if isinstance(value, str):
+        try:
+            return parse_timestamp(value)
+        except ValueError:
+            pass
+    return default or now_timestamp()
