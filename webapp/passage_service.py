@@ -9,15 +9,19 @@ file store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from annotations.anchoring import find_quote
 from annotations.errors import AnnotationError
+from annotations.hypothesis_import import import_hypothesis
+from annotations.identifiers import identifier_key, source_iri
+from annotations.literature_notes import literature_notes
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 from annotations.repository import KEEP, Keep, PassageRepository
 from annotations.store import passage_path
+from annotations.webanno import AnnotationImport, export_collection, import_collection
 from refs.store import ReferenceStore
 
 logger = logging.getLogger(__name__)
@@ -180,6 +184,59 @@ class PassageService:
             for listener in self._listeners:
                 listener.passage_deleted(passage.id, passage.citekey)
         return removed
+
+    def reference_match(self) -> dict[str, str]:
+        """Identifier keys (DOI, URL, ISBN, `citekey:KEY`) → citekey, for matching imports."""
+        match: dict[str, str] = {}
+        for reference in self._refs.references():
+            match[f"citekey:{reference.citekey}"] = reference.citekey
+            for name in ("doi", "url", "isbn"):
+                for value in reference.text(name).split():
+                    key = identifier_key(value)
+                    if key is not None:
+                        match.setdefault(key, reference.citekey)
+        return match
+
+    def source_iri(self, citekey: str) -> str:
+        """The IRI a W3C annotation names the reference by: DOI, URL, ISBN or citekey URN."""
+        if citekey not in self._refs:
+            return source_iri(citekey)
+        reference = self._refs.get(citekey)
+        return source_iri(
+            citekey,
+            doi=reference.text("doi"),
+            url=reference.text("url"),
+            isbn=reference.text("isbn"),
+        )
+
+    def export_w3c(self, citekeys: Sequence[str] | None = None) -> dict[str, Any]:
+        """The passages (of some references) as a W3C AnnotationCollection."""
+        return export_collection(self._selected(citekeys), self.source_iri)
+
+    def import_w3c(self, document: Any) -> AnnotationImport:  # Any: JSON from the user
+        """Store the passages of a W3C document; returns the new ones and the skipped."""
+        return self._store_import(import_collection(document, self.reference_match()))
+
+    def import_hypothesis(self, document: Any) -> AnnotationImport:  # Any: JSON from the user
+        """Store the passages of a Hypothes.is export; returns the new ones and the skipped."""
+        return self._store_import(import_hypothesis(document, self.reference_match()))
+
+    def literature_notes(
+        self,
+        citekeys: Sequence[str] | None = None,
+        *,
+        format_entry: Callable[[str], str] = str,
+    ) -> str:
+        """Markdown literature notes of the passages (of some references)."""
+        return literature_notes(self._selected(citekeys), format_entry=format_entry)
+
+    def _selected(self, citekeys: Sequence[str] | None) -> list[Passage]:
+        if citekeys is None:
+            return self._passages.passages()
+        return [passage for citekey in citekeys for passage in self.passages(citekey)]
+
+    def _store_import(self, found: AnnotationImport) -> AnnotationImport:
+        return AnnotationImport(self.import_passages(found.passages), found.skipped)
 
     def _anchor(self, citekey: str, text: str) -> Anchor | None:
         """The quote's place in `sources/<citekey>.txt`, if that file exists and holds it."""
