@@ -136,11 +136,8 @@ class PassageStore:
     @property
     def problems(self) -> list[PassageFileError]:
         """The files that could not be read, by file name."""
-        return [
-            self._files[citekey].problem  # type: ignore[misc]
-            for citekey in sorted(self._files)
-            if self._files[citekey].problem is not None
-        ]
+        loaded = (self._files[citekey] for citekey in sorted(self._files))
+        return [entry.problem for entry in loaded if entry.problem is not None]
 
     def passages(self, citekey: str | None = None) -> list[Passage]:
         """Every readable passage (of one reference), by citekey, then by id."""
@@ -234,31 +231,25 @@ class PassageStore:
         anchor: Anchor | Keep | None = KEEP,
     ) -> Passage:
         """Change a passage read at `revision`; `PassageConflict` if it changed since."""
-        changes: dict[str, object] = {}
-        if text is not KEEP:
-            changes["text"] = _checked_text(text)
-        if locator is not KEEP:
-            changes["locator"] = locator
-        if quoted_in is not KEEP:
-            changes["quoted_in"] = quoted_in
-        if tags is not KEEP:
-            changes["tags"] = _checked_tags(tags)
-        if anchor is not KEEP:
-            changes["anchor"] = anchor
+        new_text = text if isinstance(text, Keep) else _checked_text(text)
+        new_tags = tags if isinstance(tags, Keep) else _checked_tags(tags)
 
         def apply(passages: list[Passage]) -> Passage:
             index = _index_of(passages, passage_id)
             current = passages[index]
             if current.revision != revision:
                 raise PassageConflict(passage_id, expected=revision, current=current.revision)
-            if all(getattr(current, name) == value for name, value in changes.items()):
-                return current
             edited = replace(
                 current,
-                **changes,  # type: ignore[arg-type]
-                modified=now_timestamp(),
-                revision=current.revision + 1,
+                text=current.text if isinstance(new_text, Keep) else new_text,
+                locator=current.locator if isinstance(locator, Keep) else locator,
+                quoted_in=current.quoted_in if isinstance(quoted_in, Keep) else quoted_in,
+                tags=current.tags if isinstance(new_tags, Keep) else new_tags,
+                anchor=current.anchor if isinstance(anchor, Keep) else anchor,
             )
+            if edited == current:
+                return current
+            edited = replace(edited, modified=now_timestamp(), revision=current.revision + 1)
             passages[index] = edited
             return edited
 
@@ -402,7 +393,8 @@ def _validated(data: bytes, path: Path) -> tuple[Passage, ...]:
     try:
         return parse_passage_file(data, path).passages
     except PassageFileError as problem:
-        raise InvalidPassage(problem.message, field=problem.field) from problem
+        field = re.sub(r"^passages\.\d+\.", "", problem.field)
+        raise InvalidPassage(problem.message, field=field) from problem
 
 
 def _remove_durably(path: Path) -> None:

@@ -16,9 +16,10 @@ from annotations.errors import PassageFileError
 from annotations.model import Locator, Note, Passage
 from annotations.passagefile import (
     SCHEMA,
-    _is_plainly_valid,
+    decode_strictly,
     parse_passage_file,
     passage_file_bytes,
+    passage_from_json,
 )
 from tests.annotations.strategies import passages
 
@@ -137,6 +138,16 @@ def _pick_slot(draw: st.DrawFn, node: Any) -> tuple[Any, Any]:
 
 
 @given(document=damaged_documents())
-def test_fast_check_is_never_looser_than_the_schema(document: Any) -> None:
-    if _is_plainly_valid(document):
+def test_fast_decoder_is_never_looser_than_the_schema(document: Any) -> None:
+    decoded = decode_strictly(document)
+    if decoded is not None:
         assert Draft202012Validator(SCHEMA).is_valid(document)
+        citekey = document["citekey"]
+        assert decoded.passages == tuple(
+            passage_from_json(item, citekey) for item in document["passages"]
+        )
+
+
+@given(records=st.lists(passages("freeze2009"), max_size=3, unique_by=lambda p: p.id))
+def test_fast_decoder_reads_every_valid_file(records: list[Passage]) -> None:
+    assert decode_strictly(_document(*records)) is not None

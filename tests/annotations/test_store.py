@@ -189,3 +189,17 @@ def test_files_change_signature_when_a_file_changes(store: PassageStore) -> None
     assert before.keys() == after.keys() == {"freeze2009"}
     assert before != after
     assert store.versions()["freeze2009"] == "{}:{}".format(*after["freeze2009"])
+
+
+def test_record_the_schema_refuses_is_never_written(store: PassageStore) -> None:
+    kept = store.add("freeze2009", QUOTE)
+    with pytest.raises(InvalidPassage) as caught:
+        store.add("freeze2009", QUOTE, locator=Locator("pg", "1"))
+    assert caught.value.field == "locator.label"
+    assert [p["id"] for p in _on_disk(store, "freeze2009")] == [kept.id]
+
+
+def test_edit_that_changes_nothing_keeps_the_revision(store: PassageStore) -> None:
+    passage = store.add("freeze2009", QUOTE, tags=["a"])
+    assert store.edit(passage.id, revision=1, text=QUOTE, tags=["a"]) == passage
+    assert store.get(passage.id).revision == 1
