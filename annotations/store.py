@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,22 +82,43 @@ class PassageStore:
         self._files: dict[str, _Loaded] = {}
         self._by_id: dict[str, Passage] = {}
         self._note_owner: dict[str, str] = {}
+        # The web server's threads share one store: its memory changes under this lock.
+        self._memory = threading.RLock()
         self.refresh()
 
     # Reading
 
     def refresh(self) -> None:
         """Read again the files that changed on disk since this process last read them."""
-        seen: set[str] = set()
-        for path, signature in self._scan():
-            citekey = path.name.removesuffix(".json")
-            seen.add(citekey)
+        with self._memory:
+            seen: set[str] = set()
+            for path, signature in self._scan():
+                citekey = path.name.removesuffix(".json")
+                seen.add(citekey)
+                loaded = self._files.get(citekey)
+                if loaded is None or loaded.signature != signature:
+                    self._remember(citekey, _read(path, signature))
+            for citekey in set(self._files) - seen:
+                self._forget(citekey)
+                del self._files[citekey]
+
+    def _refresh_one(self, citekey: str) -> None:
+        """Read one file again if it changed (cheaper than `refresh` for a single lookup)."""
+        try:
+            path = passage_path(self.passages_dir, citekey)
+        except InvalidCitekey:
+            return  # no file can hold it
+        with self._memory:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                self._forget(citekey)
+                self._files.pop(citekey, None)
+                return
+            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
             loaded = self._files.get(citekey)
             if loaded is None or loaded.signature != signature:
                 self._remember(citekey, _read(path, signature))
-        for citekey in set(self._files) - seen:
-            self._forget(citekey)
-            del self._files[citekey]
 
     def _scan(self) -> list[tuple[Path, tuple[int, int, int]]]:
         try:
@@ -136,34 +158,45 @@ class PassageStore:
     @property
     def problems(self) -> list[PassageFileError]:
         """The files that could not be read, by file name."""
-        loaded = (self._files[citekey] for citekey in sorted(self._files))
+        with self._memory:
+            loaded = [self._files[citekey] for citekey in sorted(self._files)]
         return [entry.problem for entry in loaded if entry.problem is not None]
 
     def passages(self, citekey: str | None = None) -> list[Passage]:
         """Every readable passage (of one reference), by citekey, then by id."""
-        self.refresh()
-        if citekey is not None:
-            loaded = self._files.get(citekey)
-            return [] if loaded is None else list(loaded.passages)
-        return [passage for key in sorted(self._files) for passage in self._files[key].passages]
+        with self._memory:
+            if citekey is not None:
+                self._refresh_one(citekey)
+                loaded = self._files.get(citekey)
+                return [] if loaded is None else list(loaded.passages)
+            self.refresh()
+            return [p for key in sorted(self._files) for p in self._files[key].passages]
 
     def get(self, passage_id: str) -> Passage:
-        """One passage by id, or `PassageNotFound`."""
-        if passage_id not in self._by_id:
-            self.refresh()
-        try:
-            return self._by_id[passage_id]
-        except KeyError:
-            raise PassageNotFound(passage_id) from None
+        """One passage by id as it is on disk now, or `PassageNotFound`."""
+        with self._memory:
+            known = self._by_id.get(passage_id)
+            if known is not None:
+                self._refresh_one(known.citekey)
+            if passage_id not in self._by_id:
+                self.refresh()
+            try:
+                return self._by_id[passage_id]
+            except KeyError:
+                raise PassageNotFound(passage_id) from None
 
     def passage_of_note(self, note_id: str) -> Passage:
-        """The passage a note belongs to, or `NoteNotFound`."""
-        if note_id not in self._note_owner:
-            self.refresh()
-        try:
-            return self._by_id[self._note_owner[note_id]]
-        except KeyError:
-            raise NoteNotFound(note_id) from None
+        """The passage a note belongs to, as it is on disk now, or `NoteNotFound`."""
+        with self._memory:
+            owner = self._by_id.get(self._note_owner.get(note_id, ""))
+            if owner is not None:
+                self._refresh_one(owner.citekey)
+            if note_id not in self._note_owner:
+                self.refresh()
+            try:
+                return self._by_id[self._note_owner[note_id]]
+            except KeyError:
+                raise NoteNotFound(note_id) from None
 
     def get_note(self, note_id: str) -> Note:
         """One note by id, or `NoteNotFound`."""
@@ -171,8 +204,9 @@ class PassageStore:
 
     def has_passages(self, citekey: str) -> bool:
         """True while `citekey` has a passage file (a broken one counts: it may hold some)."""
-        self.refresh()
-        loaded = self._files.get(citekey)
+        with self._memory:
+            self._refresh_one(citekey)
+            loaded = self._files.get(citekey)
         return loaded is not None and (bool(loaded.passages) or loaded.problem is not None)
 
     def files(self) -> list[PassageFileInfo]:
@@ -364,13 +398,15 @@ class PassageStore:
         return result
 
     def _remember_written(self, citekey: str, path: Path, passages: tuple[Passage, ...]) -> None:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            self._forget(citekey)
-            self._files.pop(citekey, None)
-            return
-        self._remember(citekey, _Loaded((stat.st_ino, stat.st_mtime_ns, stat.st_size), passages))
+        with self._memory:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                self._forget(citekey)
+                self._files.pop(citekey, None)
+                return
+            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            self._remember(citekey, _Loaded(signature, passages))
 
 
 def _read(path: Path, signature: tuple[int, int, int]) -> _Loaded:

@@ -203,3 +203,10 @@ def test_edit_that_changes_nothing_keeps_the_revision(store: PassageStore) -> No
     passage = store.add("freeze2009", QUOTE, tags=["a"])
     assert store.edit(passage.id, revision=1, text=QUOTE, tags=["a"]) == passage
     assert store.get(passage.id).revision == 1
+
+
+def test_listing_by_a_citekey_that_cannot_name_a_file_finds_nothing(store: PassageStore) -> None:
+    store.add("freeze2009", QUOTE)
+    assert store.passages("../../etc/passwd") == []
+    assert not store.has_passages("../passages/freeze2009")
+    assert store.problems == []

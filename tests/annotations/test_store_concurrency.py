@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -125,3 +126,33 @@ def test_killed_writer_never_leaves_a_broken_file_or_loses_an_acknowledged_write
     store = PassageStore(tmp_path)
     assert store.problems == []
     store.add(CITEKEYS[0], "the library still takes writes")
+
+
+def test_threads_sharing_one_store_lose_nothing(tmp_path: Path) -> None:
+    store = PassageStore(tmp_path)
+    added: list[str] = []
+    failures: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for n in range(25):
+                added.append(store.add(CITEKEYS[n % 3], f"thread {worker} passage {n}").id)
+        except BaseException as error:  # reported below, in the test's own thread
+            failures.append(error)
+
+    def read() -> None:
+        try:
+            while len(added) < 100 and not failures:
+                store.passages()
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    threads.append(threading.Thread(target=read))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(p.id for p in store.passages()) == sorted(added)
+    assert sorted(p.id for p in PassageStore(tmp_path).passages()) == sorted(added)
