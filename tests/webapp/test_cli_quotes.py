@@ -208,3 +208,15 @@ def test_check_reports_every_kind_of_passage_problem(runner: CliRunner, library:
     assert listed.exit_code == 0
     assert "broken.json" in listed.stderr
     assert len(json.loads(listed.stdout)) == 3
+
+
+def test_reference_with_a_broken_passage_file_is_not_deleted_even_cascading(
+    runner: CliRunner, library: Path
+) -> None:
+    broken = library / "passages" / "freeze2009.json"
+    broken.write_text('{"citekey": "freeze2009"', encoding="utf-8")
+    result = _run(runner, library, "refs", "delete", "freeze2009", "--cascade")
+    assert result.exit_code == 1
+    assert "broken passage file" in result.stderr
+    assert "freeze2009" in (library / "references.bib").read_text("utf-8")
+    assert broken.read_text("utf-8") == '{"citekey": "freeze2009"'
