@@ -1,8 +1,8 @@
-"""The passage file format (`passages/<citekey>.json`): its JSON Schema and the model's edge.
+"""The passage file format (`passages/<citekey>.json`): bytes to the model and back.
 
 One file per reference, pretty-printed with sorted keys and passages ordered by id, so a
-diff of one changed passage is a few changed lines. Reading checks the whole file against
-the schema and reports the first problem as `FILE: field.path: message`.
+diff of one changed passage is a few changed lines. Reading holds the whole file to the
+schema (`passageschema`) and reports the first problem as `FILE: field.path: message`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,8 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from annotations.errors import PassageFileError
 from annotations.model import (
@@ -29,111 +25,16 @@ from annotations.model import (
     TextPositionSelector,
     TextQuoteSelector,
 )
-
-FORMAT = "florilegium-passages/1"
-ULID_PATTERN = "^[0-9A-HJKMNP-TV-Z]{26}$"
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
-
-_FILE_KEYS = ("citekey", "format", "passages")
-_PASSAGE_KEYS: tuple[str, ...] = ("id", "text", "locator", "quoted_in", "tags", "anchor")
-_PASSAGE_KEYS += ("notes", "created", "modified", "revision")
-_NOTE_KEYS = ("id", "text", "created", "modified")
-_LOCATOR_KEYS = ("label", "value")
-
-_LOCATOR = {
-    "type": "object",
-    "required": list(_LOCATOR_KEYS),
-    "additionalProperties": False,
-    "properties": {
-        "label": {"enum": list(LOCATOR_LABELS)},
-        "value": {"type": "string", "minLength": 1},
-    },
-}
-_NOTE = {
-    "type": "object",
-    "required": list(_NOTE_KEYS),
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "string", "pattern": ULID_PATTERN},
-        "text": {"type": "string"},
-        "created": {"type": "string", "pattern": TIMESTAMP_PATTERN},
-        "modified": {"type": "string", "pattern": TIMESTAMP_PATTERN},
-    },
-}
-_ANCHOR = {
-    "type": "object",
-    "required": ["source", "quote", "position"],
-    "additionalProperties": False,
-    "properties": {
-        "source": {"type": "string", "minLength": 1, "pattern": r"^[^/\\]+$"},
-        "quote": {
-            "type": "object",
-            "required": ["exact", "prefix", "suffix"],
-            "additionalProperties": False,
-            "properties": {
-                "exact": {"type": "string", "minLength": 1},
-                "prefix": {"type": "string"},
-                "suffix": {"type": "string"},
-            },
-        },
-        "position": {
-            "oneOf": [
-                {"type": "null"},
-                {
-                    "type": "object",
-                    "required": ["start", "end"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "start": {"type": "integer", "minimum": 0},
-                        "end": {"type": "integer", "minimum": 0},
-                    },
-                },
-            ]
-        },
-    },
-}
-_PASSAGE = {
-    "type": "object",
-    "required": list(_PASSAGE_KEYS),
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "string", "pattern": ULID_PATTERN},
-        "text": {"type": "string", "minLength": 1},
-        "locator": {"oneOf": [{"type": "null"}, _LOCATOR]},
-        "quoted_in": {
-            "oneOf": [
-                {"type": "null"},
-                {
-                    "type": "object",
-                    "required": ["citekey", "locator"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "citekey": {"type": "string", "minLength": 1},
-                        "locator": {"oneOf": [{"type": "null"}, _LOCATOR]},
-                    },
-                },
-            ]
-        },
-        "tags": {"type": "array", "items": {"type": "string", "minLength": 1}},
-        "anchor": {"oneOf": [{"type": "null"}, _ANCHOR]},
-        "notes": {"type": "array", "items": _NOTE},
-        "created": {"type": "string", "pattern": TIMESTAMP_PATTERN},
-        "modified": {"type": "string", "pattern": TIMESTAMP_PATTERN},
-        "revision": {"type": "integer", "minimum": 1},
-    },
-}
-SCHEMA: dict[str, Any] = {  # Any: a JSON Schema document is arbitrary JSON
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "Florilegium passage file",
-    "type": "object",
-    "required": list(_FILE_KEYS),
-    "additionalProperties": False,
-    "properties": {
-        "citekey": {"type": "string", "minLength": 1},
-        "format": {"const": FORMAT},
-        "passages": {"type": "array", "items": _PASSAGE},
-    },
-}
+from annotations.passageschema import (
+    FILE_KEYS,
+    FORMAT,
+    LOCATOR_KEYS,
+    NOTE_KEYS,
+    PASSAGE_KEYS,
+    TIMESTAMP_PATTERN,
+    ULID_PATTERN,
+    schema_problem,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,20 +45,13 @@ class PassageFile:
     passages: tuple[Passage, ...]
 
 
-_FILE_KEY_SET = frozenset(_FILE_KEYS)
-_PASSAGE_KEY_SET = frozenset(_PASSAGE_KEYS)
-_NOTE_KEY_SET = frozenset(_NOTE_KEYS)
-_LOCATOR_KEY_SET = frozenset(_LOCATOR_KEYS)
+_FILE_KEY_SET = frozenset(FILE_KEYS)
+_PASSAGE_KEY_SET = frozenset(PASSAGE_KEYS)
+_NOTE_KEY_SET = frozenset(NOTE_KEYS)
+_LOCATOR_KEY_SET = frozenset(LOCATOR_KEYS)
 _LABELS = frozenset(LOCATOR_LABELS)
 _ULID_RE = re.compile(ULID_PATTERN)
 _TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
-
-
-@cache
-def _validator() -> Draft202012Validator:
-    """The schema compiled once: validating 100,000 passages must stay well under a second."""
-    Draft202012Validator.check_schema(SCHEMA)
-    return Draft202012Validator(SCHEMA)
 
 
 def read_passage_file(path: Path) -> PassageFile:
@@ -181,10 +75,10 @@ def parse_passage_file(data: bytes, path: Path) -> PassageFile:
         ) from error
     decoded = decode_strictly(document)
     if decoded is None:
-        problem = best_match(_validator().iter_errors(document))
+        problem = schema_problem(document)
         if problem is not None:
-            field = ".".join(str(part) for part in problem.absolute_path) or "(file)"
-            raise PassageFileError(problem.message, path=path, field=field)
+            field, message = problem
+            raise PassageFileError(message, path=path, field=field)
         citekey = document["citekey"]
         decoded = PassageFile(
             citekey, tuple(passage_from_json(item, citekey) for item in document["passages"])

@@ -35,12 +35,12 @@ from annotations.model import (
     TextQuoteSelector,
 )
 from annotations.passagefile import (
-    ULID_PATTERN,
     locator_from_json,
     locator_to_json,
     parse_passage_file,
     passage_file_bytes,
 )
+from annotations.passageschema import ULID_PATTERN
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 EXTENSION = "florilegium"

@@ -15,12 +15,12 @@ from jsonschema import Draft202012Validator
 from annotations.errors import PassageFileError
 from annotations.model import Locator, Note, Passage
 from annotations.passagefile import (
-    SCHEMA,
     decode_strictly,
     parse_passage_file,
     passage_file_bytes,
     passage_from_json,
 )
+from annotations.passageschema import SCHEMA
 from tests.annotations.strategies import passages
 
 PATH = Path("passages/freeze2009.json")
