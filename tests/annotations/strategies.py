@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from annotations.model import (
@@ -16,6 +17,10 @@ from annotations.model import (
     TextPositionSelector,
     TextQuoteSelector,
 )
+
+# One settings object for the property tests: a busy CI machine makes generating whole
+# passage records slow, which is no failure of the code under test.
+PROPERTY_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ULID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 

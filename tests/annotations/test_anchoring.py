@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from annotations.anchoring import describe_span, find_quote, reanchor
 from annotations.model import Anchor
+from tests.annotations.strategies import PROPERTY_SETTINGS
 
 SOURCES = Path(__file__).parent.parent / "data" / "sources"
 BLOG = (SOURCES / "crashing_the_antiparty.txt").read_text("utf-8")
@@ -125,6 +126,7 @@ def test_selectors_describe_the_span(source: str) -> None:
     assert anchor.quote.suffix == source[160:192]
 
 
+@PROPERTY_SETTINGS
 @given(
     data=st.data(),
     insertion=st.text(alphabet="zqxj ", min_size=1, max_size=60),

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from annotations.errors import InvalidLocator
 from annotations.locators import parse_locator, parse_page
 from annotations.model import LOCATOR_LABELS, Locator
+from tests.annotations.strategies import PROPERTY_SETTINGS
 
 arabic = st.integers(min_value=1, max_value=99999).map(str)
 roman = st.sampled_from(["i", "ii", "iv", "ix", "xiv", "xlii", "XIV", "MCM"])
@@ -66,6 +67,7 @@ def test_page_option_names_its_own_field() -> None:
     assert parse_page(" xiv ") == Locator("page", "xiv")
 
 
+@PROPERTY_SETTINGS
 @given(value=page_values)
 def test_page_round_trips_through_its_text(value: str) -> None:
     locator = Locator("page", value)
@@ -74,6 +76,7 @@ def test_page_round_trips_through_its_text(value: str) -> None:
     assert parse_locator(f"page:{value}") == locator
 
 
+@PROPERTY_SETTINGS
 @given(
     label=st.sampled_from([label for label in LOCATOR_LABELS if label != "page"]),
     value=other_values,

@@ -21,9 +21,10 @@ from annotations.passagefile import (
     passage_from_json,
 )
 from annotations.passageschema import SCHEMA
-from tests.annotations.strategies import passages
+from tests.annotations.strategies import PROPERTY_SETTINGS, passages
 
 PATH = Path("passages/freeze2009.json")
+DEMO_LIBRARY = Path(__file__).resolve().parents[2] / "library"
 STAMP = "2026-11-23T18:00:00Z"
 
 
@@ -52,6 +53,7 @@ def test_file_is_pretty_sorted_unicode_with_passages_by_id() -> None:
     assert text == json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+@PROPERTY_SETTINGS
 @given(records=st.lists(passages("freeze2009"), max_size=4, unique_by=lambda p: p.id))
 def test_file_round_trips_every_passage(records: list[Passage]) -> None:
     note_ids = [note.id for record in records for note in record.notes]
@@ -137,6 +139,7 @@ def _pick_slot(draw: st.DrawFn, node: Any) -> tuple[Any, Any]:
         node = child
 
 
+@PROPERTY_SETTINGS
 @given(document=damaged_documents())
 def test_fast_decoder_is_never_looser_than_the_schema(document: Any) -> None:
     decoded = decode_strictly(document)
@@ -148,6 +151,14 @@ def test_fast_decoder_is_never_looser_than_the_schema(document: Any) -> None:
         )
 
 
+@PROPERTY_SETTINGS
 @given(records=st.lists(passages("freeze2009"), max_size=3, unique_by=lambda p: p.id))
 def test_fast_decoder_reads_every_valid_file(records: list[Passage]) -> None:
     assert decode_strictly(_document(*records)) is not None
+
+
+def test_demo_passage_files_are_written_back_byte_for_byte() -> None:
+    """Our writer's layout is the files' layout: a change to one passage diffs as few lines."""
+    for path in sorted((DEMO_LIBRARY / "passages").glob("*.json")):
+        read = parse_passage_file(path.read_bytes(), path)
+        assert passage_file_bytes(read.citekey, read.passages) == path.read_bytes(), path

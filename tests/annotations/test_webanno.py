@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from annotations.identifiers import identifier_key, source_iri
 from annotations.model import Locator, Note, Passage
 from annotations.webanno import export_collection, import_collection
-from tests.annotations.strategies import passages
+from tests.annotations.strategies import PROPERTY_SETTINGS, passages
 
 STAMP = "2026-11-23T18:00:00Z"
 DOIS = {"freeze2009": "10.1093/freeze.2009"}
@@ -26,6 +26,7 @@ def _match_for(keys: set[str]) -> dict[str, str]:
     return match
 
 
+@PROPERTY_SETTINGS
 @given(records=st.lists(passages(), max_size=5, unique_by=lambda p: p.id))
 def test_export_then_import_gives_the_same_passages_and_notes(records: list[Passage]) -> None:
     note_ids = [note.id for passage in records for note in passage.notes]
