@@ -2,6 +2,97 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class AnnotationError(Exception):
     """Base of every error raised by the `annotations` package."""
+
+
+class InvalidLocator(AnnotationError, ValueError):
+    """A locator that cannot be read, naming the field it came from.
+
+    str(err) → "page: expected a page like 422, xiv or 422-423, got 'p4x2'"
+    """
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.message, self.field = message, field
+
+
+class InvalidCitekey(AnnotationError, ValueError):
+    """A citekey that cannot name a passage file (`../../etc/passwd`, a leading dot...)."""
+
+    def __init__(self, citekey: str) -> None:
+        super().__init__(
+            f"citekey {citekey!r} cannot name a passage file: use letters, digits and _-:.+@ "
+            "and do not start with a dot"
+        )
+        self.citekey = citekey
+        self.field = "citekey"
+
+
+class InvalidPassage(AnnotationError, ValueError):
+    """A value given for a passage or note (text, tag, anchor...) is not acceptable."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.message, self.field = message, field
+
+
+class PassageFileError(AnnotationError):
+    """A passage file that cannot be read: the path, the field path and what is wrong.
+
+    str(err) → "passages/freeze2009.json: passages.3.locator.label: 'pg' is not one of ..."
+    """
+
+    def __init__(self, message: str, *, path: Path, field: str = "", line: int = 0) -> None:
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {field + ': ' if field else ''}{message}")
+        self.message, self.path, self.field, self.line = message, path, field, line
+
+
+class BrokenPassageFile(AnnotationError):
+    """A write refused because the citekey's passage file is broken: it stays as it is."""
+
+    def __init__(self, problem: PassageFileError) -> None:
+        super().__init__(
+            f"{problem}; nothing was written: fix {problem.path.name} first "
+            "(it is never rewritten while broken)"
+        )
+        self.problem = problem
+        self.path = problem.path
+
+
+class PassageNotFound(AnnotationError, KeyError):
+    """No passage in the library has this id."""
+
+    def __init__(self, passage_id: str) -> None:
+        super().__init__(f"unknown passage id '{passage_id}'")
+        self.passage_id = passage_id
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class NoteNotFound(AnnotationError, KeyError):
+    """No note in the library has this id."""
+
+    def __init__(self, note_id: str) -> None:
+        super().__init__(f"unknown note id '{note_id}'")
+        self.note_id = note_id
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class PassageConflict(AnnotationError):
+    """An edit based on an old revision: someone changed the passage since it was read."""
+
+    def __init__(self, passage_id: str, *, expected: int, current: int) -> None:
+        super().__init__(
+            f"passage '{passage_id}' was changed by someone else (your edit was based on "
+            f"revision {expected}, it is now at revision {current}); nothing was written: "
+            "reload it and edit again"
+        )
+        self.passage_id, self.expected, self.current = passage_id, expected, current

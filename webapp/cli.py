@@ -10,7 +10,14 @@ import click
 
 from annotations.errors import AnnotationError
 from refs.errors import RefsError
-from webapp.commands import import_command, library_commands, refs_commands, serve_command
+from webapp.commands import (
+    import_command,
+    library_commands,
+    note_commands,
+    quote_commands,
+    refs_commands,
+    serve_command,
+)
 from webapp.services import Services, resolve_library_dir
 
 # Errors of the library packages that mean "could not do what was asked": exit 1, no traceback.
@@ -57,6 +64,8 @@ for command in (
     *library_commands.COMMANDS,
     refs_commands.refs,
     import_command.import_file,
+    quote_commands.quote,
+    note_commands.note,
     serve_command.serve,
 ):
     cli.add_command(command)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotations.model import Note, Passage
+from annotations.passagefile import note_to_json, passage_to_json
 from refs.csl import CslItem
 from refs.errors import EntryError
 from refs.model import Reference
@@ -54,3 +56,13 @@ def problem_json(problem: Exception) -> dict[str, Any]:
         }
     unplaced = dict.fromkeys(("file", "line", "citekey", "field"))
     return {**unplaced, "message": str(problem), "text": str(problem)}
+
+
+def passage_json(passage: Passage) -> dict[str, Any]:
+    """A passage in the public JSON: its file record (notes, anchor, revision) plus citekey."""
+    return {"citekey": passage.citekey, **passage_to_json(passage)}
+
+
+def note_json(note: Note) -> dict[str, str]:
+    """A note in the public JSON: `{id, text, created, modified}`."""
+    return note_to_json(note)

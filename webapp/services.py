@@ -10,10 +10,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotations.checks import SOURCES_FOLDER, check_passages
+from annotations.store import PassageStore
 from refs.csl import CslItem, reference_to_csl
-from refs.errors import EntryError
+from refs.errors import EntryError, ReferenceHasPassages
 from refs.store import MAIN_BIB_NAME, ReferenceStore
 from refs.validation import validate_references
+from webapp.passage_service import PassageService
 
 DEMO_LIBRARY = Path(__file__).resolve().parent.parent / "library"
 LIBRARY_ENV = "FLORILEGIUM_LIBRARY"
@@ -46,13 +49,20 @@ class Services:
 
     library_dir: Path
     refs: ReferenceStore
+    passage_store: PassageStore
+    passages: PassageService
 
     @classmethod
     def for_library(cls, library_dir: Path) -> Services:
         """Open the library at `library_dir` (which must exist)."""
         if not library_dir.is_dir():
             raise FileNotFoundError(f"{library_dir}: no such library folder")
-        return cls(library_dir=library_dir, refs=ReferenceStore(library_dir))
+        refs = ReferenceStore(library_dir)
+        passage_store = PassageStore(library_dir)
+        passages = PassageService(passage_store, refs, sources_dir=library_dir / SOURCES_FOLDER)
+        return cls(
+            library_dir=library_dir, refs=refs, passage_store=passage_store, passages=passages
+        )
 
     def csl_item(self, citekey: str) -> CslItem:
         """The CSL-JSON item of one reference, with its `crossref` parent's fields inherited."""
@@ -62,13 +72,46 @@ class Services:
         return reference_to_csl(reference, parent)
 
     def delete_reference(self, citekey: str, *, cascade: bool = False) -> None:
-        """Delete a reference; its passages go with it only when `cascade` is asked for."""
+        """Delete a reference; its passages go with it only when `cascade` is asked for.
+
+        The reference goes first: if removing its passages then failed, they would point at
+        a missing citekey (which `check` reports) rather than be lost.
+        """
+        self.refs.get(citekey)
+        if self.passage_store.has_passages(citekey):
+            path = self.passage_store.passages_dir / f"{citekey}.json"
+            if any(problem.path == path for problem in self.passage_store.problems):
+                raise ReferenceHasPassages(
+                    f"reference '{citekey}' has a broken passage file {path}; "
+                    "nothing was deleted: fix the file first"
+                )
+            if not cascade:
+                count = len(self.passage_store.passages(citekey))
+                raise ReferenceHasPassages(
+                    f"reference '{citekey}' still has {count} passage(s) in {path}; nothing "
+                    "was deleted (use --cascade to delete them too)"
+                )
         self.refs.delete(citekey)
+        if cascade:
+            self.passages.delete_for_reference(citekey)
 
     def check(self) -> list[Exception]:
         """Every problem in the library, each printing as `FILE:LINE: message`."""
-        problems: list[Exception] = [*self.refs.problems, *validate_references(self.refs)]
-        return sorted(problems, key=_where)
+        passage_problems = check_passages(
+            self.passage_store.passages(),
+            passages_dir=self.passage_store.passages_dir,
+            sources_dir=self.library_dir / SOURCES_FOLDER,
+            known_citekeys=self.refs,
+        )
+        reference_problems: list[Exception] = [
+            *self.refs.problems,
+            *validate_references(self.refs),
+        ]
+        return [
+            *sorted(reference_problems, key=_where),
+            *self.passage_store.problems,
+            *passage_problems,
+        ]
 
 
 def _where(problem: Exception) -> tuple[str, int]:

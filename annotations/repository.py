@@ -1,0 +1,108 @@
+"""What any passage store offers (the files today, perhaps PostgreSQL later).
+
+The service layer, the views and the search index depend on this protocol only, so a
+second store can replace `PassageStore` without touching them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import Protocol
+
+from annotations.errors import AnnotationError
+from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
+
+
+class Keep(Enum):
+    """The value of an edit's field that is to stay as it is (None means "remove")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+class PassageRepository(Protocol):
+    """Passages and notes of one library, with every write durable and concurrency-safe."""
+
+    @property
+    def problems(self) -> Sequence[AnnotationError]:
+        """What could not be read (each names its file and field); the rest still works."""
+        ...
+
+    def passages(self, citekey: str | None = None) -> list[Passage]:
+        """Every readable passage (of one reference), by citekey, then by id."""
+        ...
+
+    def get(self, passage_id: str) -> Passage:
+        """One passage, or `PassageNotFound`."""
+        ...
+
+    def get_note(self, note_id: str) -> Note:
+        """One note, or `NoteNotFound`."""
+        ...
+
+    def passage_of_note(self, note_id: str) -> Passage:
+        """The passage a note belongs to, or `NoteNotFound`."""
+        ...
+
+    def has_passages(self, citekey: str) -> bool:
+        """True while anything (even a broken file) holds passages of `citekey`."""
+        ...
+
+    def versions(self) -> Mapping[str, str]:
+        """Citekey → a token that changes whenever that reference's passages change."""
+        ...
+
+    def add(
+        self,
+        citekey: str,
+        text: str,
+        *,
+        locator: Locator | None = None,
+        quoted_in: QuotedIn | None = None,
+        tags: Sequence[str] = (),
+        anchor: Anchor | None = None,
+        notes: Sequence[str] = (),
+    ) -> Passage:
+        """Store a new passage (with new notes) and return it with its id."""
+        ...
+
+    def edit(
+        self,
+        passage_id: str,
+        *,
+        revision: int,
+        text: str | Keep = KEEP,
+        locator: Locator | Keep | None = KEEP,
+        quoted_in: QuotedIn | Keep | None = KEEP,
+        tags: Sequence[str] | Keep = KEEP,
+        anchor: Anchor | Keep | None = KEEP,
+    ) -> Passage:
+        """Change a passage read at `revision`, or raise `PassageConflict` if it moved on."""
+        ...
+
+    def delete(self, passage_id: str, *, revision: int | None = None) -> Passage:
+        """Remove a passage and its notes; returns what was removed."""
+        ...
+
+    def add_note(self, passage_id: str, text: str) -> Note:
+        """Append a note to a passage."""
+        ...
+
+    def edit_note(self, note_id: str, text: str) -> Note:
+        """Replace a note's text."""
+        ...
+
+    def delete_note(self, note_id: str) -> Note:
+        """Remove one note; returns it."""
+        ...
+
+    def import_passages(self, passages: Iterable[Passage]) -> list[Passage]:
+        """Store complete records (ids and timestamps kept); ids already stored are skipped."""
+        ...
+
+    def delete_citekey(self, citekey: str) -> list[Passage]:
+        """Remove every passage of one reference (a cascading reference delete)."""
+        ...

@@ -1,0 +1,484 @@
+"""The file store of passages: `passages/<citekey>.json`, one file per reference.
+
+Reads keep the good files and report the broken ones (`FILE: field: message`). Every write
+takes the cross-process lock of its citekey's file, reads the file afresh, applies one
+change, validates the result and replaces the file atomically, so concurrent writers in
+many processes never lose each other's changes and a crash leaves the old file or the new
+one. A broken file is never rewritten: writes to its citekey are refused until it is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TypeVar
+
+from annotations.errors import (
+    BrokenPassageFile,
+    InvalidCitekey,
+    InvalidPassage,
+    NoteNotFound,
+    PassageConflict,
+    PassageFileError,
+    PassageNotFound,
+)
+from annotations.ids import new_id, now_timestamp
+from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
+from annotations.passagefile import parse_passage_file, passage_file_bytes
+from annotations.repository import KEEP, Keep
+from refs.atomicfile import locked, write_atomically
+
+logger = logging.getLogger(__name__)
+
+PASSAGES_FOLDER = "passages"
+_CITEKEY_RE = re.compile(r"[\w:.+@-]+")
+_MAX_CITEKEY_LENGTH = 200
+
+T = TypeVar("T")
+
+
+def passage_path(passages_dir: Path, citekey: str) -> Path:
+    """The file of `citekey`'s passages; refuses citekeys that could escape the folder."""
+    if (
+        not citekey
+        or len(citekey) > _MAX_CITEKEY_LENGTH
+        or citekey.startswith(".")
+        or _CITEKEY_RE.fullmatch(citekey) is None
+    ):
+        raise InvalidCitekey(citekey)
+    return passages_dir / f"{citekey}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class PassageFileInfo:
+    """One passage file as the search index sees it: changed when mtime or size changed."""
+
+    path: Path
+    citekey: str
+    mtime_ns: int
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What one file held the last time this process read it."""
+
+    signature: tuple[int, int, int]  # inode, mtime_ns, size
+    passages: tuple[Passage, ...] = ()
+    problem: PassageFileError | None = None
+
+
+class PassageStore:
+    """The passages and notes of one library folder, held in `passages/<citekey>.json`."""
+
+    def __init__(self, library_dir: Path) -> None:
+        self.library_dir = library_dir
+        self.passages_dir = library_dir / PASSAGES_FOLDER
+        self._files: dict[str, _Loaded] = {}
+        self._by_id: dict[str, Passage] = {}
+        self._note_owner: dict[str, str] = {}
+        # The web server's threads share one store: its memory changes under this lock.
+        self._memory = threading.RLock()
+        self.refresh()
+
+    # Reading
+
+    def refresh(self) -> None:
+        """Read again the files that changed on disk since this process last read them."""
+        with self._memory:
+            seen: set[str] = set()
+            for path, signature in self._scan():
+                citekey = path.name.removesuffix(".json")
+                seen.add(citekey)
+                loaded = self._files.get(citekey)
+                if loaded is None or loaded.signature != signature:
+                    self._remember(citekey, _read(path, signature))
+            for citekey in set(self._files) - seen:
+                self._forget(citekey)
+                del self._files[citekey]
+
+    def _refresh_one(self, citekey: str) -> None:
+        """Read one file again if it changed (cheaper than `refresh` for a single lookup)."""
+        try:
+            path = passage_path(self.passages_dir, citekey)
+        except InvalidCitekey:
+            return  # no file can hold it
+        with self._memory:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                self._forget(citekey)
+                self._files.pop(citekey, None)
+                return
+            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            loaded = self._files.get(citekey)
+            if loaded is None or loaded.signature != signature:
+                self._remember(citekey, _read(path, signature))
+
+    def _scan(self) -> list[tuple[Path, tuple[int, int, int]]]:
+        try:
+            entries = list(os.scandir(self.passages_dir))
+        except FileNotFoundError:
+            return []
+        found = []
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.name.endswith(".json"):
+                continue
+            try:
+                stat = entry.stat()
+            except FileNotFoundError:
+                continue  # deleted between listing and stat
+            found.append((Path(entry.path), (stat.st_ino, stat.st_mtime_ns, stat.st_size)))
+        return found
+
+    def _remember(self, citekey: str, loaded: _Loaded) -> None:
+        self._forget(citekey)
+        self._files[citekey] = loaded
+        for passage in loaded.passages:
+            self._by_id[passage.id] = passage
+            for note in passage.notes:
+                self._note_owner[note.id] = passage.id
+        if loaded.problem is not None:
+            logger.warning("%s", loaded.problem)
+
+    def _forget(self, citekey: str) -> None:
+        old = self._files.get(citekey)
+        if old is None:
+            return
+        for passage in old.passages:
+            self._by_id.pop(passage.id, None)
+            for note in passage.notes:
+                self._note_owner.pop(note.id, None)
+
+    @property
+    def problems(self) -> list[PassageFileError]:
+        """The files that could not be read, by file name."""
+        with self._memory:
+            loaded = [self._files[citekey] for citekey in sorted(self._files)]
+        return [entry.problem for entry in loaded if entry.problem is not None]
+
+    def passages(self, citekey: str | None = None) -> list[Passage]:
+        """Every readable passage (of one reference), by citekey, then by id."""
+        with self._memory:
+            if citekey is not None:
+                self._refresh_one(citekey)
+                loaded = self._files.get(citekey)
+                return [] if loaded is None else list(loaded.passages)
+            self.refresh()
+            return [p for key in sorted(self._files) for p in self._files[key].passages]
+
+    def get(self, passage_id: str) -> Passage:
+        """One passage by id as it is on disk now, or `PassageNotFound`."""
+        with self._memory:
+            known = self._by_id.get(passage_id)
+            if known is not None:
+                self._refresh_one(known.citekey)
+            if passage_id not in self._by_id:
+                self.refresh()
+            try:
+                return self._by_id[passage_id]
+            except KeyError:
+                raise PassageNotFound(passage_id) from None
+
+    def passage_of_note(self, note_id: str) -> Passage:
+        """The passage a note belongs to, as it is on disk now, or `NoteNotFound`."""
+        with self._memory:
+            owner = self._by_id.get(self._note_owner.get(note_id, ""))
+            if owner is not None:
+                self._refresh_one(owner.citekey)
+            if note_id not in self._note_owner:
+                self.refresh()
+            try:
+                return self._by_id[self._note_owner[note_id]]
+            except KeyError:
+                raise NoteNotFound(note_id) from None
+
+    def get_note(self, note_id: str) -> Note:
+        """One note by id, or `NoteNotFound`."""
+        return _find_note(self.passage_of_note(note_id), note_id)
+
+    def has_passages(self, citekey: str) -> bool:
+        """True while `citekey` has a passage file (a broken one counts: it may hold some)."""
+        with self._memory:
+            self._refresh_one(citekey)
+            loaded = self._files.get(citekey)
+        return loaded is not None and (bool(loaded.passages) or loaded.problem is not None)
+
+    def files(self) -> list[PassageFileInfo]:
+        """Every passage file with its mtime and size, so an index can see which changed."""
+        return [
+            PassageFileInfo(path, path.name.removesuffix(".json"), signature[1], signature[2])
+            for path, signature in sorted(self._scan())
+        ]
+
+    def versions(self) -> dict[str, str]:
+        """Citekey → `mtime_ns:size` of its file."""
+        return {info.citekey: f"{info.mtime_ns}:{info.size}" for info in self.files()}
+
+    # Writing
+
+    def add(
+        self,
+        citekey: str,
+        text: str,
+        *,
+        locator: Locator | None = None,
+        quoted_in: QuotedIn | None = None,
+        tags: Sequence[str] = (),
+        anchor: Anchor | None = None,
+        notes: Sequence[str] = (),
+    ) -> Passage:
+        """Store a new passage (and new notes on it) and return it with its id."""
+        now = now_timestamp()
+        passage = Passage(
+            id=new_id(),
+            citekey=citekey,
+            text=_checked_text(text),
+            locator=locator,
+            quoted_in=quoted_in,
+            tags=_checked_tags(tags),
+            anchor=anchor,
+            notes=tuple(
+                Note(id=new_id(), text=_checked_text(note), created=now, modified=now)
+                for note in notes
+            ),
+            created=now,
+            modified=now,
+        )
+        self._change(citekey, lambda passages: passages.append(passage))
+        return passage
+
+    def edit(
+        self,
+        passage_id: str,
+        *,
+        revision: int,
+        text: str | Keep = KEEP,
+        locator: Locator | Keep | None = KEEP,
+        quoted_in: QuotedIn | Keep | None = KEEP,
+        tags: Sequence[str] | Keep = KEEP,
+        anchor: Anchor | Keep | None = KEEP,
+    ) -> Passage:
+        """Change a passage read at `revision`; `PassageConflict` if it changed since."""
+        new_text = text if isinstance(text, Keep) else _checked_text(text)
+        new_tags = tags if isinstance(tags, Keep) else _checked_tags(tags)
+
+        def apply(passages: list[Passage]) -> Passage:
+            index = _index_of(passages, passage_id)
+            current = passages[index]
+            if current.revision != revision:
+                raise PassageConflict(passage_id, expected=revision, current=current.revision)
+            edited = replace(
+                current,
+                text=current.text if isinstance(new_text, Keep) else new_text,
+                locator=current.locator if isinstance(locator, Keep) else locator,
+                quoted_in=current.quoted_in if isinstance(quoted_in, Keep) else quoted_in,
+                tags=current.tags if isinstance(new_tags, Keep) else new_tags,
+                anchor=current.anchor if isinstance(anchor, Keep) else anchor,
+            )
+            if edited == current:
+                return current
+            edited = replace(edited, modified=now_timestamp(), revision=current.revision + 1)
+            passages[index] = edited
+            return edited
+
+        return self._change(self.get(passage_id).citekey, apply)
+
+    def delete(self, passage_id: str, *, revision: int | None = None) -> Passage:
+        """Remove a passage with its notes; with `revision`, only if it is still at it."""
+
+        def apply(passages: list[Passage]) -> Passage:
+            index = _index_of(passages, passage_id)
+            current = passages[index]
+            if revision is not None and current.revision != revision:
+                raise PassageConflict(passage_id, expected=revision, current=current.revision)
+            return passages.pop(index)
+
+        return self._change(self.get(passage_id).citekey, apply)
+
+    def add_note(self, passage_id: str, text: str) -> Note:
+        """Append a Markdown note to a passage (notes keep the order they were added in)."""
+        now = now_timestamp()
+        note = Note(id=new_id(), text=_checked_text(text), created=now, modified=now)
+
+        def apply(passages: list[Passage]) -> Note:
+            index = _index_of(passages, passage_id)
+            passages[index] = replace(passages[index], notes=(*passages[index].notes, note))
+            return note
+
+        return self._change(self.get(passage_id).citekey, apply)
+
+    def edit_note(self, note_id: str, text: str) -> Note:
+        """Replace a note's text (its place among the passage's notes stays)."""
+        new_text = _checked_text(text)
+
+        def apply(passages: list[Passage]) -> Note:
+            index, position = _note_position(passages, note_id)
+            notes = list(passages[index].notes)
+            if notes[position].text == new_text:
+                return notes[position]
+            notes[position] = replace(notes[position], text=new_text, modified=now_timestamp())
+            passages[index] = replace(passages[index], notes=tuple(notes))
+            return notes[position]
+
+        return self._change(self.passage_of_note(note_id).citekey, apply)
+
+    def delete_note(self, note_id: str) -> Note:
+        """Remove one note; returns it."""
+
+        def apply(passages: list[Passage]) -> Note:
+            index, position = _note_position(passages, note_id)
+            notes = list(passages[index].notes)
+            removed = notes.pop(position)
+            passages[index] = replace(passages[index], notes=tuple(notes))
+            return removed
+
+        return self._change(self.passage_of_note(note_id).citekey, apply)
+
+    def import_passages(self, passages: Iterable[Passage]) -> list[Passage]:
+        """Store complete records, ids and timestamps kept; ids already stored are skipped."""
+        by_citekey: dict[str, list[Passage]] = {}
+        for passage in passages:
+            by_citekey.setdefault(passage.citekey, []).append(passage)
+        added: list[Passage] = []
+        for citekey, incoming in by_citekey.items():
+
+            def apply(current: list[Passage], incoming: list[Passage] = incoming) -> None:
+                known = {passage.id for passage in current}
+                for passage in incoming:
+                    if passage.id not in known:
+                        current.append(passage)
+                        known.add(passage.id)
+                        added.append(passage)
+
+            self._change(citekey, apply)
+        return added
+
+    def delete_citekey(self, citekey: str) -> list[Passage]:
+        """Remove every passage of one reference, file and all; returns what was removed."""
+
+        def apply(passages: list[Passage]) -> list[Passage]:
+            removed = list(passages)
+            passages.clear()
+            return removed
+
+        return self._change(citekey, apply)
+
+    def _change(self, citekey: str, apply: Callable[[list[Passage]], T]) -> T:
+        """Apply one change to the freshest content of `citekey`'s file, under its lock."""
+        path = passage_path(self.passages_dir, citekey)
+        self.passages_dir.mkdir(parents=True, exist_ok=True)
+        with locked(path):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                data = None
+            passages: list[Passage] = []
+            if data is not None:
+                try:
+                    passages = list(parse_passage_file(data, path).passages)
+                except PassageFileError as problem:
+                    raise BrokenPassageFile(problem) from problem
+            result = apply(passages)
+            if passages:
+                new_data = passage_file_bytes(citekey, passages)
+                if new_data != data:
+                    written = _validated(new_data, path)
+                    write_atomically(path, new_data)
+                    passages = list(written)
+            elif data is not None:
+                _remove_durably(path)
+            self._remember_written(citekey, path, tuple(sorted(passages, key=lambda p: p.id)))
+        logger.info("wrote %s", path)
+        return result
+
+    def _remember_written(self, citekey: str, path: Path, passages: tuple[Passage, ...]) -> None:
+        with self._memory:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                self._forget(citekey)
+                self._files.pop(citekey, None)
+                return
+            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            self._remember(citekey, _Loaded(signature, passages))
+
+
+def _read(path: Path, signature: tuple[int, int, int]) -> _Loaded:
+    try:
+        citekey = path.name.removesuffix(".json")
+        passage_path(path.parent, citekey)
+        return _Loaded(signature, parse_passage_file(path.read_bytes(), path).passages)
+    except InvalidCitekey as error:
+        bad_name = PassageFileError(str(error), path=path, field="(file name)")
+        return _Loaded(signature, problem=bad_name)
+    except PassageFileError as problem:
+        return _Loaded(signature, problem=problem)
+    except OSError as error:
+        unreadable = PassageFileError(f"cannot read: {error.strerror}", path=path)
+        return _Loaded(signature, problem=unreadable)
+
+
+def _validated(data: bytes, path: Path) -> tuple[Passage, ...]:
+    """Read back what is about to be written, so no write ever makes a file invalid."""
+    try:
+        return parse_passage_file(data, path).passages
+    except PassageFileError as problem:
+        field = re.sub(r"^passages\.\d+\.", "", problem.field)
+        raise InvalidPassage(problem.message, field=field) from problem
+
+
+def _remove_durably(path: Path) -> None:
+    """Delete a file that no longer holds passages and make the removal survive a crash."""
+    path.unlink()
+    descriptor = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _index_of(passages: list[Passage], passage_id: str) -> int:
+    for index, passage in enumerate(passages):
+        if passage.id == passage_id:
+            return index
+    raise PassageNotFound(passage_id)
+
+
+def _note_position(passages: list[Passage], note_id: str) -> tuple[int, int]:
+    for index, passage in enumerate(passages):
+        for position, note in enumerate(passage.notes):
+            if note.id == note_id:
+                return index, position
+    raise NoteNotFound(note_id)
+
+
+def _find_note(passage: Passage, note_id: str) -> Note:
+    for note in passage.notes:
+        if note.id == note_id:
+            return note
+    raise NoteNotFound(note_id)
+
+
+def _checked_text(text: str) -> str:
+    """The text exactly as given, refused only when there is nothing in it."""
+    if not text.strip():
+        raise InvalidPassage("must not be empty", field="text")
+    return text
+
+
+def _checked_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags stripped, empty ones refused, each kept once in the order given."""
+    cleaned: list[str] = []
+    for tag in tags:
+        tag = tag.strip()
+        if not tag:
+            raise InvalidPassage("a tag must not be empty", field="tags")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return tuple(cleaned)

@@ -1,0 +1,93 @@
+"""The passage service: citekeys checked against the references, listeners told of writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotations.model import Passage, QuotedIn
+from annotations.store import PassageStore
+from refs.errors import UnknownCitekey
+from refs.store import ReferenceStore
+from webapp.passage_service import PassageService
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+class RecordingListener:
+    """A fake search index that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+
+    def passage_saved(self, passage: Passage) -> None:
+        self.events.append(("saved", passage.id))
+
+    def passage_deleted(self, passage_id: str, citekey: str) -> None:
+        self.events.append(("deleted", f"{passage_id}@{citekey}"))
+
+
+@pytest.fixture
+def service(empty_library: Path) -> PassageService:
+    (empty_library / "references.bib").write_text(
+        "@book{freeze2009, title={Russia}, year=2009}\n", encoding="utf-8"
+    )
+    return PassageService(PassageStore(empty_library), ReferenceStore(empty_library))
+
+
+def test_every_write_is_announced_to_listeners(service: PassageService) -> None:
+    listener = RecordingListener()
+    service.add_listener(listener)
+    passage = service.add("freeze2009", "a quote")
+    note = service.add_note(passage.id, "a note")
+    service.edit_note(note.id, "a better note")
+    service.delete_note(note.id)
+    service.edit(passage.id, text="the quote")
+    service.delete(passage.id)
+    assert listener.events == [("saved", passage.id)] * 5 + [
+        ("deleted", f"{passage.id}@freeze2009")
+    ]
+
+
+def test_unknown_citekeys_are_refused_before_anything_is_written(
+    service: PassageService,
+) -> None:
+    with pytest.raises(UnknownCitekey, match="'nobody'"):
+        service.add("nobody", "a quote")
+    with pytest.raises(UnknownCitekey, match="'elsewhere'"):
+        service.add("freeze2009", "a quote", quoted_in=QuotedIn("elsewhere"))
+    assert service.passages() == []
+
+
+def test_w3c_export_imports_into_another_library_without_loss(
+    service: PassageService, tmp_path: Path
+) -> None:
+    passage = service.add("freeze2009", "a quote", tags=["t"], notes=["a note"])
+    document = service.export_w3c()
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    (other_dir / "references.bib").write_text(
+        "@book{freeze2009, title={Russia}, year=2009}\n", encoding="utf-8"
+    )
+    other = PassageService(PassageStore(other_dir), ReferenceStore(other_dir))
+    imported = other.import_w3c(document)
+    assert (imported.passages, imported.skipped) == ([passage], [])
+    assert other.passages() == [passage]
+    assert other.import_w3c(document).passages == []  # nothing twice
+
+
+def test_hypothesis_export_joins_the_reference_with_that_url(empty_library: Path) -> None:
+    (empty_library / "references.bib").write_text(
+        "@online{blog2019, title={Crashing}, year=2019,"
+        " url={https://blog.example.edu/2019/crashing-the-anti-party}}\n",
+        encoding="utf-8",
+    )
+    service = PassageService(PassageStore(empty_library), ReferenceStore(empty_library))
+    export = json.loads((DATA / "hypothesis_export.json").read_text("utf-8"))
+    imported = service.import_hypothesis(export)
+    assert [p.citekey for p in imported.passages] == ["blog2019"]
+    assert [s.index for s in imported.skipped] == [2, 3, 4]
+    assert service.passages("blog2019") == imported.passages
+    assert "> The underlying idea" in service.literature_notes(["blog2019"])

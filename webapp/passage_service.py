@@ -1,0 +1,257 @@
+"""Passages and notes as the CLI and the web app change them: checked, anchored, announced.
+
+The service checks that citekeys name references, anchors a new quote in its work's full
+text (`sources/<citekey>.txt`) when there is one, and tells every listener (the search
+index, later) about each write. It depends on the `PassageRepository` protocol, not on the
+file store.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from annotations.anchoring import find_quote
+from annotations.errors import AnnotationError
+from annotations.hypothesis_import import import_hypothesis
+from annotations.identifiers import identifier_key, source_iri
+from annotations.literature_notes import literature_notes
+from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
+from annotations.repository import KEEP, Keep, PassageRepository
+from annotations.store import passage_path
+from annotations.webanno import AnnotationImport, export_collection, import_collection
+from refs.store import ReferenceStore
+
+logger = logging.getLogger(__name__)
+
+
+class PassageListener(Protocol):
+    """Told about every passage write, after it is on disk (the search index is one)."""
+
+    def passage_saved(self, passage: Passage) -> None:
+        """A passage was added or changed (its notes included)."""
+        ...
+
+    def passage_deleted(self, passage_id: str, citekey: str) -> None:
+        """A passage (with its notes) was removed."""
+        ...
+
+
+class PassageService:
+    """Add, edit and remove passages and notes, keeping listeners in step."""
+
+    def __init__(
+        self,
+        passages: PassageRepository,
+        refs: ReferenceStore,
+        *,
+        sources_dir: Path | None = None,
+        listeners: Iterable[PassageListener] = (),
+    ) -> None:
+        self._passages = passages
+        self._refs = refs
+        self._sources_dir = sources_dir
+        self._listeners = list(listeners)
+
+    def add_listener(self, listener: PassageListener) -> None:
+        """Tell `listener` about every write from now on."""
+        self._listeners.append(listener)
+
+    @property
+    def problems(self) -> Sequence[AnnotationError]:
+        """Passage files that could not be read (the rest is served)."""
+        return self._passages.problems
+
+    def passages(self, citekey: str | None = None) -> list[Passage]:
+        """Every readable passage, or those of one reference (which must exist)."""
+        if citekey is not None:
+            self._refs.get(citekey)
+        return self._passages.passages(citekey)
+
+    def get(self, passage_id: str) -> Passage:
+        """One passage, or `PassageNotFound`."""
+        return self._passages.get(passage_id)
+
+    def get_note(self, note_id: str) -> Note:
+        """One note, or `NoteNotFound`."""
+        return self._passages.get_note(note_id)
+
+    def passage_of_note(self, note_id: str) -> Passage:
+        """The passage a note belongs to, or `NoteNotFound`."""
+        return self._passages.passage_of_note(note_id)
+
+    def add(
+        self,
+        citekey: str,
+        text: str,
+        *,
+        locator: Locator | None = None,
+        quoted_in: QuotedIn | None = None,
+        tags: Sequence[str] = (),
+        notes: Sequence[str] = (),
+    ) -> Passage:
+        """Add a passage of an existing reference; anchored if its full text holds it."""
+        self._refs.get(citekey)
+        if quoted_in is not None:
+            self._refs.get(quoted_in.citekey)
+        passage = self._passages.add(
+            citekey,
+            text,
+            locator=locator,
+            quoted_in=quoted_in,
+            tags=tags,
+            anchor=self._anchor(citekey, text),
+            notes=notes,
+        )
+        self._saved(passage)
+        return passage
+
+    def edit(
+        self,
+        passage_id: str,
+        *,
+        revision: int | None = None,
+        text: str | Keep = KEEP,
+        locator: Locator | Keep | None = KEEP,
+        quoted_in: QuotedIn | Keep | None = KEEP,
+        tags: Sequence[str] | Keep = KEEP,
+    ) -> Passage:
+        """Change a passage; with `revision`, refused if someone changed it since then.
+
+        Without `revision` the edit applies to the passage as it is now (one command that
+        reads and writes at once); a changed text is anchored again in the full text.
+        """
+        current = self._passages.get(passage_id)
+        if isinstance(quoted_in, QuotedIn):
+            self._refs.get(quoted_in.citekey)
+        anchor: Anchor | Keep | None = KEEP
+        if isinstance(text, str) and text != current.text:
+            anchor = self._anchor(current.citekey, text)
+        passage = self._passages.edit(
+            passage_id,
+            revision=current.revision if revision is None else revision,
+            text=text,
+            locator=locator,
+            quoted_in=quoted_in,
+            tags=tags,
+            anchor=anchor,
+        )
+        self._saved(passage)
+        return passage
+
+    def delete(self, passage_id: str, *, revision: int | None = None) -> Passage:
+        """Remove a passage and its notes; returns what was removed."""
+        passage = self._passages.delete(passage_id, revision=revision)
+        for listener in self._listeners:
+            listener.passage_deleted(passage.id, passage.citekey)
+        return passage
+
+    def add_note(self, passage_id: str, text: str) -> Note:
+        """Attach a Markdown note to a passage."""
+        note = self._passages.add_note(passage_id, text)
+        self._saved(self._passages.get(passage_id))
+        return note
+
+    def edit_note(self, note_id: str, text: str) -> Note:
+        """Replace a note's text."""
+        note = self._passages.edit_note(note_id, text)
+        self._saved(self._passages.passage_of_note(note_id))
+        return note
+
+    def delete_note(self, note_id: str) -> Note:
+        """Remove one note; returns it."""
+        passage_id = self._passages.passage_of_note(note_id).id
+        note = self._passages.delete_note(note_id)
+        self._saved(self._passages.get(passage_id))
+        return note
+
+    def import_passages(self, passages: Iterable[Passage]) -> list[Passage]:
+        """Store complete records (from an import); ids already stored are skipped."""
+        incoming = list(passages)
+        for passage in incoming:
+            self._refs.get(passage.citekey)
+        added = self._passages.import_passages(incoming)
+        for passage in added:
+            self._saved(passage)
+        return added
+
+    def delete_for_reference(self, citekey: str) -> list[Passage]:
+        """Remove every passage of one reference (its deletion cascading)."""
+        removed = self._passages.delete_citekey(citekey)
+        for passage in removed:
+            for listener in self._listeners:
+                listener.passage_deleted(passage.id, passage.citekey)
+        return removed
+
+    def reference_match(self) -> dict[str, str]:
+        """Identifier keys (DOI, URL, ISBN, `citekey:KEY`) → citekey, for matching imports."""
+        match: dict[str, str] = {}
+        for reference in self._refs.references():
+            match[f"citekey:{reference.citekey}"] = reference.citekey
+            for name in ("doi", "url", "isbn"):
+                for value in reference.text(name).split():
+                    key = identifier_key(value)
+                    if key is not None:
+                        match.setdefault(key, reference.citekey)
+        return match
+
+    def source_iri(self, citekey: str) -> str:
+        """The IRI a W3C annotation names the reference by: DOI, URL, ISBN or citekey URN."""
+        if citekey not in self._refs:
+            return source_iri(citekey)
+        reference = self._refs.get(citekey)
+        return source_iri(
+            citekey,
+            doi=reference.text("doi"),
+            url=reference.text("url"),
+            isbn=reference.text("isbn"),
+        )
+
+    def export_w3c(self, citekeys: Sequence[str] | None = None) -> dict[str, Any]:
+        """The passages (of some references) as a W3C AnnotationCollection."""
+        return export_collection(self._selected(citekeys), self.source_iri)
+
+    def import_w3c(self, document: Any) -> AnnotationImport:  # Any: JSON from the user
+        """Store the passages of a W3C document; returns the new ones and the skipped."""
+        return self._store_import(import_collection(document, self.reference_match()))
+
+    def import_hypothesis(self, document: Any) -> AnnotationImport:  # Any: JSON from the user
+        """Store the passages of a Hypothes.is export; returns the new ones and the skipped."""
+        return self._store_import(import_hypothesis(document, self.reference_match()))
+
+    def literature_notes(
+        self,
+        citekeys: Sequence[str] | None = None,
+        *,
+        format_entry: Callable[[str], str] = str,
+    ) -> str:
+        """Markdown literature notes of the passages (of some references)."""
+        return literature_notes(self._selected(citekeys), format_entry=format_entry)
+
+    def _selected(self, citekeys: Sequence[str] | None) -> list[Passage]:
+        if citekeys is None:
+            return self._passages.passages()
+        return [passage for citekey in citekeys for passage in self.passages(citekey)]
+
+    def _store_import(self, found: AnnotationImport) -> AnnotationImport:
+        return AnnotationImport(self.import_passages(found.passages), found.skipped)
+
+    def _anchor(self, citekey: str, text: str) -> Anchor | None:
+        """The quote's place in `sources/<citekey>.txt`, if that file exists and holds it."""
+        if self._sources_dir is None:
+            return None
+        source = passage_path(self._sources_dir, citekey).with_suffix(".txt")
+        try:
+            full_text = source.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            return None
+        anchor = find_quote(full_text, source.name, text)
+        if anchor is None:
+            logger.info("quote not found in %s; stored without an anchor", source)
+        return anchor
+
+    def _saved(self, passage: Passage) -> None:
+        for listener in self._listeners:
+            listener.passage_saved(passage)
