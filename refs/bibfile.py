@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from bibtexparser import model as bibmodel
 from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
 
 from refs.errors import EntryError, RefsError
 from refs.model import Reference
@@ -30,6 +31,8 @@ ENCODING = "utf-8"
 # Invalid UTF-8 bytes survive a read and a write unchanged as lone surrogates.
 DECODE_ERRORS = "surrogateescape"
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+# What a field or macro name looks like; anything else means the parser misread the entry.
+_FIELD_NAME = re.compile(r"^[^\s%{}\"#,=@()]+$")
 
 
 class Span(NamedTuple):
@@ -185,8 +188,12 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
     """Parse `text`, which starts at character `offset` and line `first_line` of its file."""
     bib = BibFile(path=path, text=text, fingerprint=Fingerprint(0, 0, ""), macros=macros)
     _report_undecodable_bytes(bib, first_line)
-    prepared = prepare_for_parser(text)
+    prepared = text
     library = parse_string(prepared, parse_stack=[])
+    if _is_misread(library):
+        # Rare, and the rewrite is a scan of every brace, so only files that need it pay.
+        prepared = prepare_for_parser(text)
+        library = parse_string(prepared, parse_stack=[])
     cursor, line = 0, first_line
     for block in library.blocks:
         raw = block.raw or ""
@@ -210,6 +217,25 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
             bib.problems.append(EntryError(_failure_message(block), path=path, line=line))
         line += raw.count("\n")
     return bib
+
+
+def _is_misread(library: Library) -> bool:
+    """True when bibtexparser 2.1.0 may have lost or misplaced something that
+    `prepare_for_parser` would save: a failed block (other than a duplicate), an entry cut
+    short by a quote, or a field name that swallowed a `%` comment."""
+    for block in library.blocks:
+        if isinstance(block, bibmodel.ParsingFailedBlock) and not isinstance(
+            block, bibmodel.DuplicateBlockKeyBlock | bibmodel.DuplicateFieldKeyBlock
+        ):
+            return True
+        if isinstance(block, bibmodel.Entry) and (
+            not _is_complete(block.raw or "")
+            or not all(_FIELD_NAME.match(field.key.strip()) for field in block.fields)
+        ):
+            return True
+        if isinstance(block, bibmodel.String) and not _FIELD_NAME.match(block.key.strip()):
+            return True
+    return False
 
 
 def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> None:
@@ -244,8 +270,11 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
         try:
             fields[name] = evaluate(str(bib_field.value), bib.macros)
         except RefsError as error:
-            # Kept raw: the macro may be defined in another of the library's files.
-            fields[name] = str(bib_field.value)
+            # Kept raw, as written in the file (not as rewritten for the parser): the macro
+            # may be defined in another of the library's files.
+            value = str(bib_field.value)
+            at = (entry.raw or "").find(value)
+            fields[name] = raw[at : at + len(value)] if at >= 0 else value
             bib.unresolved.add((citekey, name))
             bib.problems.append(
                 EntryError(

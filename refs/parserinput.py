@@ -5,10 +5,11 @@ Two things that biber and BibTeX accept make bibtexparser 2.1.0 lose data:
   silently into a field named `% comment\\n year`;
 - a `"` inside braces inside a `"…"` value (`"{zeitgem{"a}{\\ss} x}"`) ends the value early
   and every later field of the entry becomes a comment.
-So before parsing, such comments are blanked with spaces and the quotes around a quoted
-value become braces. Every replacement has the same length and newlines stay, so offsets
-and line numbers in the prepared text are those of the file; the file's own text is what
-we keep and splice, never this one.
+When a file shows either (see `bibfile._is_misread`), it is parsed again from this
+rewrite: such comments blanked with spaces, the quotes around a quoted value made braces.
+Every replacement has the same length and newlines stay, so offsets and line numbers in
+the rewritten text are those of the file; the file's own text is what we keep and
+splice, never this one.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import re
 
 # The characters that matter, skipping those escaped by a backslash as bibtexparser does.
 _MARK = re.compile(r'(?<!\\)[{}"%()@]')
-# As bibtexparser's splitter: `@`, a type, spaces or tabs, then the opening delimiter.
 _LINE_BREAK = re.compile(r"[\r\n]")
+# As bibtexparser's splitter: `@`, a type, spaces or tabs, then the opening delimiter.
 _BLOCK_START = re.compile(r"@(\w*)[ \t]*([{(])")
 
 

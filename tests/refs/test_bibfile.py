@@ -120,3 +120,10 @@ def test_a_field_given_twice_keeps_the_first_value_as_bibtex_does(text: str) -> 
     assert [(problem.line, problem.field) for problem in bib.problems] == [(4, "title")]
     edited = edit_entry_text(bib.references[0].raw, {"title": "E"}, [])
     assert parse_bib_text(edited, PATH).references[0].fields["title"] == "E"
+
+
+def test_a_value_kept_raw_is_the_file_text_even_when_the_parser_needed_help() -> None:
+    text = '@book{a, title={A},\n% see, also\n}\n@book{b, note = "x" # nobody}\n'
+    bib = parse_bib_text(text, PATH)
+    assert bib.references[1].fields["note"] == '"x" # nobody'
+    assert [problem.field for problem in bib.problems] == ["note"]
