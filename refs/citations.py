@@ -11,6 +11,7 @@ starts a fresh document on a warm engine, which costs milliseconds.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
 import threading
@@ -116,6 +117,15 @@ class CitationEngine:
             )
         return [str(text) for text in texts]
 
+    def close(self) -> None:
+        """Release V8 and forget every engine (the next call builds them again)."""
+        with self._lock:
+            if self._context is not None:
+                self._context.close()
+            self._context = None
+            self._notes.clear()
+            self._locales.clear()
+
     def _js(self) -> MiniRacer:
         if self._context is None:
             started = time.perf_counter()
@@ -127,6 +137,9 @@ class CitationEngine:
                 + BRIDGE_JS.read_text(encoding="utf-8")
             )
             self._context = context
+            # V8 runs on a helper thread; closing it before the interpreter tears down
+            # keeps the process from hanging at exit.
+            atexit.register(self.close)
             self._load_locale("en-US")
             logger.debug("citeproc-js loaded in %.2f s", time.perf_counter() - started)
         return self._context

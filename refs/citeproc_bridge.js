@@ -7,11 +7,12 @@ var florilegium = (function () {
   var locales = {};
   var engines = {};
 
-  // Markdown: citeproc-js's plain text with emphasis as `*…*` and `**…**`, and the few
-  // characters that would start Markdown emphasis or code escaped.
+  // Markdown: citeproc-js's plain text with emphasis as `*…*` and `**…**`, and the
+  // characters that would start emphasis or code escaped (not `_`: inside words, as in
+  // URLs, it starts nothing).
   var markdown = Object.assign({}, CSL.Output.Formats.text);
   markdown.text_escape = function (text) {
-    return (text || "").replace(/([\\*_`])/g, "\\$1");
+    return (text || "").replace(/([\\*`])/g, "\\$1");
   };
   markdown["@font-style/italic"] = "*%%STRING%%*";
   markdown["@font-style/oblique"] = "*%%STRING%%*";

@@ -10,7 +10,7 @@ import click
 
 from annotations.errors import AnnotationError
 from refs.errors import RefsError
-from webapp.commands import library_commands, refs_commands, serve_command
+from webapp.commands import cite_commands, library_commands, refs_commands, serve_command
 from webapp.services import Services, resolve_library_dir
 
 # Errors of the library packages that mean "could not do what was asked": exit 1, no traceback.
@@ -55,6 +55,7 @@ def cli(ctx: click.Context, library_dir: Path | None, verbose: bool) -> None:
 
 for command in (
     *library_commands.COMMANDS,
+    *cite_commands.COMMANDS,
     refs_commands.refs,
     serve_command.serve,
 ):
