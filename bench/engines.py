@@ -84,7 +84,7 @@ def pandoc(item: dict[str, Any], style: str) -> Outputs:
     if notes:
         first, second = notes[0], notes[1]
     else:
-        cites = re.findall(r'<span class="citation"[^>]*>(.*?)</span>', out, re.S)
+        cites = re.findall(r'<p>(<span class="citation".*?)</p>', out, re.S)
         first, second = cites[0], cites[1]
     return _html_text(entry.group(1) if entry else ""), _html_text(first), _html_text(second)
 
@@ -98,12 +98,14 @@ def citeproc_py(item: dict[str, Any], style: str) -> Outputs:
         CitationStylesStyle,
         formatter,
     )
+    from citeproc.source import Locator
     from citeproc.source.json import CiteProcJSON
 
     csl = CitationStylesStyle(str(resolve_style(style).path), validate=False)
     bibliography = CitationStylesBibliography(csl, CiteProcJSON([item]), formatter.plain)
     citations = [
-        Citation([CitationItem(item["id"], locator=page, label="page")]) for page in ("422", "423")
+        Citation([CitationItem(item["id"], locator=Locator("page", page))])
+        for page in ("422", "423")
     ]
     for citation in citations:
         bibliography.register(citation)
