@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import rispy
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotations.model import Locator, Passage, QuotedIn
 from refs.citations import CitationError
@@ -178,3 +180,47 @@ def test_bad_locator_options_are_refused(page: str | None, locator: str | None) 
     with pytest.raises(CitationError) as error:
         parse_locator(page, locator)
     assert error.value.field == "locator"
+
+
+def test_markdown_quote_uses_a_footnote(service: CitationService) -> None:
+    text = passage("*Bold* claim", "linden1966", "5")
+    assert service.quote(text, "chicago", "markdown").text == (
+        "“\\*Bold\\* claim.”[^1]\n\n"
+        "[^1]: Carl A. Linden, *Khrushchev and the Soviet Leadership, 1957–1964* (Johns Hopkins"
+        " Press, 1966), 5."
+    )
+
+
+def test_html_bibliography_wraps_each_entry(service: CitationService) -> None:
+    text = service.export(["linden1966", "trotsky2004"], "html", "apa").text
+    assert text.startswith('<div class="csl-bib-body">\n  <div class="csl-entry">Linden, C. A.')
+    assert text.count('<div class="csl-entry">') == 2
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        pytest.param(
+            "chicago-notes-bibliography-17th-edition",
+            "Linden, Carl A. Khrushchev and the Soviet Leadership, 1957–1964."
+            " Baltimore: Johns Hopkins Press, 1966.",
+            id="chicago-17th-keeps-the-place",
+        ),
+        pytest.param(
+            "ieee",
+            "[1] C. A. Linden, Khrushchev and the Soviet Leadership, 1957–1964."
+            " Baltimore: Johns Hopkins Press, 1966.",
+            id="ieee",
+        ),
+    ],
+)
+def test_other_bundled_styles_work_by_id(
+    service: CitationService, style: str, expected: str
+) -> None:
+    assert service.cite("linden1966", style).text == expected
+
+
+@given(value=st.text(min_size=1).filter(lambda text: text.strip() and ":" not in text))
+def test_any_page_value_is_kept(value: str) -> None:
+    assert parse_locator(value, None) == Locator("page", value.strip())
+    assert parse_locator(None, f"section:{value}") == Locator("section", value.strip())
