@@ -96,7 +96,6 @@ TEXT_FIELDS: Mapping[str, str] = {
     "shortjournal": "container-title-short",
     "origlocation": "original-publisher-place",
     "origpublisher": "original-publisher",
-    "howpublished": "medium",
 }
 
 # Babel/polyglossia language names (BibLaTeX `langid`) as BCP 47 tags; citeproc-js
@@ -173,6 +172,7 @@ def reference_to_csl(reference: Reference, parent: Reference | None = None) -> C
     for bib_name, csl_name in TEXT_FIELDS.items():
         if bib_name in fields and csl_name not in item:
             item[csl_name] = latex_to_text(fields[bib_name])
+    _add_howpublished(item, fields)
     if csl_type == "webpage" and "container-title" not in item and "publisher" in item:
         item["container-title"] = item.pop("publisher")
     _add_numbers(item, fields, csl_type)
@@ -273,6 +273,17 @@ def _container_title(fields: Mapping[str, str], csl_type: str) -> str:
     if journal or "journal" in fields:
         return journal or latex_to_markup(fields["journal"])
     return _full_title(fields, "booktitle", "booksubtitle", "booktitleaddon")
+
+
+def _add_howpublished(item: CslItem, fields: Mapping[str, str]) -> None:
+    """BibTeX's `howpublished` is a URL (`\\url{…}`) or, most often, who published it."""
+    if "howpublished" not in fields:
+        return
+    value = latex_to_text(re.sub(r"\\url\s*\{([^}]*)\}", r"\1", fields["howpublished"]))
+    if re.match(r"https?://", value):
+        item.setdefault("URL", value)
+    else:
+        item.setdefault("publisher", value)
 
 
 def _add_main_title(item: CslItem, fields: Mapping[str, str]) -> None:

@@ -103,7 +103,10 @@ class CitationService:
         warnings = _warnings([item])
         if mode == "bibliography":
             entries = self._engine.bibliography([item], chosen, output)
-            return Citation(output, entries[0][1] if entries else "", warnings)
+            if not entries or not entries[0][1]:
+                omitted = f"{citekey}: style '{chosen.id}' leaves this work out of bibliographies"
+                return Citation(output, "", (*warnings, omitted))
+            return Citation(output, entries[0][1], warnings)
         if mode not in MODES:
             modes = ", ".join(MODES)
             raise CitationError(f"unknown mode '{mode}'; use one of {modes}", field="mode")

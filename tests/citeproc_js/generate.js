@@ -89,7 +89,9 @@ function main() {
         engine.updateItems([item.id]);
         const bib = engine.makeBibliography();
         cases.bibliography = cases.bibliography || {};
-        cases.bibliography[format] = bib ? cleanEntry(bib[1][0], format) : "";
+        // A style may leave a work out of its bibliography (Chicago 18 omits private
+        // documents): that is an empty entry, not an error.
+        cases.bibliography[format] = bib && bib[1].length ? cleanEntry(bib[1][0], format) : "";
         cases.citations = cases.citations || {};
         for (const { label, locator } of LOCATORS) {
           const key = label + " " + locator;

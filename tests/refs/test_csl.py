@@ -328,3 +328,23 @@ def test_iso_dates_round_trip_to_date_parts(year: int, month: int, day: int) -> 
 @given(st.text(alphabet=st.characters(blacklist_characters="{}\\$~<>&%#_^-`'"), max_size=40))
 def test_titles_without_latex_are_kept_as_written(text: str) -> None:
     assert latex_to_markup(text) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("bibtex", "expected"),
+    [
+        pytest.param(
+            "@misc{k, howpublished={Telegraph Agency}}",
+            {"publisher": "Telegraph Agency"},
+            id="publisher",
+        ),
+        pytest.param(
+            "@misc{k, howpublished={\\url{https://x.org/a_b}}}",
+            {"URL": "https://x.org/a_b"},
+            id="url",
+        ),
+    ],
+)
+def test_howpublished_is_a_publisher_or_a_url(bibtex: str, expected: dict[str, Any]) -> None:
+    item = convert(bibtex)
+    assert {key: item.get(key) for key in expected} == expected

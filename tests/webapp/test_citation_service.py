@@ -225,3 +225,17 @@ def test_other_bundled_styles_work_by_id(
 def test_any_page_value_is_kept(value: str) -> None:
     assert parse_locator(value, None) == Locator("page", value.strip())
     assert parse_locator(None, f"section:{value}") == Locator("section", value.strip())
+
+
+def test_a_work_the_style_leaves_out_is_empty_with_a_warning(library: Path) -> None:
+    folder = library.parent / "private"
+    folder.mkdir()
+    (folder / "references.bib").write_text(
+        "@misc{memo, author={Zhukov, Georgy K.}, title={Words on the Army}, date={1957-06}}\n",
+        encoding="utf-8",
+    )
+    result = CitationService(ReferenceStore(folder)).cite("memo", "chicago")
+    assert result.text == ""
+    assert result.warnings[-1] == (
+        "memo: style 'chicago-notes-bibliography' leaves this work out of bibliographies"
+    )
