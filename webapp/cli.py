@@ -11,6 +11,7 @@ import click
 from annotations.errors import AnnotationError
 from refs.errors import RefsError
 from webapp.commands import (
+    cite_commands,
     import_command,
     library_commands,
     note_commands,
@@ -62,6 +63,7 @@ def cli(ctx: click.Context, library_dir: Path | None, verbose: bool) -> None:
 
 for command in (
     *library_commands.COMMANDS,
+    *cite_commands.COMMANDS,
     refs_commands.refs,
     import_command.import_file,
     quote_commands.quote,

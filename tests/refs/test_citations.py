@@ -1,0 +1,235 @@
+"""The traps a historian would notice first, the style registry and the engine's errors.
+
+Expected strings here are what citeproc-js prints (they are also in the fixtures); each
+test names the rule it guards.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from refs.citations import (
+    CitationError,
+    CiteItem,
+    format_bibliography,
+    format_citations,
+    missing_fields,
+)
+from refs.styles import UnknownStyle, resolve_style, style_names
+
+TABLE = Path(__file__).resolve().parents[1] / "fixtures" / "citeproc" / "citation_table.json"
+ITEMS: dict[str, dict[str, Any]] = {
+    item["id"]: item for item in json.loads(TABLE.read_text(encoding="utf-8"))["items"]
+}
+
+
+def entry(citekey: str, style: str, output: str = "text") -> str:
+    return format_bibliography([ITEMS[citekey]], style, output)[0][1]
+
+
+def cite(citekey: str, style: str, locator: str = "", label: str = "page") -> str:
+    [text] = format_citations(
+        [ITEMS[citekey]], [[CiteItem(citekey=citekey, locator=locator, label=label)]], style
+    )
+    return text
+
+
+def test_mla_prints_full_given_names_not_initials() -> None:
+    assert entry("linden1966", "mla").startswith("Linden, Carl A. Khrushchev")
+
+
+@pytest.mark.parametrize(
+    ("style", "date"),
+    [
+        pytest.param("mla", "7 July 1957", id="mla"),
+        pytest.param("chicago", "July 7, 1957", id="chicago"),
+        pytest.param("apa", "(1957, July 7)", id="apa"),
+    ],
+)
+def test_newspaper_dates_keep_the_day(style: str, date: str) -> None:
+    assert date in entry("pravda1957jul07", style)
+
+
+@pytest.mark.parametrize(
+    ("style", "citekey", "expected"),
+    [
+        pytest.param("mla", "medvedev1976", "(Medvedev and Medvedev 12)", id="mla-2-names"),
+        pytest.param("mla", "getty1993", "(Getty et al. 12)", id="mla-3-et-al"),
+        pytest.param("apa", "getty1993", "(Getty et al., 1993, p. 12)", id="apa-3-et-al"),
+        pytest.param(
+            "chicago-author-date",
+            "getty1993",
+            "(Getty et al. 1993, 12)",
+            id="cad-18th-3-et-al",
+        ),
+        pytest.param(
+            "chicago-author-date", "medvedev1976", "(Medvedev and Medvedev 1976, 12)", id="cad-2"
+        ),
+    ],
+)
+def test_et_al_thresholds_follow_each_style(style: str, citekey: str, expected: str) -> None:
+    assert cite(citekey, style, "12") == expected
+
+
+def test_mla_bibliography_uses_et_al_from_three_authors_chicago_lists_them() -> None:
+    assert entry("getty1993", "mla").startswith("Getty, J. Arch, et al. ")
+    assert entry("getty1993", "chicago").startswith(
+        "Getty, J. Arch, Gábor T. Rittersporn, and Viktor N. Zemskov."
+    )
+
+
+@pytest.mark.parametrize("style", ["mla", "chicago", "chicago-author-date", "apa"])
+def test_containers_are_in_italics(style: str) -> None:
+    assert "<i>Slavic Review</i>" in entry("gorlizki1995", style, "html")
+
+
+def test_markdown_italics_use_asterisks() -> None:
+    assert "*Slavic Review*" in entry("gorlizki1995", "mla", "markdown")
+
+
+@pytest.mark.parametrize(
+    ("citekey", "expected"),
+    [
+        pytest.param("pravda1957jul07", "Pravda, 7 July 1957, p. 1.", id="one-page"),
+        pytest.param("gorlizki1995", "1995, pp. 1–22,", id="page-range"),
+    ],
+)
+def test_mla_page_label_is_singular_or_plural(citekey: str, expected: str) -> None:
+    assert expected in entry(citekey, "mla")
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        pytest.param("mla", "(Linden xiv)", id="mla"),
+        pytest.param("apa", "(Linden, 1966, p. xiv)", id="apa"),
+        pytest.param("chicago-author-date", "(Linden 1966, xiv)", id="chicago-author-date"),
+    ],
+)
+def test_roman_numeral_pages(style: str, expected: str) -> None:
+    assert cite("linden1966", style, "xiv") == expected
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        pytest.param("mla", "(Linden 422–23)", id="mla"),
+        pytest.param("apa", "(Linden, 1966, pp. 422–423)", id="apa"),
+    ],
+)
+def test_ranges_use_en_dashes(style: str, expected: str) -> None:
+    assert cite("linden1966", style, "422-423") == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        pytest.param("chapter", "(Linden, ch. 3)", id="chapter"),
+        pytest.param("paragraph", "(Linden, par. 3)", id="paragraph"),
+    ],
+)
+def test_non_page_locators_keep_their_label(label: str, expected: str) -> None:
+    assert cite("linden1966", "mla", "3", label) == expected
+
+
+def test_chicago_title_cases_and_apa_keeps_the_title_as_written() -> None:
+    assert "in the Pre-War Years" in entry("getty1993", "chicago")
+    assert "in the Pre-war Years" in entry("getty1993", "apa")
+
+
+def test_transliterated_russian_titles_are_not_title_cased() -> None:
+    assert "“Rech’ tovarishcha N. S. Khrushcheva na sobranii" in entry("pravda1957jul07", "chicago")
+
+
+@pytest.mark.parametrize("style", ["mla", "chicago", "chicago-author-date", "apa"])
+def test_no_doubled_period_after_an_initial_or_abbreviation(style: str) -> None:
+    for citekey in ("carr1950history", "resis1993", "matlock1995"):
+        assert ".." not in entry(citekey, style)
+
+
+def test_chicago_first_note_is_full_and_the_next_is_short() -> None:
+    first, second = format_citations(
+        [ITEMS["linden1966"]],
+        [
+            [CiteItem(citekey="linden1966", locator="422")],
+            [CiteItem(citekey="linden1966", locator="423")],
+        ],
+        "chicago",
+    )
+    assert first == (
+        "Carl A. Linden, Khrushchev and the Soviet Leadership, 1957–1964 "
+        "(Johns Hopkins Press, 1966), 422."
+    )
+    assert second == "Linden, Khrushchev and the Soviet Leadership, 1957–1964, 423."
+
+
+def test_bibliography_is_sorted_as_the_style_says() -> None:
+    items = [ITEMS[key] for key in ("trotsky2004", "linden1966", "carr1950history")]
+    assert [key for key, _ in format_bibliography(items, "mla")] == [
+        "carr1950history",
+        "linden1966",
+        "trotsky2004",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "style_id"),
+    [
+        pytest.param("mla", "modern-language-association", id="mla"),
+        pytest.param("chicago", "chicago-notes-bibliography", id="chicago"),
+        pytest.param("chicago-author-date", "chicago-author-date", id="chicago-author-date"),
+        pytest.param("apa", "apa", id="apa"),
+        pytest.param(
+            "chicago-notes-bibliography-17th-edition",
+            "chicago-notes-bibliography-17th-edition",
+            id="by-id",
+        ),
+        pytest.param("APA", "apa", id="case-insensitive"),
+    ],
+)
+def test_style_names_resolve(name: str, style_id: str) -> None:
+    assert resolve_style(name).id == style_id
+
+
+def test_short_names_are_the_current_editions() -> None:
+    assert "18th edition" in resolve_style("chicago").title
+    assert "18th edition" in resolve_style("chicago-author-date").title
+    assert "17th edition" in resolve_style("chicago-notes-bibliography-17th-edition").title
+    assert "MLA Handbook 9th edition" in resolve_style("mla").title
+    assert "APA Style 7th edition" in resolve_style("apa").title
+    assert resolve_style("chicago").is_note and not resolve_style("mla").is_note
+
+
+def test_unknown_style_suggests_close_names() -> None:
+    with pytest.raises(UnknownStyle) as error:
+        resolve_style("chicgo")
+    assert "chicago" in error.value.suggestions
+    assert str(error.value).startswith("unknown style 'chicgo'; did you mean: chicago")
+
+
+def test_every_short_name_is_listed() -> None:
+    assert style_names()[:4] == ["mla", "chicago", "chicago-author-date", "apa"]
+
+
+def test_unknown_output_format_is_an_error_naming_the_field() -> None:
+    with pytest.raises(CitationError) as error:
+        format_bibliography([ITEMS["linden1966"]], "mla", "rtf")
+    assert error.value.field == "format"
+
+
+def test_missing_fields_are_named_and_the_entry_is_still_formatted() -> None:
+    item = {"id": "x", "type": "article-journal", "title": "Untitled Notes"}
+    assert missing_fields(item) == ["author or editor", "date or year", "journaltitle or journal"]
+    assert entry_of(item, "mla") == "Untitled Notes."
+
+
+def test_complete_items_miss_nothing() -> None:
+    assert all(missing_fields(item) == [] for item in ITEMS.values() if item["type"] == "book")
+
+
+def entry_of(item: dict[str, Any], style: str) -> str:
+    return format_bibliography([item], style)[0][1]

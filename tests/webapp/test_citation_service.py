@@ -1,0 +1,243 @@
+"""Quotes ready to paste, bibliographies and exports, through `CitationService`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import rispy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations.model import Locator, Passage, QuotedIn
+from refs.citations import CitationError
+from refs.store import ReferenceStore
+from webapp.citation_service import CitationService, parse_locator
+
+TABLE = Path(__file__).resolve().parents[1] / "data" / "citation_table.bib"
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("citations")
+    shutil.copy(TABLE, folder / "references.bib")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def service(library: Path) -> CitationService:
+    return CitationService(ReferenceStore(library))
+
+
+def passage(text: str, citekey: str, page: str, quoted_in: QuotedIn | None = None) -> Passage:
+    return Passage(
+        id="01JDQ8Z6M0000000000000000",
+        citekey=citekey,
+        text=text,
+        locator=Locator("page", page),
+        quoted_in=quoted_in,
+        created="2026-11-23T18:00:00Z",
+        modified="2026-11-23T18:00:00Z",
+    )
+
+
+FREEZE = passage("The underlying idea was to decentralise.", "freeze2009stagnation", "422")
+VIA_TAUBMAN = passage(
+    "We will bury you.", "linden1966", "12", QuotedIn("taubman2003", Locator("page", "310"))
+)
+
+
+@pytest.mark.parametrize(
+    ("quote", "style", "expected"),
+    [
+        pytest.param(
+            FREEZE, "mla", "“The underlying idea was to decentralise” (Freeze 422).", id="mla"
+        ),
+        pytest.param(
+            FREEZE,
+            "apa",
+            "“The underlying idea was to decentralise” (Freeze, 2009, p. 422).",
+            id="apa",
+        ),
+        pytest.param(
+            VIA_TAUBMAN, "mla", "“We will bury you” (qtd. in Taubman 310).", id="mla-qtd-in"
+        ),
+        pytest.param(
+            VIA_TAUBMAN,
+            "apa",
+            "“We will bury you” (as cited in Taubman, 2003, p. 310).",
+            id="apa-as-cited-in",
+        ),
+        pytest.param(
+            VIA_TAUBMAN,
+            "chicago-author-date",
+            "“We will bury you” (Linden 1966, 12, quoted in Taubman 2003, 310).",
+            id="author-date-quoted-in",
+        ),
+    ],
+)
+def test_in_text_quote_is_ready_to_paste(
+    service: CitationService, quote: Passage, style: str, expected: str
+) -> None:
+    assert service.quote(quote, style).text == expected
+
+
+def test_chicago_quote_has_its_full_note(service: CitationService) -> None:
+    assert service.quote(FREEZE, "chicago").text == (
+        "“The underlying idea was to decentralise.”¹\n\n"
+        "1. Gregory L. Freeze, “From Stalinism to Stagnation, 1953–1985,” in Russia: A History,"
+        " 3rd ed., ed. Gregory L. Freeze (Oxford University Press, 2009), 422."
+    )
+
+
+def test_chicago_secondary_source_note_says_quoted_in(service: CitationService) -> None:
+    note = service.quote(VIA_TAUBMAN, "chicago").text.split("\n\n1. ")[1]
+    assert note == (
+        "Carl A. Linden, Khrushchev and the Soviet Leadership, 1957–1964 (Johns Hopkins Press,"
+        " 1966), 12, quoted in William Taubman, Khrushchev: The Man and His Era (W. W. Norton,"
+        " 2003), 310."
+    )
+
+
+def test_quote_in_html_escapes_the_quote_and_italicises_titles(service: CitationService) -> None:
+    text = passage("a < b & c", "linden1966", "1")
+    assert service.quote(text, "chicago", "html").text == (
+        "<p>“a &lt; b &amp; c.”<sup>1</sup></p>\n"
+        '<p class="footnote">1. Carl A. Linden, <i>Khrushchev and the Soviet Leadership,'
+        " 1957–1964</i> (Johns Hopkins Press, 1966), 1.</p>"
+    )
+
+
+def test_ellipsis_at_the_end_of_a_quote_is_kept(service: CitationService) -> None:
+    text = passage("The underlying idea was ...", "freeze2009stagnation", "422")
+    assert service.quote(text, "mla").text == "“The underlying idea was ...” (Freeze 422)."
+
+
+def test_bibliography_export_is_sorted_by_the_style(service: CitationService) -> None:
+    text = service.export(["trotsky2004", "carr1950history", "linden1966"], "text", "mla").text
+    assert [line.split(",")[0] for line in text.splitlines()] == ["Carr", "Linden", "Trotsky"]
+
+
+def test_bibtex_export_of_a_bibtex_entry_is_byte_identical(
+    service: CitationService, library: Path
+) -> None:
+    source = (library / "references.bib").read_text(encoding="utf-8")
+    exported = service.export(["cohen1969bukharin"], "bibtex").text
+    assert exported.strip() in source
+
+
+def test_bibtex_export_renames_biblatex_fields(service: CitationService) -> None:
+    exported = service.export(["gorlizki1995"], "bibtex").text
+    # The renamed fields follow the entry's own `=` alignment.
+    assert re.search(r"\n  journal +\= \{Slavic Review\},", exported)
+    assert "journaltitle" not in exported
+    assert re.search(r"\n  year +\= \{1995\},", exported)
+
+
+def test_biblatex_export_renames_classic_fields(service: CitationService) -> None:
+    exported = service.export(["kramer1998"], "biblatex").text
+    assert re.search(r"\n  journaltitle +\= \{Journal of Contemporary History\},", exported)
+    assert "journal " not in exported
+
+
+def test_csljson_export_is_the_items(service: CitationService) -> None:
+    items = json.loads(service.export(["linden1966"], "csljson").text)
+    assert items == [service.csl_item("linden1966")]
+
+
+def test_ris_export_reads_back(service: CitationService) -> None:
+    [record] = rispy.loads(service.export(["gorlizki1995"], "ris").text)
+    assert record["type_of_reference"] == "JOUR"
+    assert record["authors"] == ["Gorlizki, Yoram"]
+    assert (record["start_page"], record["end_page"]) == ("1", "22")
+    assert record["doi"] == "10.2307/2501117"
+
+
+@pytest.mark.parametrize(
+    ("page", "locator", "expected"),
+    [
+        pytest.param("422", None, Locator("page", "422"), id="page"),
+        pytest.param(None, "chapter:3", Locator("chapter", "3"), id="chapter"),
+        pytest.param(None, None, None, id="none"),
+    ],
+)
+def test_locator_options_parse(
+    page: str | None, locator: str | None, expected: Locator | None
+) -> None:
+    assert parse_locator(page, locator) == expected
+
+
+@pytest.mark.parametrize(
+    ("page", "locator"),
+    [
+        pytest.param("1", "page:2", id="both"),
+        pytest.param(None, "chapter", id="no-value"),
+        pytest.param(None, "leaf:3", id="unknown-label"),
+    ],
+)
+def test_bad_locator_options_are_refused(page: str | None, locator: str | None) -> None:
+    with pytest.raises(CitationError) as error:
+        parse_locator(page, locator)
+    assert error.value.field == "locator"
+
+
+def test_markdown_quote_uses_a_footnote(service: CitationService) -> None:
+    text = passage("*Bold* claim", "linden1966", "5")
+    assert service.quote(text, "chicago", "markdown").text == (
+        "“\\*Bold\\* claim.”[^1]\n\n"
+        "[^1]: Carl A. Linden, *Khrushchev and the Soviet Leadership, 1957–1964* (Johns Hopkins"
+        " Press, 1966), 5."
+    )
+
+
+def test_html_bibliography_wraps_each_entry(service: CitationService) -> None:
+    text = service.export(["linden1966", "trotsky2004"], "html", "apa").text
+    assert text.startswith('<div class="csl-bib-body">\n  <div class="csl-entry">Linden, C. A.')
+    assert text.count('<div class="csl-entry">') == 2
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        pytest.param(
+            "chicago-notes-bibliography-17th-edition",
+            "Linden, Carl A. Khrushchev and the Soviet Leadership, 1957–1964."
+            " Baltimore: Johns Hopkins Press, 1966.",
+            id="chicago-17th-keeps-the-place",
+        ),
+        pytest.param(
+            "ieee",
+            "[1] C. A. Linden, Khrushchev and the Soviet Leadership, 1957–1964."
+            " Baltimore: Johns Hopkins Press, 1966.",
+            id="ieee",
+        ),
+    ],
+)
+def test_other_bundled_styles_work_by_id(
+    service: CitationService, style: str, expected: str
+) -> None:
+    assert service.cite("linden1966", style).text == expected
+
+
+@settings(deadline=None)  # a loaded 2-core machine is slow, not wrong
+@given(value=st.text(min_size=1).filter(lambda text: text.strip() and ":" not in text))
+def test_any_page_value_is_kept(value: str) -> None:
+    assert parse_locator(value, None) == Locator("page", value.strip())
+    assert parse_locator(None, f"section:{value}") == Locator("section", value.strip())
+
+
+def test_a_work_the_style_leaves_out_is_empty_with_a_warning(library: Path) -> None:
+    folder = library.parent / "private"
+    folder.mkdir()
+    (folder / "references.bib").write_text(
+        "@misc{memo, author={Zhukov, Georgy K.}, title={Words on the Army}, date={1957-06}}\n",
+        encoding="utf-8",
+    )
+    result = CitationService(ReferenceStore(folder)).cite("memo", "chicago")
+    assert result.text == ""
+    assert result.warnings[-1] == (
+        "memo: style 'chicago-notes-bibliography' leaves this work out of bibliographies"
+    )

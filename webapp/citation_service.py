@@ -1,0 +1,282 @@
+"""Citations of one library for the CLI and the web: cite, quote a passage, export.
+
+Plain classes with no Flask or Click, so `florilegium cite`, `export` and the API print
+exactly the same thing. Formatting is citeproc-js's (refs/citations.py); this module
+chooses what to cite and puts quotes, notes and bibliographies together.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from annotations.model import LOCATOR_LABELS, Locator, Passage
+from refs.bibexport import format_bib
+from refs.citations import CitationEngine, CitationError, CiteItem, missing_fields, shared_engine
+from refs.csl import CslItem, reference_to_csl
+from refs.model import Reference
+from refs.ris import format_ris
+from refs.store import ReferenceStore
+from refs.styles import Style, resolve_style
+
+MODES = ("bibliography", "citation", "note")
+OUTPUTS = ("text", "html", "markdown")
+EXPORT_FORMATS: Mapping[str, str] = {
+    "bibtex": "BibTeX: each entry's own text (byte-identical when it is BibTeX already)",
+    "biblatex": "BibLaTeX: each entry's own text, classic field names renamed",
+    "csljson": "CSL-JSON: the items every CSL processor reads (Zotero, pandoc)",
+    "ris": "RIS: the exchange format of EndNote and most managers",
+    "text": "a bibliography in --style, plain text",
+    "html": "a bibliography in --style, HTML (italics as <i>)",
+    "markdown": "a bibliography in --style, Markdown (italics as *…*)",
+}
+# How an in-text style says "quoted in": MLA's "qtd. in", APA's "as cited in".
+_QUOTED_IN_PREFIXES: Mapping[str, str] = {
+    "modern-language-association": "qtd. in ",
+    "apa": "as cited in ",
+}
+_MARKDOWN_SPECIALS = re.compile(r"([\\*`])")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Formatted output in one format, with warnings about what the entries lack."""
+
+    output: str
+    text: str
+    warnings: tuple[str, ...] = ()
+
+
+def parse_locator(page: str | None = None, locator: str | None = None) -> Locator | None:
+    """`--page P` or `--locator LABEL:VALUE` as a `Locator` (CSL labels only)."""
+    if page and locator:
+        raise CitationError("give --page or --locator, not both", field="locator")
+    if page:
+        return Locator("page", page.strip())
+    if not locator:
+        return None
+    label, separator, value = locator.partition(":")
+    label = label.strip().lower()
+    if not separator or not value.strip():
+        raise CitationError(f"expected LABEL:VALUE, got {locator!r}", field="locator")
+    if label not in LOCATOR_LABELS:
+        raise CitationError(
+            f"unknown locator label '{label}'; use one of {', '.join(LOCATOR_LABELS)}",
+            field="locator",
+        )
+    return Locator(label, value.strip())
+
+
+class CitationService:
+    """Format the references of one library in any bundled style."""
+
+    def __init__(self, refs: ReferenceStore, engine: CitationEngine | None = None) -> None:
+        self._refs = refs
+        self._engine = engine or shared_engine()
+
+    def csl_item(self, citekey: str) -> CslItem:
+        """One reference as CSL-JSON, with its `crossref` parent's fields inherited."""
+        reference = self._refs.get(citekey)
+        parent_key = reference.fields.get("crossref", "")
+        parent = self._refs.get(parent_key) if parent_key in self._refs else None
+        return reference_to_csl(reference, parent)
+
+    def cite(
+        self,
+        citekey: str,
+        style: str,
+        *,
+        locator: Locator | None = None,
+        mode: str = "bibliography",
+        output: str = "text",
+    ) -> Citation:
+        """One reference as a bibliography entry, an in-text citation or a (first, full) note.
+
+        `citation` in a note style gives the note, since that is where the style cites.
+        """
+        chosen = resolve_style(style)
+        _check_output(output)
+        item = self.csl_item(citekey)
+        warnings = _warnings([item])
+        if mode == "bibliography":
+            entries = self._engine.bibliography([item], chosen, output)
+            if not entries or not entries[0][1]:
+                omitted = f"{citekey}: style '{chosen.id}' leaves this work out of bibliographies"
+                return Citation(output, "", (*warnings, omitted))
+            return Citation(output, entries[0][1], warnings)
+        if mode not in MODES:
+            modes = ", ".join(MODES)
+            raise CitationError(f"unknown mode '{mode}'; use one of {modes}", field="mode")
+        if mode == "note" and not chosen.is_note:
+            raise CitationError(
+                f"style '{chosen.id}' cites in the text, not in notes; use --mode citation",
+                field="mode",
+            )
+        [text] = self._engine.citations([item], [[_cite_item(citekey, locator)]], chosen, output)
+        return Citation(output, text, warnings)
+
+    def quote(self, passage: Passage, style: str, output: str = "text") -> Citation:
+        """The passage's words in quotation marks with their citation, ready to paste.
+
+        In-text styles: `“…” (Freeze 422).`; with a secondary source, MLA's
+        `(qtd. in Taubman 310)`, APA's `(as cited in …)`, others "…, quoted in …". Note
+        styles: the quote with a note mark, then the full note ("…, quoted in …").
+        """
+        chosen = resolve_style(style)
+        _check_output(output)
+        original = self.csl_item(passage.citekey)
+        cite = _cite_item(passage.citekey, passage.locator)
+        quoted = _escape(passage.text.strip(), output)
+        if passage.quoted_in is None:
+            secondary = None
+        else:
+            secondary_item = self.csl_item(passage.quoted_in.citekey)
+            secondary = (
+                secondary_item,
+                _cite_item(secondary_item["id"], passage.quoted_in.locator),
+            )
+        if chosen.is_note:
+            note = self._note(original, cite, secondary, chosen, output)
+            items = [original] if secondary is None else [original, secondary[0]]
+            return Citation(output, _with_note(quoted, note, output), _warnings(items))
+        citation, items = self._in_text(original, cite, secondary, chosen, output)
+        return Citation(output, f"“{_without_final_period(quoted)}” {citation}.", _warnings(items))
+
+    def bibliography(self, citekeys: Sequence[str], style: str, output: str = "text") -> Citation:
+        """The bibliography of `citekeys`, sorted as the style says, one entry a line."""
+        chosen = resolve_style(style)
+        _check_output(output)
+        items = [self.csl_item(citekey) for citekey in citekeys]
+        entries = [entry for _, entry in self._engine.bibliography(items, chosen, output)]
+        if output == "html":
+            body = "\n".join(f'  <div class="csl-entry">{entry}</div>' for entry in entries)
+            return Citation(
+                output, f'<div class="csl-bib-body">\n{body}\n</div>\n', _warnings(items)
+            )
+        separator = "\n\n" if output == "markdown" else "\n"
+        return Citation(output, separator.join(entries) + "\n", _warnings(items))
+
+    def export(
+        self, citekeys: Sequence[str] | None, export_format: str, style: str = "chicago"
+    ) -> Citation:
+        """The chosen references (all when `citekeys` is None) in one of `EXPORT_FORMATS`."""
+        references = self._chosen(citekeys)
+        keys = [reference.citekey for reference in references]
+        writers: dict[str, Callable[[], Citation]] = {
+            "bibtex": lambda: Citation("bibtex", format_bib(references, "bibtex")),
+            "biblatex": lambda: Citation("biblatex", format_bib(references, "biblatex")),
+            "csljson": lambda: Citation("csljson", _json([self.csl_item(key) for key in keys])),
+            "ris": lambda: Citation("ris", format_ris([self.csl_item(key) for key in keys])),
+        }
+        if export_format in writers:
+            return writers[export_format]()
+        if export_format in OUTPUTS:
+            return self.bibliography(keys, style, export_format)
+        raise CitationError(
+            f"unknown export format '{export_format}'; use one of {', '.join(EXPORT_FORMATS)}",
+            field="format",
+        )
+
+    def _chosen(self, citekeys: Sequence[str] | None) -> list[Reference]:
+        if citekeys is None:
+            return self._refs.references()
+        return [self._refs.get(citekey) for citekey in dict.fromkeys(citekeys)]
+
+    def _note(
+        self,
+        original: CslItem,
+        cite: CiteItem,
+        secondary: tuple[CslItem, CiteItem] | None,
+        style: Style,
+        output: str,
+    ) -> str:
+        [note] = self._engine.citations([original], [[cite]], style, output)
+        if secondary is None:
+            return note
+        [source_note] = self._engine.citations([secondary[0]], [[secondary[1]]], style, output)
+        return f"{_without_final_period(note)}, quoted in {source_note}"
+
+    def _in_text(
+        self,
+        original: CslItem,
+        cite: CiteItem,
+        secondary: tuple[CslItem, CiteItem] | None,
+        style: Style,
+        output: str,
+    ) -> tuple[str, list[CslItem]]:
+        if secondary is None:
+            [text] = self._engine.citations([original], [[cite]], style, output)
+            return text, [original]
+        source_item, source_cite = secondary
+        prefix = next(
+            (value for key, value in _QUOTED_IN_PREFIXES.items() if style.id.startswith(key)),
+            None,
+        )
+        if prefix is not None:
+            prefixed = CiteItem(
+                citekey=source_cite.citekey,
+                locator=source_cite.locator,
+                label=source_cite.label,
+                prefix=prefix,
+            )
+            [text] = self._engine.citations([source_item], [[prefixed]], style, output)
+            return text, [source_item]
+        [first] = self._engine.citations([original], [[cite]], style, output)
+        [second] = self._engine.citations([source_item], [[source_cite]], style, output)
+        if first.startswith("(") and first.endswith(")") and second.startswith("("):
+            return f"{first[:-1]}, quoted in {second[1:]}", [original, source_item]
+        return f"{first}, quoted in {second}", [original, source_item]
+
+
+def _cite_item(citekey: str, locator: Locator | None) -> CiteItem:
+    if locator is None:
+        return CiteItem(citekey=citekey)
+    return CiteItem(citekey=citekey, locator=locator.value, label=locator.label)
+
+
+def _check_output(output: str) -> None:
+    if output not in OUTPUTS:
+        raise CitationError(
+            f"unknown format '{output}'; use one of {', '.join(OUTPUTS)}", field="format"
+        )
+
+
+def _warnings(items: Sequence[CslItem]) -> tuple[str, ...]:
+    return tuple(
+        f"{item['id']}: no {field}; the citation is printed without it"
+        for item in items
+        for field in missing_fields(item)
+    )
+
+
+def _escape(text: str, output: str) -> str:
+    if output == "html":
+        return html.escape(text, quote=False)
+    if output == "markdown":
+        return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    return text
+
+
+def _without_final_period(text: str) -> str:
+    """Drop one closing period (the citation's own period follows), never an ellipsis."""
+    if text.endswith(".") and not text.endswith("..."):
+        return text[:-1]
+    return text
+
+
+def _with_note(quoted: str, note: str, output: str) -> str:
+    """The quote, a note mark, and the note itself, laid out for pasting."""
+    if not quoted.endswith((".", "?", "!", "…")):
+        quoted += "."
+    if output == "html":
+        return f'<p>“{quoted}”<sup>1</sup></p>\n<p class="footnote">1. {note}</p>'
+    if output == "markdown":
+        return f"“{quoted}”[^1]\n\n[^1]: {note}"
+    return f"“{quoted}”¹\n\n1. {note}"
+
+
+def _json(items: list[CslItem]) -> str:
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,167 @@
+"""`cite` and `export`: formatted citations, quotes ready to paste, bibliographies, exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from refs.styles import resolve_style, style_names
+from webapp.citation_service import (
+    EXPORT_FORMATS,
+    MODES,
+    OUTPUTS,
+    Citation,
+    CitationService,
+    parse_locator,
+)
+from webapp.clisupport import echo_json, json_option, pass_services, warn
+from webapp.services import Services
+
+
+@click.command("cite")
+@click.argument("citekey", required=False)
+@click.option(
+    "--style",
+    "-s",
+    default="chicago",
+    show_default=True,
+    help="mla, chicago, chicago-author-date, apa, or a bundled style id.",
+)
+@click.option("--page", "-p", help="Page or range cited, e.g. 422, 422-423 or xiv.")
+@click.option("--locator", help="Another CSL locator as LABEL:VALUE, e.g. chapter:3.")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="bibliography",
+    show_default=True,
+    help="Bibliography entry, in-text citation, or (Chicago) note.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(OUTPUTS),
+    default="text",
+    show_default=True,
+    help="Plain text, HTML (<i>) or Markdown (*…*).",
+)
+@click.option("--passage", "passage_id", help="Cite a passage by id: its quote with its citation.")
+@click.option("--list-styles", is_flag=True, help="List every style name and id, then exit.")
+@json_option
+@pass_services
+def cite(
+    services: Services,
+    citekey: str | None,
+    style: str,
+    page: str | None,
+    locator: str | None,
+    mode: str,
+    output: str,
+    passage_id: str | None,
+    list_styles: bool,
+    as_json: bool,
+) -> None:
+    """Format CITEKEY in a style, or a passage's quote with its citation (--passage)."""
+    if list_styles:
+        _list_styles(as_json)
+        return
+    citations = CitationService(services.refs)
+    if passage_id is not None:
+        if citekey is not None or page or locator:
+            raise click.UsageError("--passage takes no CITEKEY, --page or --locator")
+        result = citations.quote(services.passages.get(passage_id), style, output)
+    elif citekey is None:
+        raise click.UsageError("give a CITEKEY or --passage ID")
+    else:
+        found = parse_locator(page, locator)
+        result = citations.cite(citekey, style, locator=found, mode=mode, output=output)
+    _print(result, as_json)
+
+
+@click.command("export")
+@click.argument("citekeys", nargs=-1)
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice([*EXPORT_FORMATS, "w3c"]),
+    required=True,
+    help="; ".join(f"{name}: {what}" for name, what in EXPORT_FORMATS.items()),
+)
+@click.option(
+    "--style",
+    "-s",
+    default="chicago",
+    show_default=True,
+    help="Style of text/html/markdown bibliographies.",
+)
+@click.option("--query", "-q", help="Only references whose passages match this search.")
+@click.option(
+    "--notes",
+    is_flag=True,
+    help="A literature-notes file: passages and notes under each reference.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to FILE instead of stdout.",
+)
+@pass_services
+def export(
+    services: Services,
+    citekeys: tuple[str, ...],
+    export_format: str,
+    style: str,
+    query: str | None,
+    notes: bool,
+    output_file: Path | None,
+) -> None:
+    """Export references (CITEKEYS, else the whole library) as a bibliography or for other
+    reference managers."""
+    if query is not None:
+        raise click.ClickException("--query needs the search index, which this build lacks")
+    chosen = citekeys or None
+    citations = CitationService(services.refs)
+    if export_format == "w3c":
+        document = services.passages.export_w3c(chosen)
+        text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    elif notes:
+        entry_format = export_format if export_format in ("markdown", "text") else "markdown"
+
+        def format_entry(citekey: str) -> str:
+            return citations.bibliography([citekey], style, entry_format).text.strip()
+
+        text = services.passages.literature_notes(chosen, format_entry=format_entry)
+    else:
+        result = citations.export(chosen, export_format, style)
+        for message in result.warnings:
+            warn(message)
+        text = result.text
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    output_file.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {output_file}", err=True)
+
+
+def _print(result: Citation, as_json: bool) -> None:
+    for message in result.warnings:
+        warn(message)
+    if as_json:
+        echo_json({result.output: result.text, "warnings": list(result.warnings)})
+    else:
+        click.echo(result.text)
+
+
+def _list_styles(as_json: bool) -> None:
+    rows = [(name, resolve_style(name).title) for name in style_names()]
+    if as_json:
+        echo_json([{"name": name, "title": title} for name, title in rows])
+        return
+    for name, title in rows:
+        click.echo(f"{name}\t{title}")
+
+
+COMMANDS = (cite, export)
