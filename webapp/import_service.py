@@ -8,11 +8,14 @@ brings passages rather than references (`w3c`, `hypothesis`) registers here the 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from annotations.webanno import AnnotationImport, InvalidAnnotationDocument
 from refs.citekeys import is_valid_citekey, make_citekey, unique_citekey
 from refs.duplicates import DuplicateFinder
 from refs.entrytext import format_entry
@@ -83,12 +86,41 @@ def import_ris(services: Services, text: str, path: Path) -> ImportReport:
     return _add_entries(services, [(entry, None) for entry in entries_from_ris(text)])
 
 
+def import_w3c(services: Services, text: str, path: Path) -> ImportReport:
+    """W3C Web Annotation JSON-LD: passages and notes, joined to references by URL/DOI/ISBN."""
+    return _passages_report(services.passages.import_w3c(_json_document(text, path)))
+
+
+def import_hypothesis(services: Services, text: str, path: Path) -> ImportReport:
+    """Hypothes.is JSON export: annotations become passages of the reference at their URL."""
+    return _passages_report(services.passages.import_hypothesis(_json_document(text, path)))
+
+
 IMPORTERS: dict[str, Importer] = {
     "bibtex": import_bibtex,
     "csljson": import_csljson,
     "ris": import_ris,
+    "w3c": import_w3c,
+    "hypothesis": import_hypothesis,
 }
 FORMAT_BY_SUFFIX: dict[str, str] = {".bib": "bibtex", ".json": "csljson", ".ris": "ris"}
+
+
+def _json_document(text: str, path: Path) -> Any:  # Any: JSON from another tool
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidAnnotationDocument(
+            f"{path}:{error.lineno}: invalid JSON: {error.msg}"
+        ) from error
+
+
+def _passages_report(found: AnnotationImport) -> ImportReport:
+    """Passages stored by an annotation import; annotations that matched no reference skipped."""
+    return ImportReport(
+        added=[passage.id for passage in found.passages],
+        skipped=[str(item) for item in found.skipped],
+    )
 
 
 def format_help(importers: Mapping[str, Importer] = IMPORTERS) -> str:
