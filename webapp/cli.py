@@ -9,14 +9,16 @@ from typing import Any
 import click
 
 from annotations.errors import AnnotationError
+from index.errors import SearchError
 from refs.errors import RefsError
-from webapp.commands import library_commands, refs_commands, serve_command
+from webapp.commands import library_commands, refs_commands, search_commands, serve_command
 from webapp.services import Services, resolve_library_dir
 
 # Errors of the library packages that mean "could not do what was asked": exit 1, no traceback.
 USER_ERRORS: tuple[type[Exception], ...] = (
     RefsError,
     AnnotationError,
+    SearchError,
     FileNotFoundError,
     FileExistsError,
     PermissionError,
@@ -56,6 +58,7 @@ def cli(ctx: click.Context, library_dir: Path | None, verbose: bool) -> None:
 for command in (
     *library_commands.COMMANDS,
     refs_commands.refs,
+    *search_commands.COMMANDS,
     serve_command.serve,
 ):
     cli.add_command(command)

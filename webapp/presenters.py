@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from index.documents import NOTE
+from index.results import SearchHit, SearchResult
 from refs.csl import CslItem
 from refs.model import Reference
 from refs.names import parse_names
@@ -38,3 +40,32 @@ def reference_detail_json(reference: Reference, csl: CslItem) -> dict[str, Any]:
         "line": reference.line,
         "csl": csl,
     }
+
+
+def search_result_json(result: SearchResult) -> dict[str, Any]:
+    """`search --json` and `GET /api/search`: `{query, total, offset, hits, facets}`."""
+    return {
+        "query": result.query,
+        "total": result.total,
+        "offset": result.offset,
+        "hits": [search_hit_json(hit) for hit in result.hits],
+        "facets": {name: dict(counts) for name, counts in result.facets.items()},
+    }
+
+
+def search_hit_json(hit: SearchHit) -> dict[str, Any]:
+    """One hit: `passage_id` only on notes, `locator` as `{label, value}` or null."""
+    document: dict[str, Any] = {
+        "kind": hit.kind,
+        "id": hit.id,
+        "citekey": hit.citekey,
+        "text": hit.text,
+        "snippet": hit.snippet,
+        "locator": (
+            {"label": hit.locator.label, "value": hit.locator.value} if hit.locator else None
+        ),
+        "score": hit.score,
+    }
+    if hit.kind == NOTE:
+        document["passage_id"] = hit.passage_id
+    return document

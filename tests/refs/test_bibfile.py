@@ -57,7 +57,7 @@ def test_quote_inside_braces_inside_quotes_is_reported_not_truncated() -> None:
 def test_bad_block_is_reported_and_good_ones_still_load(text: str, message: str) -> None:
     bib = parse_bib_text(text, PATH)
     assert bib.references[0].citekey == "a"
-    assert [str(problem) for problem in bib.problems][0].startswith(message)
+    assert str(bib.problems[0]).startswith(message)
 
 
 def test_percent_comment_lines_inside_an_entry_are_skipped() -> None:

@@ -39,7 +39,7 @@ def test_unknown_citekey_exits_1_naming_it(runner: CliRunner, empty_library: Pat
 
 def test_edit_changes_only_the_edited_value(runner: CliRunner, empty_library: Path) -> None:
     bib = empty_library / "references.bib"
-    bib.write_text("% keep me\n" + ENTRY + "\n\n@misc{other,title=\"Other\"}\n", encoding="utf-8")
+    bib.write_text("% keep me\n" + ENTRY + '\n\n@misc{other,title="Other"}\n', encoding="utf-8")
     result = runner.invoke(
         cli, ["--library", str(empty_library), "refs", "edit", "linden1966", "--set", "year=1967"]
     )

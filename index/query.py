@@ -1,0 +1,73 @@
+"""The query language, parsed into Whoosh queries; anything unparsable becomes plain words.
+
+Bare words must all match (in any searched field); "exact phrases"; `-word`, `NOT word`;
+`a OR b`; prefixes `khrush*`; fuzzy `zhukof~` (one edit, `~2` for two); fields
+`author:taubman`, `citekey:freeze2009`, `tag:army`, `kind:note`, `year:1957` and year ranges
+`year:1955..1960`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from whoosh.fields import Schema
+from whoosh.qparser import (
+    FuzzyTermPlugin,
+    MultifieldParser,
+    PlusMinusPlugin,
+    SingleQuotePlugin,
+)
+from whoosh.query import NullQuery, Query
+
+from index.schema import FIELD_BOOSTS
+
+logger = logging.getLogger(__name__)
+
+_YEAR_RANGE = re.compile(r"\byear:(\d{1,4})\s*\.\.\s*(\d{1,4})\b", re.IGNORECASE)
+_FIELD_ALIASES = {"tags": "tag", "authors": "author", "key": "citekey"}
+_FIELD_PREFIX = re.compile(r"\b(\w+):", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def query_parser(schema: Schema) -> MultifieldParser:
+    """The parser for the query language over the searched fields, all words required."""
+    parser = MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS)
+    # Apostrophes are part of names and possessives (Stalin's), not a quoting syntax.
+    parser.remove_plugin_class(SingleQuotePlugin)
+    parser.add_plugin(PlusMinusPlugin())
+    parser.add_plugin(FuzzyTermPlugin())
+    return parser
+
+
+def parse_query(text: str, parser: MultifieldParser) -> Query:
+    """`text` as a Whoosh query; if the parser cannot make sense of it, its plain words."""
+    rewritten = _rewrite(text)
+    try:
+        return parser.parse(rewritten)
+    except Exception as error:  # whoosh raises many unrelated types on odd input
+        logger.debug("query %r not parsed (%s); searching its plain words", text, error)
+        return plain_words_query(text, parser)
+
+
+def plain_words_query(text: str, parser: MultifieldParser) -> Query:
+    """Every word of `text` required, with all syntax ignored; `NullQuery` for no words."""
+    words = _WORD.findall(text)
+    if not words:
+        return NullQuery
+    # Lowercase so that AND/OR/NOT typed as words are searched for, not obeyed.
+    return parser.parse(" ".join(word.lower() for word in words))
+
+
+def _rewrite(text: str) -> str:
+    """Our shorthands in Whoosh's syntax: `year:1955..1960` and field aliases."""
+    text = _YEAR_RANGE.sub(r"year:[\1 TO \2]", text)
+    return _FIELD_PREFIX.sub(lambda match: f"{_alias(match.group(1))}:", text)
+
+
+def _alias(name: str) -> str:
+    lowered = name.lower()
+    return _FIELD_ALIASES.get(lowered, lowered if lowered in _KNOWN_FIELDS else name)
+
+
+_KNOWN_FIELDS = frozenset((*FIELD_BOOSTS, "citekey", "kind", "year", "passage_id"))

@@ -1,0 +1,58 @@
+"""The Whoosh schema of the index, and the version stamp that forces a rebuild when it changes.
+
+Every prose field is indexed twice: loosely (spelling keys and stems, to find every variant)
+and exactly (folded words, to rank the spelling the user typed first). Only what a hit shows
+is stored; facets read sortable columns, which are cheap to scan for every match.
+"""
+
+from __future__ import annotations
+
+from whoosh.columns import PickleColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+
+from index.analysis import exact_analyzer, loose_analyzer
+
+# Bump on any change to the schema or to analysis: indexes of another version are rebuilt.
+SCHEMA_VERSION = 1
+
+# The fields bare words are searched in, with their weights: the quote first, its exact
+# spelling above its stems, then notes, then what the reference says about itself.
+FIELD_BOOSTS: dict[str, float] = {
+    "quote": 3.0,
+    "quote_exact": 4.0,
+    "note": 1.5,
+    "note_exact": 2.0,
+    "author": 1.2,
+    "title": 1.0,
+    "container": 0.5,
+    "abstract": 0.7,
+    "keywords": 0.7,
+    "tag": 1.0,
+}
+
+
+def build_schema() -> Schema:
+    """A fresh schema object (Whoosh keeps analyzers per schema, so never share one)."""
+    loose = loose_analyzer()
+    exact = exact_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True, sortable=True),
+        group=ID(),
+        citekey=ID(stored=True, sortable=True),
+        passage_id=ID(stored=True),
+        year=ID(stored=True, sortable=True),
+        tag=KEYWORD(lowercase=True, commas=True, scorable=True),
+        tags=COLUMN(PickleColumn(VarBytesColumn())),
+        quote=TEXT(analyzer=loose),
+        quote_exact=TEXT(analyzer=exact),
+        note=TEXT(analyzer=loose),
+        note_exact=TEXT(analyzer=exact),
+        author=TEXT(analyzer=loose, phrase=False),
+        title=TEXT(analyzer=loose),
+        container=TEXT(analyzer=loose, phrase=False),
+        abstract=TEXT(analyzer=loose),
+        keywords=TEXT(analyzer=loose, phrase=False),
+        text=STORED(),
+        locator=STORED(),
+    )

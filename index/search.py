@@ -1,0 +1,104 @@
+"""Running a query on a Whoosh searcher: one page of hits with highlighted snippets, facets.
+
+Only the hits on the page are highlighted (highlighting re-analyses the text, the costly
+part of a search); facets are counted over every match from sortable columns.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
+from whoosh.query import Query
+from whoosh.searching import Hit, Results, Searcher
+
+from annotations.model import Locator
+from index.documents import NOTE, PASSAGE
+from index.results import FACET_NAMES, SearchHit, SearchResult
+
+SNIPPET_CHARS = 240
+_FRAGMENT_SEPARATOR = " … "
+# The field whose terms a hit's text is highlighted with, by kind.
+_HIGHLIGHT_FIELDS = {PASSAGE: ("quote", "quote_exact"), NOTE: ("note", "note_exact")}
+_REFERENCE_HIGHLIGHT_FIELDS = ("title", "author")
+
+
+class MarkFormatter(Formatter):  # type: ignore[misc]  # whoosh is untyped
+    """Matched words in `<mark>`, every other character HTML-escaped."""
+
+    between = _FRAGMENT_SEPARATOR
+
+    def _text(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:  # Any: Token
+        """One matched word, escaped, inside `<mark>`."""
+        return f"<mark>{self._text(text[token.startchar : token.endchar])}</mark>"
+
+
+_HIGHLIGHTER = Highlighter(
+    fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80),
+    formatter=MarkFormatter(),
+)
+
+
+def run_search(
+    searcher: Searcher, query: Query, *, text: str, limit: int, offset: int
+) -> SearchResult:
+    """One page of results for `query`, whose original text was `text`."""
+    results = searcher.search(query, limit=max(1, offset + limit))
+    page = list(results[offset : offset + limit]) if limit > 0 else []
+    return SearchResult(
+        query=text,
+        total=len(results),
+        offset=offset,
+        hits=tuple(_hit(hit) for hit in page),
+        facets=_facets(searcher, results),
+    )
+
+
+def _hit(hit: Hit) -> SearchHit:
+    fields = hit.fields()
+    kind = fields.get("kind", "")
+    locator = fields.get("locator")
+    return SearchHit(
+        kind=kind,
+        id=fields.get("id", ""),
+        citekey=fields.get("citekey", ""),
+        text=fields.get("text", ""),
+        snippet=_snippet(hit, kind, fields.get("text", "")),
+        score=round(float(hit.score or 0.0), 4),
+        locator=Locator(*locator) if locator else None,
+        passage_id=fields.get("passage_id", ""),
+    )
+
+
+def _snippet(hit: Hit, kind: str, text: str) -> str:
+    """The best fragments of `text` around the words that matched, else its beginning."""
+    for fieldname in _HIGHLIGHT_FIELDS.get(kind, _REFERENCE_HIGHLIGHT_FIELDS):
+        highlighted = _HIGHLIGHTER.highlight_hit(hit, fieldname, text=text, top=2)
+        if highlighted:
+            return str(highlighted)
+    if len(text) > SNIPPET_CHARS:
+        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return html.escape(text, quote=False)
+
+
+def _facets(searcher: Searcher, results: Results) -> dict[str, dict[str, int]]:
+    reader = searcher.reader()
+    columns = {name: reader.column_reader(name) for name in ("citekey", "year", "kind", "tags")}
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_NAMES}
+    for docnum in results.docs():
+        for name in ("citekey", "year", "kind"):
+            value = columns[name][docnum]
+            if value:
+                counters[name][value] += 1
+        counters["tag"].update(columns["tags"][docnum] or ())
+    return {name: _by_count(counters[name].items()) for name in FACET_NAMES}
+
+
+def _by_count(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
+    return dict(sorted(counts, key=lambda item: (-item[1], item[0])))
