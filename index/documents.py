@@ -108,7 +108,9 @@ def reference_document(reference: Reference) -> IndexDocument:
 def passage_documents(passage: Passage, facts: ReferenceFacts) -> Iterator[IndexDocument]:
     """The document for one passage, then one per note, all in the group of its citekey.
 
-    Notes carry their passage's tags, locator and year, so `tag:` and `year:` find them too.
+    The passage is also found by the words of its notes (the user's own description of
+    it), at the notes' lower weight. Notes carry their passage's tags, locator and year, so
+    `tag:` and `year:` find them too.
     """
     group = passage_group(passage.citekey)
     yield IndexDocument(
@@ -122,6 +124,7 @@ def passage_documents(passage: Passage, facts: ReferenceFacts) -> Iterator[Index
         year=facts.year,
         tags=passage.tags,
         quote=passage.text,
+        note="\n\n".join(note.text for note in passage.notes),
         authors=facts.authors,
         title=facts.title,
         container=facts.container,

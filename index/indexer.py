@@ -111,6 +111,18 @@ class SearchIndex:
         elif self._changed_groups(state):
             self._locked(self._catch_up)
 
+    def pending_changes(self) -> list[str]:
+        """Files changed since the index last saw them (by time and size), as group names.
+
+        `passages:<citekey>` or `bib:<file name>`; all of them when there is no index yet.
+        """
+        state = self._read_state()
+        if state is None:
+            return sorted(
+                _current_files(self._references.bib_paths(), self._passages.passage_files())
+            )
+        return sorted(set(self._changed_groups(state)))
+
     def passage_saved(self, passage: Passage) -> None:
         """Reindex the passages file of `passage`, just written: it is searchable on return."""
         self._reindex_citekeys([passage.citekey])

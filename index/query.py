@@ -12,18 +12,16 @@ import logging
 import re
 
 from whoosh.fields import Schema
-from whoosh.qparser import (
-    FuzzyTermPlugin,
-    MultifieldParser,
-    PlusMinusPlugin,
-    SingleQuotePlugin,
-)
+from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
 from whoosh.query import NullQuery, Query
 
 from index.schema import FIELD_BOOSTS
 
 logger = logging.getLogger(__name__)
 
+# `-word` and `+word` at the start of a term only: decision-making is one hyphenated word.
+_MINUS = re.compile(r"(^|[\s(])-(?=[^\s\-])")
+_PLUS = re.compile(r"(^|[\s(])\+(?=\S)")
 _YEAR_RANGE = re.compile(r"\byear:(\d{1,4})\s*\.\.\s*(\d{1,4})\b", re.IGNORECASE)
 _FIELD_ALIASES = {"tags": "tag", "authors": "author", "key": "citekey"}
 _FIELD_PREFIX = re.compile(r"\b(\w+):", re.UNICODE)
@@ -35,7 +33,6 @@ def query_parser(schema: Schema) -> MultifieldParser:
     parser = MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS)
     # Apostrophes are part of names and possessives (Stalin's), not a quoting syntax.
     parser.remove_plugin_class(SingleQuotePlugin)
-    parser.add_plugin(PlusMinusPlugin())
     parser.add_plugin(FuzzyTermPlugin())
     return parser
 
@@ -50,6 +47,18 @@ def parse_query(text: str, parser: MultifieldParser) -> Query:
         return plain_words_query(text, parser)
 
 
+def fuzzy_words_query(text: str, parser: MultifieldParser) -> Query | None:
+    """Every word of `text` allowed one typo (`zhukof` finds Zhukov); None if not plain words.
+
+    Used when a query of plain words found nothing: a misspelt name then still finds
+    something, while a query with any syntax is answered as the user wrote it.
+    """
+    words = _WORD.findall(text)
+    if not words or " ".join(words) != " ".join(text.split()):
+        return None
+    return parser.parse(" ".join(f"{word.lower()}~" for word in words if len(word) > 3) or "")
+
+
 def plain_words_query(text: str, parser: MultifieldParser) -> Query:
     """Every word of `text` required, with all syntax ignored; `NullQuery` for no words."""
     words = _WORD.findall(text)
@@ -60,7 +69,9 @@ def plain_words_query(text: str, parser: MultifieldParser) -> Query:
 
 
 def _rewrite(text: str) -> str:
-    """Our shorthands in Whoosh's syntax: `year:1955..1960` and field aliases."""
+    """Our shorthands in Whoosh's syntax: `-word`, `year:1955..1960` and field aliases."""
+    text = _MINUS.sub(r"\1NOT ", text)
+    text = _PLUS.sub(r"\1", text)
     text = _YEAR_RANGE.sub(r"year:[\1 TO \2]", text)
     return _FIELD_PREFIX.sub(lambda match: f"{_alias(match.group(1))}:", text)
 

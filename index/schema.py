@@ -2,7 +2,8 @@
 
 Every prose field is indexed twice: loosely (spelling keys and stems, to find every variant)
 and exactly (folded words, to rank the spelling the user typed first). Only what a hit shows
-is stored; facets read sortable columns, which are cheap to scan for every match.
+is stored; facets read sortable columns, which are cheap to scan for every match. A word
+the analyser splits in two (decision-making, Ust'Kamenogorsk) is searched as a phrase.
 """
 
 from __future__ import annotations
@@ -44,14 +45,14 @@ def build_schema() -> Schema:
         year=ID(stored=True, sortable=True),
         tag=KEYWORD(lowercase=True, commas=True, scorable=True),
         tags=COLUMN(PickleColumn(VarBytesColumn())),
-        quote=TEXT(analyzer=loose),
-        quote_exact=TEXT(analyzer=exact),
-        note=TEXT(analyzer=loose),
-        note_exact=TEXT(analyzer=exact),
+        quote=TEXT(analyzer=loose, multitoken_query="phrase"),
+        quote_exact=TEXT(analyzer=exact, multitoken_query="phrase"),
+        note=TEXT(analyzer=loose, multitoken_query="phrase"),
+        note_exact=TEXT(analyzer=exact, multitoken_query="phrase"),
         author=TEXT(analyzer=loose, phrase=False),
-        title=TEXT(analyzer=loose),
+        title=TEXT(analyzer=loose, multitoken_query="phrase"),
         container=TEXT(analyzer=loose, phrase=False),
-        abstract=TEXT(analyzer=loose),
+        abstract=TEXT(analyzer=loose, multitoken_query="phrase"),
         keywords=TEXT(analyzer=loose, phrase=False),
         text=STORED(),
         locator=STORED(),

@@ -11,9 +11,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from whoosh.collectors import TopCollector
 from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
 from whoosh.query import Query
-from whoosh.searching import Hit, Results, Searcher
+from whoosh.searching import Hit, Searcher
 
 from annotations.model import Locator
 from index.documents import NOTE, PASSAGE
@@ -45,18 +46,36 @@ _HIGHLIGHTER = Highlighter(
 )
 
 
+class _CountingCollector(TopCollector):  # type: ignore[misc]  # whoosh is untyped
+    """The top hits, and the number of every match: one pass over the postings for both.
+
+    Whoosh's own count re-runs the query without scoring, which can disagree with the scored
+    pass (it did for `a ANDNOT b`); here the total and the facets come from the same pass.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit, usequality=False)
+        self.matched: list[int] = []
+
+    def _collect(self, global_docnum: int, score: float) -> float:
+        self.matched.append(global_docnum)
+        return float(super()._collect(global_docnum, score))
+
+
 def run_search(
     searcher: Searcher, query: Query, *, text: str, limit: int, offset: int
 ) -> SearchResult:
     """One page of results for `query`, whose original text was `text`."""
-    results = searcher.search(query, limit=max(1, offset + limit))
+    collector = _CountingCollector(limit=max(1, offset + limit))
+    searcher.search_with_collector(query, collector)
+    results = collector.results()
     page = list(results[offset : offset + limit]) if limit > 0 else []
     return SearchResult(
         query=text,
-        total=len(results),
+        total=len(collector.matched),
         offset=offset,
         hits=tuple(_hit(hit) for hit in page),
-        facets=_facets(searcher, results),
+        facets=_facets(searcher, collector.matched),
     )
 
 
@@ -87,17 +106,28 @@ def _snippet(hit: Hit, kind: str, text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _facets(searcher: Searcher, results: Results) -> dict[str, dict[str, int]]:
+def _facets(searcher: Searcher, matched: Iterable[int]) -> dict[str, dict[str, int]]:
     reader = searcher.reader()
     columns = {name: reader.column_reader(name) for name in ("citekey", "year", "kind", "tags")}
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_NAMES}
-    for docnum in results.docs():
+    for docnum in matched:
         for name in ("citekey", "year", "kind"):
-            value = columns[name][docnum]
+            value = _column_value(columns[name], docnum)
             if value:
                 counters[name][value] += 1
-        counters["tag"].update(columns["tags"][docnum] or ())
+        counters["tag"].update(_column_value(columns["tags"], docnum) or ())
     return {name: _by_count(counters[name].items()) for name in FACET_NAMES}
+
+
+def _column_value(column: Any, docnum: int) -> Any:  # Any: whoosh column readers are untyped
+    """The column's value for `docnum`; None where Whoosh wrote no value.
+
+    Whoosh leaves a column short when a segment's last documents have no value for it.
+    """
+    try:
+        return column[docnum]
+    except IndexError:
+        return None
 
 
 def _by_count(counts: Iterable[tuple[str, int]]) -> dict[str, int]:

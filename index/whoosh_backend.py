@@ -3,7 +3,7 @@
 A rebuild writes a new generation folder beside the old one and then points `CURRENT` at
 it, so readers keep answering from the old index until the new one is complete, and a
 rebuild that dies halfway leaves the old index in use. Each process caches its searcher
-and refreshes it when another process has committed.
+and opens a new one when any process has committed.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 
 from index.documents import IndexDocument
 from index.errors import IndexBusy, SearchError
-from index.query import parse_query, plain_words_query, query_parser
+from index.query import fuzzy_words_query, parse_query, plain_words_query, query_parser
 from index.results import SearchResult
 from index.schema import SCHEMA_VERSION, build_schema
 from index.search import run_search
@@ -69,8 +69,8 @@ class WhooshBackend:
         """True when `CURRENT` names an index of this schema version that opens."""
         try:
             with self._mutex:
-                self._open()
-        except (IndexDamaged, FileNotFoundError):
+                self._current_searcher()
+        except (IndexDamaged, *_DAMAGE):
             return False
         return True
 
@@ -108,13 +108,23 @@ class WhooshBackend:
         self.update({group: () for group in groups})
 
     def search(self, query: str, *, limit: int, offset: int) -> SearchResult:
-        """Answer `query`; a query that makes Whoosh fail is answered as plain words."""
+        """Answer `query`; a query that makes Whoosh fail is answered as plain words.
+
+        Plain words that find nothing are tried again with one typo allowed in each.
+        """
         with self._mutex:
-            searcher = self._current_searcher()
+            try:
+                searcher = self._current_searcher()
+            except _DAMAGE as error:
+                raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
             parser = self._query_parser()
             try:
                 parsed = parse_query(query, parser)
-                return run_search(searcher, parsed, text=query, limit=limit, offset=offset)
+                result = run_search(searcher, parsed, text=query, limit=limit, offset=offset)
+                fuzzy = fuzzy_words_query(query, parser) if result.total == 0 else None
+                if fuzzy is None:
+                    return result
+                return run_search(searcher, fuzzy, text=query, limit=limit, offset=offset)
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
             except Exception as error:  # whoosh raises many unrelated types on odd queries
@@ -145,23 +155,27 @@ class WhooshBackend:
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder / name}: cannot open ({error})") from error
             self._index_name = name
+            if self._searcher is not None:
+                self._searcher.close()
             self._searcher = None
         return self._index
 
     def _current_searcher(self) -> Searcher:
-        """A searcher that sees every commit made so far, by any process."""
+        """A searcher that sees every commit made so far, by any process.
+
+        A stale searcher is replaced by a new one rather than `refresh()`ed: refresh reuses
+        the reader of an unchanged segment together with its old set of deleted documents,
+        so a passage deleted by a commit kept being found; and on a searcher opened over an
+        empty index refresh() raises TypeError.
+        """
         index = self._open()
         searcher = self._searcher
-        if searcher is None:
-            searcher = index.searcher()
-        elif not searcher.up_to_date():
-            try:
-                searcher = searcher.refresh()
-            except (TypeError, *_DAMAGE):
-                # refresh() fails on a searcher opened over an empty index: open a new one.
-                searcher = index.searcher()
-        self._searcher = searcher
-        return searcher
+        if searcher is not None and searcher.up_to_date():
+            return searcher
+        if searcher is not None:
+            searcher.close()
+        self._searcher = index.searcher()
+        return self._searcher
 
     def _query_parser(self) -> MultifieldParser:
         if self._parser is None:
