@@ -38,7 +38,7 @@ from index.documents import (
 from index.errors import IndexBusy
 from index.results import SearchResult
 from index.schema import SCHEMA_VERSION
-from index.sources import PassageSource, ReferenceSource
+from index.sources import PassageSource, ReferenceSource, SourceFile
 from index.whoosh_backend import IndexDamaged, WhooshBackend
 from refs.atomicfile import write_atomically
 from refs.model import Reference
@@ -149,12 +149,17 @@ class SearchIndex:
             groups: dict[str, list[IndexDocument]] = {}
             for citekey in citekeys:
                 group = passage_group(citekey)
-                path = files.get(citekey)
-                if path is None or not path.exists():
+                source = files.get(citekey)
+                try:
+                    # Stamped before reading: a change made while we read shows next time.
+                    stamp = _stamp(source.path) if source else None
+                except FileNotFoundError:
+                    stamp = None
+                if stamp is None:
                     state.files.pop(group, None)
                     groups[group] = []
                     continue
-                state.files[group] = _stamp(path)  # before reading: see _catch_up
+                state.files[group] = stamp
                 groups[group] = self._passage_docs(citekey, facts)
             self._backend.update(groups)
             self._write_state(state)
@@ -174,8 +179,8 @@ class SearchIndex:
         passage_files = self._passages.passage_files()
         for path in self._references.bib_paths():
             state.files[bib_group(path)] = _stamp(path)
-        for citekey, path in passage_files.items():
-            state.files[passage_group(citekey)] = _stamp(path)
+        for citekey, source in passage_files.items():
+            state.files[passage_group(citekey)] = _stamp(source.path)
         self._references.reload()
         references = self._references.references()
         state.references = {ref.citekey: _reference_digest(ref) for ref in references}
@@ -200,8 +205,8 @@ class SearchIndex:
         for group in state.files.keys() - current.keys():
             del state.files[group]
             changed.add(group)
-        for group, path in current.items():
-            stamp = _restamp(path, state.files.get(group))
+        for group, source in current.items():
+            stamp = _restamp(source, state.files.get(group))
             if stamp is None:
                 continue
             if group not in state.files or state.files[group].sha256 != stamp.sha256:
@@ -262,19 +267,18 @@ class SearchIndex:
     # -- state --------------------------------------------------------------------------
 
     def _changed_groups(self, state: IndexState) -> list[str]:
-        """Groups whose file appeared, vanished, or has another time or size (no hashing)."""
+        """Groups whose file appeared, vanished, or has another time or size (no hashing).
+
+        This runs before every search: one directory scan, one `stat` per file.
+        """
         current = _current_files(self._references.bib_paths(), self._passages.passage_files())
         changed = sorted(state.files.keys() ^ current.keys())
-        for group, path in current.items():
+        for group, source in current.items():
             known = state.files.get(group)
-            if known is None:
-                continue
-            try:
-                info = path.stat()
-            except FileNotFoundError:
-                changed.append(group)
-                continue
-            if (info.st_mtime_ns, info.st_size) != (known.mtime_ns, known.size):
+            if known is not None and (source.mtime_ns, source.size) != (
+                known.mtime_ns,
+                known.size,
+            ):
                 changed.append(group)
         return changed
 
@@ -318,9 +322,16 @@ class SearchIndex:
         write_atomically(self.folder / STATE_NAME, json.dumps(document).encode())
 
 
-def _current_files(bib_paths: list[Path], passage_files: Mapping[str, Path]) -> dict[str, Path]:
-    current = {bib_group(path): path for path in bib_paths}
-    current.update({passage_group(citekey): path for citekey, path in passage_files.items()})
+def _current_files(
+    bib_paths: list[Path], passage_files: Mapping[str, SourceFile]
+) -> dict[str, SourceFile]:
+    current: dict[str, SourceFile] = {}
+    for path in bib_paths:
+        try:
+            current[bib_group(path)] = SourceFile.of(path)
+        except FileNotFoundError:
+            continue
+    current.update({passage_group(citekey): f for citekey, f in passage_files.items()})
     return current
 
 
@@ -330,15 +341,14 @@ def _stamp(path: Path) -> FileStamp:
     return FileStamp(info.st_mtime_ns, info.st_size, _sha256(path))
 
 
-def _restamp(path: Path, known: FileStamp | None) -> FileStamp | None:
+def _restamp(source: SourceFile, known: FileStamp | None) -> FileStamp | None:
     """`known` if time and size are unchanged, else a new stamp; None if the file is gone."""
+    if known is not None and (source.mtime_ns, source.size) == (known.mtime_ns, known.size):
+        return known
     try:
-        info = path.stat()
+        return _stamp(source.path)
     except FileNotFoundError:
         return None
-    if known is not None and (info.st_mtime_ns, info.st_size) == (known.mtime_ns, known.size):
-        return known
-    return FileStamp(info.st_mtime_ns, info.st_size, _sha256(path))
 
 
 def _sha256(path: Path) -> str:

@@ -24,7 +24,7 @@ SNIPPET_CHARS = 240
 _FRAGMENT_SEPARATOR = " … "
 # The field whose terms a hit's text is highlighted with, by kind.
 _HIGHLIGHT_FIELDS = {PASSAGE: ("quote", "quote_exact"), NOTE: ("note", "note_exact")}
-_REFERENCE_HIGHLIGHT_FIELDS = ("title", "author")
+_REFERENCE_HIGHLIGHT_FIELDS = ("meta",)
 
 
 class MarkFormatter(Formatter):  # type: ignore[misc]  # whoosh is untyped

@@ -24,7 +24,7 @@ from whoosh.index import Index, LockError
 from whoosh.qparser import MultifieldParser
 from whoosh.searching import Searcher
 
-from index.documents import IndexDocument
+from index.documents import REFERENCE, IndexDocument
 from index.errors import IndexBusy, SearchError
 from index.query import fuzzy_words_query, parse_query, plain_words_query, query_parser
 from index.results import SearchResult
@@ -202,11 +202,20 @@ def _fields(document: IndexDocument) -> dict[str, Any]:  # Any: Whoosh field val
         "quote_exact": document.quote,
         "note": document.note,
         "note_exact": document.note,
+        "meta": "\n".join(
+            (
+                document.authors,
+                document.title,
+                document.container,
+                document.abstract,
+                document.keywords,
+                " ".join(document.tags),
+            )
+        ).strip(),
         "author": document.authors,
-        "title": document.title,
-        "container": document.container,
-        "abstract": document.abstract,
-        "keywords": document.keywords,
+        # Passages are found by their reference's title through `meta`; only references
+        # need `title` of their own, to be highlighted.
+        "title": document.title if document.kind == REFERENCE else "",
     }
     fields = {name: value for name, value in fields.items() if value}
     fields["text"] = document.text

@@ -15,7 +15,7 @@ from typing import Any
 from annotations.model import Locator, Note, Passage, QuotedIn
 from index.indexer import SearchIndex
 from index.results import SearchResult
-from index.sources import PassageSource, ReferenceSource
+from index.sources import PassageSource, ReferenceSource, SourceFile, scan_folder
 
 PASSAGES_FOLDER_NAME = "passages"
 DEFAULT_LIMIT = 20
@@ -61,11 +61,9 @@ class PassageFolder:
         self.folder = folder
         self._read_file = read_file
 
-    def passage_files(self) -> Mapping[str, Path]:
-        """Every `<citekey>.json` in the folder, by citekey."""
-        if not self.folder.is_dir():
-            return {}
-        return {path.stem: path for path in sorted(self.folder.glob("*.json")) if path.is_file()}
+    def passage_files(self) -> Mapping[str, SourceFile]:
+        """Every `<citekey>.json` in the folder, by citekey, with its time and size."""
+        return scan_folder(self.folder, ".json")
 
     def passages_of(self, citekey: str) -> list[Passage]:
         """The passages in `<citekey>.json` now; none if there is no such file."""

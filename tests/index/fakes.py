@@ -14,6 +14,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from annotations.model import Locator, Note, Passage
+from index.sources import SourceFile, scan_folder
 from refs.atomicfile import write_atomically
 
 
@@ -24,8 +25,8 @@ class JsonPassageFiles:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def passage_files(self) -> Mapping[str, Path]:
-        return {path.stem: path for path in sorted(self.folder.glob("*.json"))}
+    def passage_files(self) -> Mapping[str, SourceFile]:
+        return scan_folder(self.folder, ".json")
 
     def passages_of(self, citekey: str) -> list[Passage]:
         path = self.folder / f"{citekey}.json"
