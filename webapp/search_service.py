@@ -79,17 +79,17 @@ def read_passages_file(path: Path) -> list[Passage]:
     """
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        return [_passage_from_json(item) for item in document["passages"]]
+        return [_passage_from_json(document["citekey"], item) for item in document["passages"]]
     except (ValueError, KeyError, TypeError) as error:
         raise ValueError(f"{path}: not a passages file ({error})") from error
 
 
-def _passage_from_json(item: Mapping[str, Any]) -> Passage:  # Any: parsed JSON
+def _passage_from_json(citekey: str, item: Mapping[str, Any]) -> Passage:  # Any: parsed JSON
     locator = item.get("locator")
     quoted_in = item.get("quoted_in")
     return Passage(
         id=item["id"],
-        citekey=item["citekey"],
+        citekey=citekey,
         text=item["text"],
         locator=Locator(locator["label"], locator["value"]) if locator else None,
         quoted_in=QuotedIn(quoted_in["citekey"]) if quoted_in else None,
