@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from unidecode import unidecode
-from whoosh.analysis import Analyzer, Filter, RegexTokenizer, StemFilter, Token
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token
+from whoosh.lang.porter import stem
 
 # Where unidecode's choice is not what English texts print: ё is written e (Khrushchev,
 # not Khrushchiov), the soft and hard signs are dropped (Eltsin), the Serbian letters take
@@ -118,13 +119,25 @@ class FoldFilter(Filter):  # type: ignore[misc]  # whoosh is untyped
                 yield token
 
 
-class SpellingKeyFilter(Filter):  # type: ignore[misc]  # whoosh is untyped
-    """Replaces each folded token's text with its `spelling_key`."""
+@lru_cache(maxsize=262_144)
+def loose_term(word: str) -> str:
+    """`word` folded, keyed by spelling and stemmed (English, Porter): the loose field's term.
+
+    One cached function for the three steps: a library's vocabulary is small next to its
+    word count, so nearly every token is a cache hit.
+    """
+    folded = fold(word)
+    return stem(spelling_key(folded)) if folded else ""
+
+
+class LooseFilter(Filter):  # type: ignore[misc]  # whoosh is untyped
+    """Replaces each token's text with `loose_term(text)`; drops tokens that fold to nothing."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
-            token.text = spelling_key(token.text)
-            yield token
+            token.text = loose_term(token.text)
+            if token.text:
+                yield token
 
 
 # Words with inner dots stay whole (U.S.S.R., 1.2); apostrophes split (Stalin's -> stalin, s).
@@ -138,7 +151,7 @@ def exact_analyzer() -> Analyzer:
 
 def loose_analyzer() -> Analyzer:
     """Words folded, keyed by spelling and stemmed (English, Porter): matches every variant."""
-    return RegexTokenizer(_WORD_PATTERN) | FoldFilter() | SpellingKeyFilter() | StemFilter()
+    return RegexTokenizer(_WORD_PATTERN) | LooseFilter()
 
 
 def loose_terms(text: str) -> list[str]:

@@ -63,7 +63,13 @@ class _CountingCollector(TopCollector):  # type: ignore[misc]  # whoosh is untyp
 
 
 def run_search(
-    searcher: Searcher, query: Query, *, text: str, limit: int, offset: int
+    searcher: Searcher,
+    query: Query,
+    *,
+    text: str,
+    limit: int,
+    offset: int,
+    facet_columns: FacetColumns,
 ) -> SearchResult:
     """One page of results for `query`, whose original text was `text`."""
     collector = _CountingCollector(limit=max(1, offset + limit))
@@ -75,7 +81,7 @@ def run_search(
         total=len(collector.matched),
         offset=offset,
         hits=tuple(_hit(hit) for hit in page),
-        facets=_facets(searcher, collector.matched),
+        facets=_facets(facet_columns.of(searcher), collector.matched),
     )
 
 
@@ -106,28 +112,64 @@ def _snippet(hit: Hit, kind: str, text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _facets(searcher: Searcher, matched: Iterable[int]) -> dict[str, dict[str, int]]:
-    reader = searcher.reader()
-    columns = {name: reader.column_reader(name) for name in ("citekey", "year", "kind", "tags")}
+class FacetColumns:
+    """The facet values of every document, read from the columns once per segment.
+
+    Counting facets touches every match; reading Whoosh columns costs microseconds a value,
+    plain list indexing a fraction of that. Segments never change once written (deletions
+    are kept apart), so their values are cached by segment id across searchers.
+    """
+
+    NAMES = ("citekey", "year", "kind", "tags")
+
+    def __init__(self) -> None:
+        self._segments: dict[str, dict[str, list[Any]]] = {}  # Any: column values
+        self._key: tuple[str, ...] = ()
+        self._merged: dict[str, list[Any]] = {}
+
+    def of(self, searcher: Searcher) -> dict[str, list[Any]]:
+        """Every facet column of `searcher`'s index, indexable by global document number."""
+        leaves = [reader for reader, _offset in searcher.reader().leaf_readers()]
+        key = tuple(reader.segment().segment_id() for reader in leaves)
+        if key != self._key:
+            segments = {
+                segment_id: self._segment(reader)
+                for segment_id, reader in zip(key, leaves, strict=True)
+            }
+            self._segments = segments
+            self._merged = {
+                name: [value for segment_id in key for value in segments[segment_id][name]]
+                for name in self.NAMES
+            }
+            self._key = key
+        return self._merged
+
+    def _segment(self, reader: Any) -> dict[str, list[Any]]:  # Any: a whoosh SegmentReader
+        cached = self._segments.get(reader.segment().segment_id())
+        if cached is not None:
+            return cached
+        size = reader.doc_count_all()
+        values: dict[str, list[Any]] = {}
+        for name in self.NAMES:
+            column = list(reader.column_reader(name)) if reader.has_column(name) else []
+            # Whoosh leaves a column short when a segment's last documents have no value.
+            values[name] = column[:size] + [None] * (size - len(column))
+        return values
+
+
+def _facets(columns: dict[str, list[Any]], matched: Iterable[int]) -> dict[str, dict[str, int]]:
+    citekeys, years, kinds, tags = (columns[name] for name in FacetColumns.NAMES)
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_NAMES}
     for docnum in matched:
-        for name in ("citekey", "year", "kind"):
-            value = _column_value(columns[name], docnum)
-            if value:
-                counters[name][value] += 1
-        counters["tag"].update(_column_value(columns["tags"], docnum) or ())
-    return {name: _by_count(counters[name].items()) for name in FACET_NAMES}
-
-
-def _column_value(column: Any, docnum: int) -> Any:  # Any: whoosh column readers are untyped
-    """The column's value for `docnum`; None where Whoosh wrote no value.
-
-    Whoosh leaves a column short when a segment's last documents have no value for it.
-    """
-    try:
-        return column[docnum]
-    except IndexError:
-        return None
+        counters["citekey"][citekeys[docnum]] += 1
+        counters["year"][years[docnum]] += 1
+        counters["kind"][kinds[docnum]] += 1
+        if tags[docnum]:
+            counters["tag"].update(tags[docnum])
+    return {
+        name: _by_count((value, count) for value, count in counters[name].items() if value)
+        for name in FACET_NAMES
+    }
 
 
 def _by_count(counts: Iterable[tuple[str, int]]) -> dict[str, int]:

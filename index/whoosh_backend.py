@@ -29,7 +29,7 @@ from index.errors import IndexBusy, SearchError
 from index.query import fuzzy_words_query, parse_query, plain_words_query, query_parser
 from index.results import SearchResult
 from index.schema import SCHEMA_VERSION, build_schema
-from index.search import run_search
+from index.search import FacetColumns, run_search
 from refs.atomicfile import write_atomically
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class WhooshBackend:
         self._index_name = ""
         self._searcher: Searcher | None = None
         self._parser: MultifieldParser | None = None
+        self._facet_columns = FacetColumns()
         self._mutex = threading.Lock()
 
     def is_usable(self) -> bool:
@@ -120,18 +121,39 @@ class WhooshBackend:
             parser = self._query_parser()
             try:
                 parsed = parse_query(query, parser)
-                result = run_search(searcher, parsed, text=query, limit=limit, offset=offset)
+                result = run_search(
+                    searcher,
+                    parsed,
+                    text=query,
+                    limit=limit,
+                    offset=offset,
+                    facet_columns=self._facet_columns,
+                )
                 fuzzy = fuzzy_words_query(query, parser) if result.total == 0 else None
                 if fuzzy is None:
                     return result
-                return run_search(searcher, fuzzy, text=query, limit=limit, offset=offset)
+                return run_search(
+                    searcher,
+                    fuzzy,
+                    text=query,
+                    limit=limit,
+                    offset=offset,
+                    facet_columns=self._facet_columns,
+                )
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
             except Exception as error:  # whoosh raises many unrelated types on odd queries
                 logger.debug("query %r failed (%s); searching its plain words", query, error)
             plain = plain_words_query(query, parser)
             try:
-                return run_search(searcher, plain, text=query, limit=limit, offset=offset)
+                return run_search(
+                    searcher,
+                    plain,
+                    text=query,
+                    limit=limit,
+                    offset=offset,
+                    facet_columns=self._facet_columns,
+                )
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
 
