@@ -120,15 +120,21 @@ def run(folder: Path, count: int, procs: int) -> None:
     index = open_index(folder, procs)
     build = timed(index.rebuild)
     whoosh_size = folder_size(folder / ".index")
+    progress(f"whoosh build {build:.1f} s ({procs} processes), {whoosh_size / 1e6:.0f} MB")
     adds = incremental_adds(folder, index, passages[:20])
+    progress(f"whoosh adds: median {ms(median(adds)):.1f} ms, max {ms(max(adds)):.1f} ms")
     warm, warm_backend = warm_queries(index)
+    progress(f"whoosh warm queries: median {ms(median(warm)):.1f} ms, p95 {ms(p95(warm)):.1f}")
+    per_query(index)
     cold = cold_queries(folder)
+    progress(f"whoosh cold queries: median {ms(median(cold)):.1f} ms")
 
     database = folder / "fts5.sqlite"
     fts_build = timed(lambda: fts_build_index(database, passages))
     fts_size = database.stat().st_size
     fts_adds = fts_incremental_adds(database, passages[:20])
     fts_warm = fts_queries(database)
+    progress("fts5 done")
 
     print()
     print(f"{'measure':44} {'Whoosh':>12} {'FTS5':>12} {'ratio':>8}")
@@ -144,6 +150,17 @@ def run(folder: Path, count: int, procs: int) -> None:
         f"targets: p95 query < 100 ms: {ms(p95(warm)):.1f}; add < 150 ms: "
         f"{ms(median(adds)):.1f}; build < 180 s: {build:.1f}"
     )
+
+
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def per_query(index: SearchIndex) -> None:
+    """Each query's median time, to see which kinds of query cost most."""
+    for query in QUERIES:
+        times = [timed(lambda q=query: index.search(q, limit=10)) for _ in range(3)]
+        print(f"  {query!r:36} {ms(median(times)):8.1f} ms", flush=True)
 
 
 def load_sentences() -> tuple[list[str], list[str]]:

@@ -13,9 +13,9 @@ import re
 
 from whoosh.fields import Schema
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
-from whoosh.query import FuzzyTerm, NullQuery, Query
+from whoosh.query import FuzzyTerm, NullQuery, Phrase, Query
 
-from index.schema import FIELD_BOOSTS, LOOSE_FIELDS
+from index.schema import EXACT_FIELDS, FIELD_BOOSTS, LOOSE_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def parse_query(text: str, parser: MultifieldParser) -> Query:
     """`text` as a Whoosh query; if the parser cannot make sense of it, its plain words."""
     rewritten = _rewrite(text)
     try:
-        return _cheap_fuzzy(parser.parse(rewritten))
+        return _tuned(parser.parse(rewritten))
     except Exception as error:  # whoosh raises many unrelated types on odd input
         logger.debug("query %r not parsed (%s); searching its plain words", text, error)
         return plain_words_query(text, parser)
@@ -57,7 +57,7 @@ def fuzzy_words_query(text: str, parser: MultifieldParser) -> Query | None:
     if not words or " ".join(words) != " ".join(text.split()):
         return None
     fuzzy = " ".join(f"{word.lower()}~" for word in words if len(word) > 3)
-    return _cheap_fuzzy(parser.parse(fuzzy)) if fuzzy else None
+    return _tuned(parser.parse(fuzzy)) if fuzzy else None
 
 
 def plain_words_query(text: str, parser: MultifieldParser) -> Query:
@@ -69,9 +69,10 @@ def plain_words_query(text: str, parser: MultifieldParser) -> Query:
     return parser.parse(" ".join(word.lower() for word in words))
 
 
-def _cheap_fuzzy(query: Query) -> Query:
-    """Fuzzy terms only where words keep their spelling, and sharing their first letter.
+def _tuned(query: Query) -> Query:
+    """Phrases only where positions are kept; fuzzy terms only on exact spellings.
 
+    The exact fields keep no positions, so a phrase is matched in the loose fields only.
     Whoosh finds fuzzy matches by walking a field's whole vocabulary in Python; limiting
     it to the exact fields and to words with the same first letter makes `zhukof~` take
     milliseconds instead of seconds on a large library. The loose fields hold spelling
@@ -79,6 +80,8 @@ def _cheap_fuzzy(query: Query) -> Query:
     """
 
     def tune(node: Query) -> Query:
+        if isinstance(node, Phrase) and node.fieldname in EXACT_FIELDS:
+            return NullQuery
         if isinstance(node, FuzzyTerm):
             if node.fieldname in LOOSE_FIELDS:
                 return NullQuery

@@ -14,7 +14,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from index.analysis import exact_analyzer, loose_analyzer
 
 # Bump on any change to the schema or to analysis: indexes of another version are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The fields bare words are searched in, with their weights: the quote first, its exact
 # spelling above its stems, then notes, then what the reference says about itself.
@@ -29,6 +29,9 @@ FIELD_BOOSTS: dict[str, float] = {
     "meta": 1.0,
 }
 
+# The exact fields keep no positions (phrases are matched in the loose fields, which do):
+# positions are much of what a build writes.
+EXACT_FIELDS = frozenset(("quote_exact", "note_exact"))
 # The fields analysed with spelling keys and stems (the others keep folded words).
 LOOSE_FIELDS = frozenset(("quote", "note", "meta", "author", "title"))
 
@@ -47,9 +50,9 @@ def build_schema() -> Schema:
         tag=KEYWORD(lowercase=True, commas=True, scorable=True),
         tags=COLUMN(PickleColumn(VarBytesColumn())),
         quote=TEXT(analyzer=loose, multitoken_query="phrase"),
-        quote_exact=TEXT(analyzer=exact, multitoken_query="phrase"),
+        quote_exact=TEXT(analyzer=exact, phrase=False),
         note=TEXT(analyzer=loose, multitoken_query="phrase"),
-        note_exact=TEXT(analyzer=exact, multitoken_query="phrase"),
+        note_exact=TEXT(analyzer=exact, phrase=False),
         meta=TEXT(analyzer=loose, multitoken_query="phrase"),
         author=TEXT(analyzer=loose, phrase=False),
         title=TEXT(analyzer=loose, multitoken_query="phrase"),

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 POINTER_NAME = "CURRENT"
 WRITER_TIMEOUT_SECONDS = 30.0
+BUILD_MEMORY_MB = 1024
 # What a damaged or half-written index raises when opened or read.
 _DAMAGE = (
     whoosh_index.IndexError,
@@ -81,10 +82,14 @@ class WhooshBackend:
         path = self.folder / name
         path.mkdir(parents=True)
         created = whoosh_index.create_in(str(path), build_schema())
+        # A big sort buffer: Whoosh spills postings to temporary runs beyond it and merges
+        # the runs at the end, the slowest part of a large build.
         if self.build_processes > 1:
-            writer = created.writer(procs=self.build_processes, multisegment=True, limitmb=128)
+            writer = created.writer(
+                procs=self.build_processes, multisegment=True, limitmb=BUILD_MEMORY_MB
+            )
         else:
-            writer = created.writer(limitmb=128)
+            writer = created.writer(limitmb=BUILD_MEMORY_MB)
         count = 0
         for document in documents:
             writer.add_document(**_fields(document))
