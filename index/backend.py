@@ -22,7 +22,7 @@ class SearchBackend(Protocol):
         """True when the index exists, has the current schema and opens without error."""
         ...
 
-    def rebuild(self, documents: Iterable[IndexDocument]) -> None:
+    def rebuild(self, documents: Sequence[IndexDocument]) -> None:
         """Replace the whole index by `documents`; readers see the old one until it is done."""
         ...
 

@@ -82,11 +82,16 @@ class SearchIndex:
         passages: PassageSource,
         references: ReferenceSource,
         backend: SearchBackend | None = None,
+        build_processes: int = 1,
     ) -> None:
+        """`build_processes` > 1 lets a full build fork workers: only where forking is safe
+        (a command-line process, not a threaded web server)."""
         self.folder = library_dir / INDEX_FOLDER_NAME
         self._passages = passages
         self._references = references
-        self._backend = backend or WhooshBackend(self.folder / "whoosh")
+        self._backend = backend or WhooshBackend(
+            self.folder / "whoosh", build_processes=build_processes
+        )
         self._state_cache: tuple[tuple[int, int], IndexState] | None = None
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:

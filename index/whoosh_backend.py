@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 POINTER_NAME = "CURRENT"
 WRITER_TIMEOUT_SECONDS = 30.0
 BUILD_MEMORY_MB = 1024
+PARALLEL_BUILD_MINIMUM = 20_000
 # What a damaged or half-written index raises when opened or read.
 _DAMAGE = (
     whoosh_index.IndexError,
@@ -76,15 +77,18 @@ class WhooshBackend:
             return False
         return True
 
-    def rebuild(self, documents: Iterable[IndexDocument]) -> None:
-        """Write every document into a new generation, then make it current."""
+    def rebuild(self, documents: Sequence[IndexDocument]) -> None:
+        """Write every document into a new generation, then make it current.
+
+        Large builds use `build_processes` workers; small ones are quicker without.
+        """
         name = f"v{SCHEMA_VERSION}-{ULID()}"
         path = self.folder / name
         path.mkdir(parents=True)
         created = whoosh_index.create_in(str(path), build_schema())
         # A big sort buffer: Whoosh spills postings to temporary runs beyond it and merges
         # the runs at the end, the slowest part of a large build.
-        if self.build_processes > 1:
+        if self.build_processes > 1 and len(documents) > PARALLEL_BUILD_MINIMUM:
             writer = created.writer(
                 procs=self.build_processes, multisegment=True, limitmb=BUILD_MEMORY_MB
             )

@@ -25,9 +25,20 @@ class SearchService:
     """Search one library, and keep its index in step with writes through the stores."""
 
     def __init__(
-        self, library_dir: Path, *, references: ReferenceSource, passages: PassageSource
+        self,
+        library_dir: Path,
+        *,
+        references: ReferenceSource,
+        passages: PassageSource,
+        build_processes: int = 1,
     ) -> None:
-        self.index = SearchIndex(library_dir, passages=passages, references=references)
+        """`build_processes`: worker processes for a full build (1 in a threaded server)."""
+        self.index = SearchIndex(
+            library_dir,
+            passages=passages,
+            references=references,
+            build_processes=build_processes,
+        )
 
     def search(self, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchResult:
         """One page of results for `query` (any text: syntax errors become plain words)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from webapp.clisupport import echo_json, json_option, pass_services
@@ -11,9 +13,17 @@ from webapp.services import Services
 
 
 def search_service(services: Services) -> SearchService:
-    """The search service of the chosen library."""
+    """The search service of the chosen library.
+
+    A command runs in one thread, so a full build may fork workers (one per core, up to 4).
+    """
     passages = PassageFolder(services.library_dir / "passages", read_passages_file)
-    return SearchService(services.library_dir, references=services.refs, passages=passages)
+    return SearchService(
+        services.library_dir,
+        references=services.refs,
+        passages=passages,
+        build_processes=min(4, os.cpu_count() or 1),
+    )
 
 
 @click.command("search")
