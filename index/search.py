@@ -125,11 +125,16 @@ class FacetColumns:
     def __init__(self) -> None:
         self._segments: dict[str, dict[str, list[Any]]] = {}  # Any: column values
         self._key: tuple[str, ...] = ()
-        self._merged: dict[str, list[Any]] = {}
+        self._merged: dict[str, list[Any]] = {name: [] for name in self.NAMES}
 
     def of(self, searcher: Searcher) -> dict[str, list[Any]]:
         """Every facet column of `searcher`'s index, indexable by global document number."""
-        leaves = [reader for reader, _offset in searcher.reader().leaf_readers()]
+        # An empty index has one reader without a segment, and no documents.
+        leaves = [
+            reader
+            for reader, _offset in searcher.reader().leaf_readers()
+            if reader.segment() is not None
+        ]
         key = tuple(reader.segment().segment_id() for reader in leaves)
         if key != self._key:
             segments = {

@@ -41,6 +41,14 @@ def library(tmp_path: Path) -> tuple[SearchIndex, JsonPassageFiles]:
     return index, passages
 
 
+def test_empty_library_answers_with_no_hits(tmp_path: Path) -> None:
+    index, _ = open_library(tmp_path / "library")
+    (tmp_path / "library" / "references.bib").write_text("")
+    result = index.search("anything")
+    assert (result.total, result.hits) == (0, ())
+    assert result.facets == {"citekey": {}, "year": {}, "tag": {}, "kind": {}}
+
+
 def test_first_search_builds_the_index(library: tuple[SearchIndex, JsonPassageFiles]) -> None:
     index, _ = library
     assert not index.folder.exists()
