@@ -16,7 +16,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -28,7 +28,6 @@ from annotations.model import Passage
 from index.backend import SearchBackend
 from index.documents import (
     IndexDocument,
-    ReferenceFacts,
     bib_group,
     passage_documents,
     passage_group,
@@ -150,7 +149,7 @@ class SearchIndex:
                 self._rebuild()
                 return
             files = self._passages.passage_files()
-            facts = _facts_by_citekey(self._references.references())
+            references = _by_citekey(self._references.references())
             groups: dict[str, list[IndexDocument]] = {}
             for citekey in citekeys:
                 group = passage_group(citekey)
@@ -165,7 +164,7 @@ class SearchIndex:
                     groups[group] = []
                     continue
                 state.files[group] = stamp
-                groups[group] = self._passage_docs(citekey, facts)
+                groups[group] = self._passage_docs(citekey, references)
             self._backend.update(groups)
             self._write_state(state)
 
@@ -189,10 +188,10 @@ class SearchIndex:
         self._references.reload()
         references = self._references.references()
         state.references = {ref.citekey: _reference_digest(ref) for ref in references}
-        facts = _facts_by_citekey(references)
+        by_citekey = _by_citekey(references)
         documents: list[IndexDocument] = [reference_document(ref) for ref in references]
         for citekey in sorted(passage_files):
-            documents.extend(self._passage_docs(citekey, facts))
+            documents.extend(self._passage_docs(citekey, by_citekey))
         self._backend.rebuild(documents)
         self._write_state(state)
         logger.info("indexed %d documents in %.2f s", len(documents), time.perf_counter() - started)
@@ -233,11 +232,11 @@ class SearchIndex:
         for reference in references:
             if bib_group(reference.path) in updates:
                 updates[bib_group(reference.path)].append(reference_document(reference))
-        facts = _facts_by_citekey(references)
+        by_citekey = _by_citekey(references)
         for citekey in passage_files:
             group = passage_group(citekey)
             if group in changed or citekey in changed_citekeys:
-                updates[group] = self._passage_docs(citekey, facts)
+                updates[group] = self._passage_docs(citekey, by_citekey)
         state.references = digests
         if updates:
             logger.info("reindexing %d changed groups: %s", len(updates), sorted(updates))
@@ -245,9 +244,9 @@ class SearchIndex:
         self._write_state(state)
 
     def _passage_docs(
-        self, citekey: str, facts: Mapping[str, ReferenceFacts]
+        self, citekey: str, references: Mapping[str, Reference]
     ) -> list[IndexDocument]:
-        reference = facts.get(citekey, ReferenceFacts())
+        reference = reference_facts(references.get(citekey))
         try:
             passages = self._passages.passages_of(citekey)
         except (AnnotationError, ValueError, OSError) as error:
@@ -365,16 +364,15 @@ def _sha256(path: Path) -> str:
 
 
 def _reference_digest(reference: Reference) -> str:
-    """A digest of what the index takes from a reference, to spot the ones that changed."""
-    document = reference_document(reference)
-    text = json.dumps([document.group, *_indexed_text(document)], ensure_ascii=False)
+    """A digest of the entry's fields and file, to spot the references that changed.
+
+    Fields as evaluated (macros expanded), so editing an `@string` changes it too; cheap,
+    because it runs for every reference whenever a .bib file changed.
+    """
+    parts = [reference.path.name, reference.entry_type, *sorted(reference.fields.items())]
+    text = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _indexed_text(document: IndexDocument) -> Iterator[str]:
-    yield from (document.text, document.year, document.authors, document.title)
-    yield from (document.container, document.abstract, document.keywords)
-
-
-def _facts_by_citekey(references: list[Reference]) -> dict[str, ReferenceFacts]:
-    return {reference.citekey: reference_facts(reference) for reference in references}
+def _by_citekey(references: list[Reference]) -> dict[str, Reference]:
+    return {reference.citekey: reference for reference in references}

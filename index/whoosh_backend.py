@@ -69,10 +69,12 @@ class WhooshBackend:
         self._mutex = threading.Lock()
 
     def is_usable(self) -> bool:
-        """True when `CURRENT` names an index of this schema version that opens."""
+        """True when `CURRENT` names an index of this schema version whose table of contents
+        reads. Cheap: called before every write and search. Damaged segments show when a
+        search reads them (`IndexDamaged`), and the caller rebuilds then."""
         try:
             with self._mutex:
-                self._current_searcher()
+                self._open()
         except (IndexDamaged, *_DAMAGE):
             return False
         return True
