@@ -14,7 +14,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from index.analysis import exact_analyzer, loose_analyzer
 
 # Bump on any change to the schema or to analysis: indexes of another version are rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The fields bare words are searched in, with their weights: the quote first, its exact
 # spelling above its stems, then notes, then what the reference says about itself.
@@ -58,4 +58,5 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=loose, multitoken_query="phrase"),
         text=STORED(),
         locator=STORED(),
+        digest=STORED(),
     )
