@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 import click
 
 from annotations.errors import AnnotationError
+from index.errors import SearchError
 from refs.errors import RefsError
 from webapp.commands import (
     cite_commands,
@@ -17,6 +19,7 @@ from webapp.commands import (
     note_commands,
     quote_commands,
     refs_commands,
+    search_commands,
     serve_command,
 )
 from webapp.services import Services, resolve_library_dir
@@ -25,6 +28,7 @@ from webapp.services import Services, resolve_library_dir
 USER_ERRORS: tuple[type[Exception], ...] = (
     RefsError,
     AnnotationError,
+    SearchError,
     FileNotFoundError,
     FileExistsError,
     PermissionError,
@@ -58,7 +62,8 @@ def cli(ctx: click.Context, library_dir: Path | None, verbose: bool) -> None:
     )
     folder = resolve_library_dir(library_dir)
     if ctx.invoked_subcommand != "init":
-        ctx.obj = Services.for_library(folder)
+        # A command runs in one thread, so a full index build may fork workers.
+        ctx.obj = Services.for_library(folder, build_processes=min(4, os.cpu_count() or 1))
 
 
 for command in (
@@ -68,6 +73,7 @@ for command in (
     import_command.import_file,
     quote_commands.quote,
     note_commands.note,
+    *search_commands.COMMANDS,
     serve_command.serve,
 ):
     cli.add_command(command)

@@ -6,6 +6,8 @@ from typing import Any
 
 from annotations.model import Note, Passage
 from annotations.passagefile import note_to_json, passage_to_json
+from index.documents import NOTE
+from index.results import SearchHit, SearchResult
 from refs.csl import CslItem
 from refs.errors import EntryError
 from refs.model import Reference
@@ -66,3 +68,32 @@ def passage_json(passage: Passage) -> dict[str, Any]:
 def note_json(note: Note) -> dict[str, str]:
     """A note in the public JSON: `{id, text, created, modified}`."""
     return note_to_json(note)
+
+
+def search_result_json(result: SearchResult) -> dict[str, Any]:
+    """`search --json` and `GET /api/search`: `{query, total, offset, hits, facets}`."""
+    return {
+        "query": result.query,
+        "total": result.total,
+        "offset": result.offset,
+        "hits": [search_hit_json(hit) for hit in result.hits],
+        "facets": {name: dict(counts) for name, counts in result.facets.items()},
+    }
+
+
+def search_hit_json(hit: SearchHit) -> dict[str, Any]:
+    """One hit: `passage_id` only on notes, `locator` as `{label, value}` or null."""
+    document: dict[str, Any] = {
+        "kind": hit.kind,
+        "id": hit.id,
+        "citekey": hit.citekey,
+        "text": hit.text,
+        "snippet": hit.snippet,
+        "locator": (
+            {"label": hit.locator.label, "value": hit.locator.value} if hit.locator else None
+        ),
+        "score": hit.score,
+    }
+    if hit.kind == NOTE:
+        document["passage_id"] = hit.passage_id
+    return document

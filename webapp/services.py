@@ -17,6 +17,7 @@ from refs.errors import EntryError, ReferenceHasPassages
 from refs.store import MAIN_BIB_NAME, ReferenceStore
 from refs.validation import validate_references
 from webapp.passage_service import PassageService
+from webapp.search_service import PassageFolder, SearchService
 
 DEMO_LIBRARY = Path(__file__).resolve().parent.parent / "library"
 LIBRARY_ENV = "FLORILEGIUM_LIBRARY"
@@ -51,17 +52,36 @@ class Services:
     refs: ReferenceStore
     passage_store: PassageStore
     passages: PassageService
+    search: SearchService
 
     @classmethod
-    def for_library(cls, library_dir: Path) -> Services:
-        """Open the library at `library_dir` (which must exist)."""
+    def for_library(cls, library_dir: Path, *, build_processes: int = 1) -> Services:
+        """Open the library at `library_dir` (which must exist).
+
+        `build_processes` > 1 lets a full index build fork workers: only in a command-line
+        process, never in a threaded web server.
+        """
         if not library_dir.is_dir():
             raise FileNotFoundError(f"{library_dir}: no such library folder")
         refs = ReferenceStore(library_dir)
         passage_store = PassageStore(library_dir)
-        passages = PassageService(passage_store, refs, sources_dir=library_dir / SOURCES_FOLDER)
+        search = SearchService(
+            library_dir,
+            references=refs,
+            passages=PassageFolder(
+                passage_store.passages_dir, lambda path: passage_store.passages(path.stem)
+            ),
+            build_processes=build_processes,
+        )
+        passages = PassageService(
+            passage_store, refs, sources_dir=library_dir / SOURCES_FOLDER, listeners=[search]
+        )
         return cls(
-            library_dir=library_dir, refs=refs, passage_store=passage_store, passages=passages
+            library_dir=library_dir,
+            refs=refs,
+            passage_store=passage_store,
+            passages=passages,
+            search=search,
         )
 
     def csl_item(self, citekey: str) -> CslItem:

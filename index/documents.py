@@ -1,0 +1,152 @@
+"""The documents the index holds, built from passages, notes and references.
+
+Backend-neutral: a `SearchBackend` stores these fields however it likes. Each document
+belongs to a `group` (all passages and notes of one citekey, or all references of one .bib
+file), the unit in which the index is brought up to date with the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotations.model import Locator, Passage
+from refs.model import Reference
+from refs.names import parse_names
+
+PASSAGE = "passage"
+NOTE = "note"
+REFERENCE = "reference"
+KINDS = (PASSAGE, NOTE, REFERENCE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReferenceFacts:
+    """What a passage borrows from its reference to be found by author, title or year."""
+
+    authors: str = ""
+    title: str = ""
+    container: str = ""
+    year: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexDocument:
+    """One searchable record: a passage, a note or a reference.
+
+    `text` is what a hit shows (the quote, the note, the reference's title); `quote` and
+    `note` are the fields searched with the highest weights.
+    """
+
+    id: str
+    kind: str
+    group: str
+    citekey: str
+    text: str
+    passage_id: str = ""
+    locator: Locator | None = None
+    year: str = ""
+    tags: tuple[str, ...] = ()
+    quote: str = ""
+    note: str = ""
+    authors: str = ""
+    title: str = ""
+    container: str = ""
+    abstract: str = ""
+    keywords: str = ""
+
+
+def passage_group(citekey: str) -> str:
+    """The group of every passage and note of `citekey`: the passages file they live in."""
+    return f"passages:{citekey}"
+
+
+def bib_group(path: Path) -> str:
+    """The group of every reference defined in the .bib file at `path`."""
+    return f"bib:{path.name}"
+
+
+def reference_year(reference: Reference) -> str:
+    """The year of publication as written (`year`, else the start of `date`), or ""."""
+    if "year" in reference.fields:
+        return reference.text("year")
+    return reference.text("date")[:4]
+
+
+def reference_facts(reference: Reference | None) -> ReferenceFacts:
+    """The fields a passage of `reference` is also found by; empty for an unknown citekey."""
+    if reference is None:
+        return ReferenceFacts()
+    names = parse_names(reference.fields.get("author") or reference.fields.get("editor", ""))
+    return ReferenceFacts(
+        authors="; ".join(names.display_names),
+        title=reference.text("title"),
+        container=_container(reference),
+        year=reference_year(reference),
+    )
+
+
+def reference_document(reference: Reference) -> IndexDocument:
+    """The document for one reference, in the group of its .bib file."""
+    facts = reference_facts(reference)
+    return IndexDocument(
+        id=f"reference:{reference.citekey}",
+        kind=REFERENCE,
+        group=bib_group(reference.path),
+        citekey=reference.citekey,
+        text=facts.title or reference.citekey,
+        year=facts.year,
+        authors=facts.authors,
+        title=facts.title,
+        container=facts.container,
+        abstract=reference.text("abstract"),
+        keywords=reference.text("keywords"),
+    )
+
+
+def passage_documents(passage: Passage, facts: ReferenceFacts) -> Iterator[IndexDocument]:
+    """The document for one passage, then one per note, all in the group of its citekey.
+
+    The passage is also found by the words of its notes (the user's own description of
+    it), at the notes' lower weight. Notes carry their passage's tags, locator and year, so
+    `tag:` and `year:` find them too.
+    """
+    group = passage_group(passage.citekey)
+    yield IndexDocument(
+        id=passage.id,
+        kind=PASSAGE,
+        group=group,
+        citekey=passage.citekey,
+        text=passage.text,
+        passage_id=passage.id,
+        locator=passage.locator,
+        year=facts.year,
+        tags=passage.tags,
+        quote=passage.text,
+        note="\n\n".join(note.text for note in passage.notes),
+        authors=facts.authors,
+        title=facts.title,
+        container=facts.container,
+    )
+    for note in passage.notes:
+        yield IndexDocument(
+            id=note.id,
+            kind=NOTE,
+            group=group,
+            citekey=passage.citekey,
+            text=note.text,
+            passage_id=passage.id,
+            locator=passage.locator,
+            year=facts.year,
+            tags=passage.tags,
+            note=note.text,
+        )
+
+
+def _container(reference: Reference) -> str:
+    for name in ("journaltitle", "journal", "booktitle", "series", "publisher"):
+        value = reference.text(name)
+        if value:
+            return value
+    return ""

@@ -1,0 +1,107 @@
+"""The query language, parsed into Whoosh queries; anything unparsable becomes plain words.
+
+Bare words must all match (in any searched field); "exact phrases"; `-word`, `NOT word`;
+`a OR b`; prefixes `khrush*`; fuzzy `zhukof~` (one edit, `~2` for two); fields
+`author:taubman`, `citekey:freeze2009`, `tag:army`, `kind:note`, `year:1957` and year ranges
+`year:1955..1960`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from whoosh.fields import Schema
+from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
+from whoosh.query import FuzzyTerm, NullQuery, Phrase, Query
+
+from index.schema import EXACT_FIELDS, FIELD_BOOSTS, LOOSE_FIELDS
+
+logger = logging.getLogger(__name__)
+
+# `-word` and `+word` at the start of a term only: decision-making is one hyphenated word.
+_MINUS = re.compile(r"(^|[\s(])-(?=[^\s\-])")
+_PLUS = re.compile(r"(^|[\s(])\+(?=\S)")
+_YEAR_RANGE = re.compile(r"\byear:(\d{1,4})\s*\.\.\s*(\d{1,4})\b", re.IGNORECASE)
+_FIELD_ALIASES = {"tags": "tag", "authors": "author", "key": "citekey"}
+_FIELD_PREFIX = re.compile(r"\b(\w+):", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def query_parser(schema: Schema) -> MultifieldParser:
+    """The parser for the query language over the searched fields, all words required."""
+    parser = MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS)
+    # Apostrophes are part of names and possessives (Stalin's), not a quoting syntax.
+    parser.remove_plugin_class(SingleQuotePlugin)
+    parser.add_plugin(FuzzyTermPlugin())
+    return parser
+
+
+def parse_query(text: str, parser: MultifieldParser) -> Query:
+    """`text` as a Whoosh query; if the parser cannot make sense of it, its plain words."""
+    rewritten = _rewrite(text)
+    try:
+        return _tuned(parser.parse(rewritten))
+    except Exception as error:  # whoosh raises many unrelated types on odd input
+        logger.debug("query %r not parsed (%s); searching its plain words", text, error)
+        return plain_words_query(text, parser)
+
+
+def fuzzy_words_query(text: str, parser: MultifieldParser) -> Query | None:
+    """Every word of `text` allowed one typo (`zhukof` finds Zhukov); None if not plain words.
+
+    Used when a query of plain words found nothing: a misspelt name then still finds
+    something, while a query with any syntax is answered as the user wrote it.
+    """
+    words = _WORD.findall(text)
+    if not words or " ".join(words) != " ".join(text.split()):
+        return None
+    fuzzy = " ".join(f"{word.lower()}~" for word in words if len(word) > 3)
+    return _tuned(parser.parse(fuzzy)) if fuzzy else None
+
+
+def plain_words_query(text: str, parser: MultifieldParser) -> Query:
+    """Every word of `text` required, with all syntax ignored; `NullQuery` for no words."""
+    words = _WORD.findall(text)
+    if not words:
+        return NullQuery
+    # Lowercase so that AND/OR/NOT typed as words are searched for, not obeyed.
+    return parser.parse(" ".join(word.lower() for word in words))
+
+
+def _tuned(query: Query) -> Query:
+    """Phrases only where positions are kept; fuzzy terms only on exact spellings.
+
+    The exact fields keep no positions, so a phrase is matched in the loose fields only.
+    Whoosh finds fuzzy matches by walking a field's whole vocabulary in Python; limiting
+    it to the exact fields and to words with the same first letter makes `zhukof~` take
+    milliseconds instead of seconds on a large library. The loose fields hold spelling
+    keys and stems, which a typo distance means little against anyway.
+    """
+
+    def tune(node: Query) -> Query:
+        if isinstance(node, Phrase) and node.fieldname in EXACT_FIELDS:
+            return NullQuery
+        if isinstance(node, FuzzyTerm):
+            if node.fieldname in LOOSE_FIELDS:
+                return NullQuery
+            node.prefixlength = max(node.prefixlength, 1)
+        return node
+
+    return query.accept(tune).normalize()
+
+
+def _rewrite(text: str) -> str:
+    """Our shorthands in Whoosh's syntax: `-word`, `year:1955..1960` and field aliases."""
+    text = _MINUS.sub(r"\1NOT ", text)
+    text = _PLUS.sub(r"\1", text)
+    text = _YEAR_RANGE.sub(r"year:[\1 TO \2]", text)
+    return _FIELD_PREFIX.sub(lambda match: f"{_alias(match.group(1))}:", text)
+
+
+def _alias(name: str) -> str:
+    lowered = name.lower()
+    return _FIELD_ALIASES.get(lowered, lowered if lowered in _KNOWN_FIELDS else name)
+
+
+_KNOWN_FIELDS = frozenset((*FIELD_BOOSTS, "author", "title", "tag", "citekey", "kind", "year"))

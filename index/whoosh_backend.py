@@ -1,0 +1,286 @@
+"""The Whoosh implementation of `SearchBackend`, in a folder of index generations.
+
+A rebuild writes a new generation folder beside the old one and then points `CURRENT` at
+it, so readers keep answering from the old index until the new one is complete, and a
+rebuild that dies halfway leaves the old index in use. Each process caches its searcher
+and opens a new one when any process has committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import shutil
+import struct
+import threading
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ulid import ULID
+from whoosh import index as whoosh_index
+from whoosh.index import Index, LockError
+from whoosh.qparser import MultifieldParser
+from whoosh.query import And, Term
+from whoosh.searching import Searcher
+
+from index.documents import REFERENCE, IndexDocument
+from index.errors import IndexBusy, SearchError
+from index.query import fuzzy_words_query, parse_query, plain_words_query, query_parser
+from index.results import SearchResult
+from index.schema import SCHEMA_VERSION, build_schema
+from index.search import FacetColumns, run_search
+from refs.atomicfile import write_atomically
+
+logger = logging.getLogger(__name__)
+
+POINTER_NAME = "CURRENT"
+WRITER_TIMEOUT_SECONDS = 30.0
+BUILD_MEMORY_MB = 1024
+PARALLEL_BUILD_MINIMUM = 20_000
+# What a damaged or half-written index raises when opened or read.
+_DAMAGE = (
+    whoosh_index.IndexError,
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+)
+
+
+class IndexDamaged(SearchError):
+    """The index files could not be read; the index must be rebuilt from the library."""
+
+
+class WhooshBackend:
+    """A Whoosh index in `folder`; safe for one writer (the caller locks) and many readers."""
+
+    def __init__(self, folder: Path, *, build_processes: int = 1) -> None:
+        self.folder = folder
+        self.build_processes = build_processes
+        self._index: Index | None = None
+        self._index_name = ""
+        self._searcher: Searcher | None = None
+        self._parser: MultifieldParser | None = None
+        self._facet_columns = FacetColumns()
+        self._mutex = threading.Lock()
+
+    def is_usable(self) -> bool:
+        """True when `CURRENT` names an index of this schema version whose table of contents
+        reads. Cheap: called before every write and search. Damaged segments show when a
+        search reads them (`IndexDamaged`), and the caller rebuilds then."""
+        try:
+            with self._mutex:
+                self._open()
+        except (IndexDamaged, *_DAMAGE):
+            return False
+        return True
+
+    def rebuild(self, documents: Sequence[IndexDocument]) -> None:
+        """Write every document into a new generation, then make it current.
+
+        Large builds use `build_processes` workers; small ones are quicker without.
+        """
+        name = f"v{SCHEMA_VERSION}-{ULID()}"
+        path = self.folder / name
+        path.mkdir(parents=True)
+        created = whoosh_index.create_in(str(path), build_schema())
+        # A big sort buffer: Whoosh spills postings to temporary runs beyond it and merges
+        # the runs at the end, the slowest part of a large build.
+        if self.build_processes > 1 and len(documents) > PARALLEL_BUILD_MINIMUM:
+            writer = created.writer(
+                procs=self.build_processes, multisegment=True, limitmb=BUILD_MEMORY_MB
+            )
+        else:
+            writer = created.writer(limitmb=BUILD_MEMORY_MB)
+        count = 0
+        for document in documents:
+            writer.add_document(**_fields(document), digest=_digest(document))
+            count += 1
+        writer.commit()
+        write_atomically(self.folder / POINTER_NAME, f"{name}\n".encode())
+        logger.info("built search index %s with %d documents", name, count)
+        self._remove_generations_except(name)
+
+    def update(self, groups: Mapping[str, Sequence[IndexDocument]]) -> None:
+        """Replace the documents of each group, in one commit, rewriting only what changed.
+
+        Each document is stored with a digest of its content; a document whose digest is
+        unchanged stays as it is. Adding one passage to a file of fifty then writes one
+        document, not fifty. Documents written before digests existed count as changed.
+        """
+        if not groups:
+            return
+        with self._writer() as writer:
+            searcher = writer.searcher()
+            try:
+                for group, documents in groups.items():
+                    held = {
+                        stored["id"]: stored.get("digest")
+                        for stored in searcher.documents(group=group)
+                    }
+                    wanted = {document.id: (document, _digest(document)) for document in documents}
+                    for document_id, digest in held.items():
+                        if document_id not in wanted or wanted[document_id][1] != digest:
+                            # By group and id: the same id in another file is another copy.
+                            writer.delete_by_query(
+                                And([Term("group", group), Term("id", document_id)]),
+                                searcher=searcher,
+                            )
+                    for document_id, (document, digest) in wanted.items():
+                        if held.get(document_id) != digest:
+                            writer.add_document(**_fields(document), digest=digest)
+            finally:
+                searcher.close()
+
+    def delete(self, groups: Iterable[str]) -> None:
+        """Remove the documents of these groups, in one commit."""
+        self.update({group: () for group in groups})
+
+    def search(self, query: str, *, limit: int, offset: int) -> SearchResult:
+        """Answer `query`; a query that makes Whoosh fail is answered as plain words.
+
+        Plain words that find nothing are tried again with one typo allowed in each.
+        """
+        with self._mutex:
+            try:
+                searcher = self._current_searcher()
+            except _DAMAGE as error:
+                raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
+            parser = self._query_parser()
+            try:
+                parsed = parse_query(query, parser)
+                result = run_search(
+                    searcher,
+                    parsed,
+                    text=query,
+                    limit=limit,
+                    offset=offset,
+                    facet_columns=self._facet_columns,
+                )
+                fuzzy = fuzzy_words_query(query, parser) if result.total == 0 else None
+                if fuzzy is None:
+                    return result
+                return run_search(
+                    searcher,
+                    fuzzy,
+                    text=query,
+                    limit=limit,
+                    offset=offset,
+                    facet_columns=self._facet_columns,
+                )
+            except _DAMAGE as error:
+                raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
+            except Exception as error:  # whoosh raises many unrelated types on odd queries
+                logger.debug("query %r failed (%s); searching its plain words", query, error)
+            plain = plain_words_query(query, parser)
+            try:
+                return run_search(
+                    searcher,
+                    plain,
+                    text=query,
+                    limit=limit,
+                    offset=offset,
+                    facet_columns=self._facet_columns,
+                )
+            except _DAMAGE as error:
+                raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
+
+    def _writer(self) -> Any:  # Any: a whoosh IndexWriter, used as a context manager
+        with self._mutex:
+            index = self._open()
+        try:
+            return index.writer(timeout=WRITER_TIMEOUT_SECONDS, delay=0.05)
+        except LockError as error:
+            raise IndexBusy(self.folder) from error
+
+    def _open(self) -> Index:
+        """The current generation, reopened when another process has pointed elsewhere."""
+        pointer = self.folder / POINTER_NAME
+        name = pointer.read_text(encoding="utf-8").strip()
+        if not name.startswith(f"v{SCHEMA_VERSION}-"):
+            raise IndexDamaged(f"{pointer}: index {name!r} is not of version {SCHEMA_VERSION}")
+        if self._index is None or name != self._index_name:
+            try:
+                self._index = whoosh_index.open_dir(str(self.folder / name))
+            except _DAMAGE as error:
+                raise IndexDamaged(f"{self.folder / name}: cannot open ({error})") from error
+            self._index_name = name
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+        return self._index
+
+    def _current_searcher(self) -> Searcher:
+        """A searcher that sees every commit made so far, by any process.
+
+        A stale searcher is replaced by a new one rather than `refresh()`ed: refresh reuses
+        the reader of an unchanged segment together with its old set of deleted documents,
+        so a passage deleted by a commit kept being found; and on a searcher opened over an
+        empty index refresh() raises TypeError.
+        """
+        index = self._open()
+        searcher = self._searcher
+        if searcher is not None and searcher.up_to_date():
+            return searcher
+        if searcher is not None:
+            searcher.close()
+        self._searcher = index.searcher()
+        return self._searcher
+
+    def _query_parser(self) -> MultifieldParser:
+        if self._parser is None:
+            self._parser = query_parser(self._open().schema)
+        return self._parser
+
+    def _remove_generations_except(self, keep: str) -> None:
+        for path in self.folder.iterdir():
+            if path.is_dir() and path.name != keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _digest(document: IndexDocument) -> str:
+    """A digest of everything the index holds of `document`, to skip rewriting it unchanged."""
+    return hashlib.sha256(repr(document).encode()).hexdigest()[:20]
+
+
+def _fields(document: IndexDocument) -> dict[str, Any]:  # Any: Whoosh field values
+    """The Whoosh fields of one document; empty values are left out."""
+    fields: dict[str, Any] = {
+        "id": document.id,
+        "kind": document.kind,
+        "group": document.group,
+        "citekey": document.citekey,
+        "passage_id": document.passage_id,
+        "year": document.year,
+        "tag": ",".join(document.tags),
+        "quote": document.quote,
+        "quote_exact": document.quote,
+        "note": document.note,
+        "note_exact": document.note,
+        "meta": "\n".join(
+            (
+                document.authors,
+                document.title,
+                document.container,
+                document.abstract,
+                document.keywords,
+                " ".join(document.tags),
+            )
+        ).strip(),
+        "author": document.authors,
+        # Passages are found by their reference's title through `meta`; only references
+        # need `title` of their own, to be highlighted.
+        "title": document.title if document.kind == REFERENCE else "",
+    }
+    fields = {name: value for name, value in fields.items() if value}
+    fields["text"] = document.text
+    fields["tags"] = document.tags
+    if document.locator is not None:
+        fields["locator"] = (document.locator.label, document.locator.value)
+    return fields

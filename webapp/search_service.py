@@ -1,0 +1,80 @@
+"""Search for the CLI and the web: the library's index, fed by its reference and passage stores.
+
+No Flask, no Click. The service layer calls `passage_saved`, `passage_deleted` and
+`reference_changed` after each store write, so what a command added is searchable when it
+returns; edits made outside the app are caught up before each search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from annotations.model import Passage
+from index.indexer import SearchIndex
+from index.results import SearchResult
+from index.sources import PassageSource, ReferenceSource, SourceFile, scan_folder
+
+PASSAGES_FOLDER_NAME = "passages"
+DEFAULT_LIMIT = 20
+
+
+class SearchService:
+    """Search one library, and keep its index in step with writes through the stores."""
+
+    def __init__(
+        self,
+        library_dir: Path,
+        *,
+        references: ReferenceSource,
+        passages: PassageSource,
+        build_processes: int = 1,
+    ) -> None:
+        """`build_processes`: worker processes for a full build (1 in a threaded server)."""
+        self.index = SearchIndex(
+            library_dir,
+            passages=passages,
+            references=references,
+            build_processes=build_processes,
+        )
+
+    def search(self, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchResult:
+        """One page of results for `query` (any text: syntax errors become plain words)."""
+        return self.index.search(query, limit=max(0, limit), offset=max(0, offset))
+
+    def reindex(self) -> int:
+        """Rebuild the index from the files; returns how many records it holds."""
+        return self.index.rebuild()
+
+    def passage_saved(self, passage: Passage) -> None:
+        """Call after a passage or one of its notes was added or changed."""
+        self.index.passage_saved(passage)
+
+    def passage_deleted(self, passage_id: str, citekey: str) -> None:
+        """Call after a passage was deleted."""
+        self.index.passage_deleted(passage_id, citekey)
+
+    def reference_changed(self, citekey: str) -> None:
+        """Call after a reference was added, edited or deleted."""
+        self.index.reference_changed(citekey)
+
+
+class PassageFolder:
+    """The `PassageSource` of a library: `passages/<citekey>.json`, each read by `read_file`.
+
+    `read_file` returns the passages of one file as they are on disk now (the passage
+    store's reader), so the index never trusts a stale copy.
+    """
+
+    def __init__(self, folder: Path, read_file: Callable[[Path], list[Passage]]) -> None:
+        self.folder = folder
+        self._read_file = read_file
+
+    def passage_files(self) -> Mapping[str, SourceFile]:
+        """Every `<citekey>.json` in the folder, by citekey, with its time and size."""
+        return scan_folder(self.folder, ".json")
+
+    def passages_of(self, citekey: str) -> list[Passage]:
+        """The passages in `<citekey>.json` now; none if there is no such file."""
+        path = self.folder / f"{citekey}.json"
+        return self._read_file(path) if path.is_file() else []
