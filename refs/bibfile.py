@@ -361,7 +361,8 @@ def _shifted(problem: EntryError, lines: int) -> EntryError:
 def _report_undecodable_bytes(bib: BibFile, first_line: int) -> None:
     if _UNDECODABLE.search(bib.text) is None:
         return
-    for number, line in enumerate(bib.text.splitlines(), start=first_line):
+    # Lines end at \n only, as everywhere else here (`splitlines` also cuts at \x0c, \x1c...).
+    for number, line in enumerate(bib.text.split("\n"), start=first_line):
         if _UNDECODABLE.search(line):
             bib.problems.append(
                 EntryError("invalid UTF-8 bytes (kept as they are)", path=bib.path, line=number)

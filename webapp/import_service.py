@@ -20,7 +20,7 @@ from refs.bibfile import BOM, has_undecodable_bytes, read_input_text
 from refs.citekeys import is_valid_citekey, make_citekey, unique_citekey
 from refs.duplicates import DuplicateFinder
 from refs.entrytext import format_entry
-from refs.errors import InvalidImportFile, RefsError
+from refs.errors import InvalidBibtex, InvalidImportFile, RefsError
 from refs.fromcsl import entries_from_csljson
 from refs.fromris import entries_from_ris
 from refs.latex import latex_to_text
@@ -193,10 +193,7 @@ def _add_entries(
             continue
         citekey = _citekey_for(entry, taken)
         try:
-            if raw is not None and citekey == entry.citekey:
-                text = raw
-            else:
-                text = format_entry(entry.entry_type, citekey, entry.fields)
+            text = _entry_text(services, entry, citekey, raw)
         except RefsError as error:
             report.skipped.append(f"{where}: entry '{entry.citekey}': {error}")
             continue
@@ -208,6 +205,23 @@ def _add_entries(
         services.refs.add("\n\n".join(texts))
     logger.info("imported %d entries, %d duplicates", len(report.added), len(report.duplicates))
     return report
+
+
+def _entry_text(services: Services, entry: NewEntry, citekey: str, raw: str | None) -> str:
+    """The text to append for `entry`: its own text if it keeps its citekey and reads back
+    alone without a problem, else one written from its fields; `InvalidBibtex` if neither
+    reads back (one damaged entry must not stop the import of the others)."""
+    if (
+        raw is not None
+        and citekey == entry.citekey
+        and not services.refs.read_input(raw, Path("<entry>")).problems
+    ):
+        return raw
+    text = format_entry(entry.entry_type, citekey, entry.fields)
+    problems = services.refs.read_input(text, Path("<entry>")).problems
+    if problems:
+        raise InvalidBibtex(f"does not read back as itself ({problems[0].message})")
+    return text
 
 
 def _citekey_for(entry: NewEntry, taken: set[str]) -> str:

@@ -274,3 +274,30 @@ def test_import_leaves_out_an_entry_it_cannot_write_and_adds_the_rest(tmp_path: 
     assert report.skipped == [
         f"{source}:3: entry 'bad': field 'h year': not a valid BibTeX field name"
     ]
+
+
+def test_import_leaves_out_an_entry_that_reads_differently_alone(tmp_path: Path) -> None:
+    # Found by bench/fuzz_bibtex.py: `}%,` read in a file that is read through parserinput
+    # (for the comment in `trigger`) but not alone; the whole import used to fail on it.
+    data = (
+        b"@misc{trigger,\n  % a comment between fields\n  title = {T},\n}\n\n"
+        b"@article{aamport,\n   author = {L[eslie] A. Aamport}%,\n   title = {The Gnats},\n"
+        b"   year = 1986,\n}\n"
+    )
+    source = tmp_path / "incoming.bib"
+    source.write_bytes(data + b"\n" + GOOD)
+    library = init_library(tmp_path / "library")
+    report = import_bibtex(
+        Services.for_library(library), read_import_file(source, "bibtex"), source
+    )
+    assert report.added == ["trigger", "good2000"]
+    assert [problem.split(": ")[0] for problem in report.skipped] == [f"{source}:6"]
+    assert ReferenceStore(library, use_cache=False).problems == []
+
+
+def test_invalid_utf8_after_a_form_feed_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    # Found by atheris: lines were counted with `splitlines`, which also cuts at \x0c.
+    store = check_library_text(b"@book{a, title = {x}}\n% \x0c \xff\n", tmp_path)
+    assert [(problem.line, problem.message) for problem in store.problems] == [
+        (2, "invalid UTF-8 bytes (kept as they are)")
+    ]
