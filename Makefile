@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: serve test lint setup
+.PHONY: serve test lint setup audit soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,13 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status
+
+# Known vulnerabilities in the pinned dependencies. Needs the network (PyPI's JSON API or
+# api.osv.dev), so it is not part of `lint`: run it where the network is there.
+audit: $(STAMP)
+	$(BIN)/pip-audit --skip-editable --strict
+
+# The long variants of the robustness tests (issue 8): fuzzing and SIGKILL crash rounds.
+soak: $(STAMP)
+	$(BIN)/python bench/fuzz_bibtex.py --seconds 300
+	$(BIN)/python bench/crash_soak.py --seconds 300

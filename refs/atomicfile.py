@@ -14,7 +14,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
+
+from refs.errors import FileBusy, WriteFailed
 
 LOCK_TIMEOUT_SECONDS = 30.0
 TEMP_PREFIX = ".tmp-"
@@ -28,19 +30,38 @@ def lock_path_for(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-    """Hold the cross-process lock of `path` for the duration of the block."""
-    with FileLock(lock_path_for(path), timeout=timeout):
+    """Hold the cross-process lock of `path` for the duration of the block.
+
+    A lock that cannot be taken becomes a `RefsError` naming `path` (`FileBusy` after
+    `timeout` seconds, `WriteFailed` when the folder refuses the lock file), not a
+    traceback.
+    """
+    lock = FileLock(lock_path_for(path), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout as error:
+        raise FileBusy(path, timeout) from error
+    except OSError as error:
+        raise WriteFailed(path, error) from error
+    try:
         yield
+    finally:
+        lock.release()
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers only ever see the old or the new bytes."""
+    """Replace `path` with `data` so that readers only ever see the old or the new bytes.
+
+    A write the system refuses (disk full, read-only folder) raises `WriteFailed` naming
+    the file; the old file is then untouched and no temporary file is left behind.
+    """
     folder = path.parent
-    descriptor, temp_name = tempfile.mkstemp(
-        prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=folder
-    )
-    temp_path = Path(temp_name)
+    temp_path: Path | None = None
     try:
+        descriptor, temp_name = tempfile.mkstemp(
+            prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=folder
+        )
+        temp_path = Path(temp_name)
         with os.fdopen(descriptor, "wb") as temp_file:
             temp_file.write(data)
             temp_file.flush()
@@ -50,8 +71,12 @@ def write_atomically(path: Path, data: bytes) -> None:
         else:
             os.chmod(temp_path, 0o644)
         os.replace(temp_path, path)
-    except BaseException:
-        temp_path.unlink(missing_ok=True)
+    except BaseException as error:
+        if temp_path is not None:
+            with contextlib.suppress(OSError):
+                temp_path.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise WriteFailed(path, error) from error
         raise
     _fsync_folder(folder)
 

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 ENCODING = "utf-8"
 # Invalid UTF-8 bytes survive a read and a write unchanged as lone surrogates.
 DECODE_ERRORS = "surrogateescape"
+BOM = b"\xef\xbb\xbf"
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 # What a field or macro name looks like; anything else means the parser misread the entry.
 _FIELD_NAME = re.compile(r"^[^\s%{}\"#,=@()]+$")
@@ -172,6 +173,17 @@ def read_text(path: Path) -> tuple[str, Fingerprint]:
     return data.decode(ENCODING, errors=DECODE_ERRORS), Fingerprint.of_bytes(data, path)
 
 
+def read_input_text(path: Path) -> str:
+    """The text of a .bib file given to `import` or `refs add`: a byte-order mark dropped,
+    invalid UTF-8 kept as lone surrogates (so the parse reports it by line, never crashes)."""
+    return path.read_bytes().removeprefix(BOM).decode(ENCODING, errors=DECODE_ERRORS)
+
+
+def has_undecodable_bytes(text: str) -> bool:
+    """True when `text` holds bytes that were not valid UTF-8 (see `read_input_text`)."""
+    return _UNDECODABLE.search(text) is not None
+
+
 def encode_text(text: str) -> bytes:
     """The bytes to write for `text`: exactly the bytes read, where the text was not changed."""
     return text.encode(ENCODING, errors=DECODE_ERRORS)
@@ -194,7 +206,7 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
         # Rare, and the rewrite is a scan of every brace, so only files that need it pay.
         prepared = prepare_for_parser(text)
         library = parse_string(prepared, parse_stack=[])
-    cursor, line = 0, first_line
+    cursor, line = 0, first_line  # `line` is the line number at `cursor`
     for block in library.blocks:
         raw = block.raw or ""
         start = prepared.find(raw, cursor)
@@ -202,20 +214,26 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
             bib.problems.append(EntryError("could not locate a block", path=path, line=line))
             continue
         line += prepared.count("\n", cursor, start)
-        cursor = start + len(raw)
-        span = Span(offset + start, offset + cursor, line)
+        end = start + len(raw)
+        span = Span(offset + start, offset + end, line)
         if isinstance(block, bibmodel.String):
             macros[block.key.lower()] = block.value
         elif isinstance(block, bibmodel.Entry):
-            _add_entry(bib, block, span, text[start:cursor])
+            _add_entry(bib, block, span, text[start:end])
         elif isinstance(block, bibmodel.DuplicateFieldKeyBlock) and isinstance(
             block.ignore_error_block, bibmodel.Entry
         ):
             # As BibTeX does: the first value counts, the others are reported.
-            _add_entry(bib, block.ignore_error_block, span, text[start:cursor])
+            _add_entry(bib, block.ignore_error_block, span, text[start:end])
         elif isinstance(block, bibmodel.ParsingFailedBlock):
             bib.problems.append(EntryError(_failure_message(block), path=path, line=line))
-        line += raw.count("\n")
+        if isinstance(block, bibmodel.ParsingFailedBlock):
+            # bibtexparser gives a block it gave up on the `@type` that made it give up, so
+            # the next block starts inside this one's text (`@misc{ph\n\n@book{good,`).
+            cursor = start + 1
+        else:
+            cursor = end
+            line += raw.count("\n")
     return bib
 
 
@@ -343,7 +361,8 @@ def _shifted(problem: EntryError, lines: int) -> EntryError:
 def _report_undecodable_bytes(bib: BibFile, first_line: int) -> None:
     if _UNDECODABLE.search(bib.text) is None:
         return
-    for number, line in enumerate(bib.text.splitlines(), start=first_line):
+    # Lines end at \n only, as everywhere else here (`splitlines` also cuts at \x0c, \x1c...).
+    for number, line in enumerate(bib.text.split("\n"), start=first_line):
         if _UNDECODABLE.search(line):
             bib.problems.append(
                 EntryError("invalid UTF-8 bytes (kept as they are)", path=bib.path, line=number)

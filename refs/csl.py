@@ -410,12 +410,17 @@ def parse_date(value: str) -> dict[str, Any] | None:
 
 
 _EMPHASIS = ("emph", "textit", "mkbibemph", "textsl")
+# Groups nested deeper than this are shown as plain text: no title needs more, and a
+# damaged or hostile file with thousands of nested braces must not exhaust the stack.
+_MAX_NESTING = 32
 
 
-def latex_to_markup(value: str, *, protected: bool = False) -> str:
+def latex_to_markup(value: str, *, protected: bool = False, depth: int = 0) -> str:
     """A title's LaTeX as CSL-JSON rich text: protected groups in nocase spans, emphasis
     in `<i>`, everything else as Unicode (`{USSR} and \\emph{Pravda}` →
     `<span class="nocase">USSR</span> and <i>Pravda</i>`)."""
+    if depth > _MAX_NESTING:
+        return _plain(value).strip()
     pieces: list[str] = []
     plain_start = 0
     position = 0
@@ -427,7 +432,8 @@ def latex_to_markup(value: str, *, protected: bool = False) -> str:
                 end = _group_end(value, position + command.end() - 1)
                 pieces.append(_plain(value[plain_start:position]))
                 inner = value[position + command.end() : end]
-                pieces.append(f"<i>{latex_to_markup(inner, protected=protected)}</i>")
+                markup = latex_to_markup(inner, protected=protected, depth=depth + 1)
+                pieces.append(f"<i>{markup}</i>")
                 position = plain_start = end + 1
                 continue
             # Any other command keeps its argument: `\'{c}` is an accent, not protection.
@@ -443,7 +449,7 @@ def latex_to_markup(value: str, *, protected: bool = False) -> str:
                 position = end + 1  # a LaTeX special character: BibTeX does not protect it
                 continue
             pieces.append(_plain(value[plain_start:position]))
-            inner = latex_to_markup(group, protected=True)
+            inner = latex_to_markup(group, protected=True, depth=depth + 1)
             pieces.append(inner if protected else f'<span class="nocase">{inner}</span>')
             position = plain_start = end + 1
             continue

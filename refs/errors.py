@@ -47,6 +47,10 @@ class InvalidBibtex(RefsError, ValueError):
     """Text given as BibTeX (to `refs add` or `import`) has no usable entry or a broken one."""
 
 
+class InvalidImportFile(RefsError, ValueError):
+    """A file given to `import` cannot be read in its format (not UTF-8, for example)."""
+
+
 class InvalidField(RefsError, ValueError):
     """A field name or value given on the command line or in a form is not acceptable."""
 
@@ -67,3 +71,26 @@ class FileChangedOnDisk(RefsError):
 
 class ReferenceHasPassages(RefsError):
     """A reference with passages cannot be deleted unless the deletion cascades."""
+
+
+class WriteFailed(RefsError):
+    """A file could not be written (disk full, read-only library...); it is unchanged.
+
+    str(err) → "library/references.bib: could not write (No space left on device); the
+    file is unchanged"
+    """
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        reason = error.strerror or str(error)
+        super().__init__(f"{path}: could not write ({reason}); the file is unchanged")
+        self.path, self.errno = path, error.errno
+
+
+class FileBusy(RefsError):
+    """Another process held a file's lock for too long; nothing was written."""
+
+    def __init__(self, path: Path, seconds: float) -> None:
+        super().__init__(
+            f"{path}: another writer held it for {seconds:g} s; nothing was written, try again"
+        )
+        self.path = path

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
+
+logger = logging.getLogger(__name__)
 
 _CONVERTER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 
@@ -17,7 +20,13 @@ def latex_to_text(value: str) -> str:
     fields are plain text, and pylatexenc is the slow part of a load.
     """
     if any(char in value for char in "\\{}~$"):
-        value = _CONVERTER.latex_to_text(value)
+        try:
+            value = _CONVERTER.latex_to_text(value)
+        except RecursionError:
+            # pylatexenc recurses once per brace: thousands of nested braces (a damaged or
+            # hostile file) must not stop a load or an import, so show the text unbraced.
+            logger.warning("LaTeX nested too deeply to convert; braces dropped")
+            value = value.replace("{", "").replace("}", "")
     return _typographic_dashes(" ".join(value.split()))
 
 

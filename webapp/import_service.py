@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from annotations.webanno import AnnotationImport, InvalidAnnotationDocument
+from refs.bibfile import BOM, has_undecodable_bytes, read_input_text
 from refs.citekeys import is_valid_citekey, make_citekey, unique_citekey
 from refs.duplicates import DuplicateFinder
 from refs.entrytext import format_entry
+from refs.errors import InvalidBibtex, InvalidImportFile, RefsError
 from refs.fromcsl import entries_from_csljson
 from refs.fromris import entries_from_ris
 from refs.latex import latex_to_text
@@ -60,6 +62,12 @@ def import_bibtex(services: Services, text: str, path: Path) -> ImportReport:
     for reference in parsed.references:
         if reference.citekey in with_problems:
             continue  # reported in `skipped`; the user fixes it and imports again
+        if has_undecodable_bytes(reference.raw):
+            report.skipped.append(
+                f"{path}:{reference.line}: entry '{reference.citekey}' holds bytes that are "
+                "not UTF-8; save the file as UTF-8 and import it again"
+            )
+            continue
         # Entries that use the file's @string macros are written out with the macros
         # expanded, since the macros themselves are not imported.
         raw = None if uses_macros else reference.raw.strip()
@@ -71,6 +79,7 @@ def import_bibtex(services: Services, text: str, path: Path) -> ImportReport:
                     fields=reference.fields,
                 ),
                 raw,
+                f"{path}:{reference.line}",
             )
         )
     return _add_entries(services, entries, report)
@@ -78,12 +87,14 @@ def import_bibtex(services: Services, text: str, path: Path) -> ImportReport:
 
 def import_csljson(services: Services, text: str, path: Path) -> ImportReport:
     """CSL-JSON (.json), as Zotero, Mendeley and citeproc export it."""
-    return _add_entries(services, [(entry, None) for entry in entries_from_csljson(text)])
+    return _add_entries(
+        services, [(entry, None, str(path)) for entry in entries_from_csljson(text)]
+    )
 
 
 def import_ris(services: Services, text: str, path: Path) -> ImportReport:
     """RIS (.ris), as EndNote, Zotero and most databases export it."""
-    return _add_entries(services, [(entry, None) for entry in entries_from_ris(text)])
+    return _add_entries(services, [(entry, None, str(path)) for entry in entries_from_ris(text)])
 
 
 def import_w3c(services: Services, text: str, path: Path) -> ImportReport:
@@ -123,6 +134,26 @@ def _passages_report(found: AnnotationImport) -> ImportReport:
     )
 
 
+def read_import_file(path: Path, format_name: str) -> str:
+    """The text of a file to import, a byte-order mark dropped.
+
+    BibTeX is read as the library's own files are (bytes that are not UTF-8 are reported
+    by line and their entries left out, the good entries still come in); the JSON and RIS
+    formats must be UTF-8 throughout, or `InvalidImportFile` names the line.
+    """
+    if format_name == "bibtex":
+        return read_input_text(path)
+    data = path.read_bytes().removeprefix(BOM)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InvalidImportFile(
+            f"{path}:{line}: not valid UTF-8 ({error.reason}); save the file as UTF-8 "
+            "and import it again"
+        ) from error
+
+
 def format_help(importers: Mapping[str, Importer] = IMPORTERS) -> str:
     """One line per format: its name and the first line of its importer's docstring."""
     return "; ".join(
@@ -138,12 +169,14 @@ def guess_format(path: Path) -> str | None:
 
 def _add_entries(
     services: Services,
-    entries: list[tuple[NewEntry, str | None]],
+    entries: list[tuple[NewEntry, str | None, str]],
     report: ImportReport | None = None,
 ) -> ImportReport:
     """Append the entries that are new works in one write; report those that are not.
 
-    `raw`, when given, is the entry's own text, written as it is if its citekey stays.
+    Each entry comes with its own text `raw` (written as it is if its citekey stays) and
+    `where` it is in the imported file. An entry that cannot be written (a field name
+    BibTeX would not read back) is left out and reported there; the others still come in.
     """
     report = report or ImportReport()
     finder = DuplicateFinder()
@@ -152,24 +185,43 @@ def _add_entries(
         finder.add(reference.citekey, reference.fields)
         taken.add(reference.citekey)
     texts = []
-    for entry, raw in entries:
+    for entry, raw, where in entries:
         title = latex_to_text(entry.fields.get("title", ""))
         match = finder.find(entry.fields)
         if match is not None:
             report.duplicates.append(ImportDuplicate(title, match.citekey, match.reason))
             continue
         citekey = _citekey_for(entry, taken)
+        try:
+            text = _entry_text(services, entry, citekey, raw)
+        except RefsError as error:
+            report.skipped.append(f"{where}: entry '{entry.citekey}': {error}")
+            continue
         taken.add(citekey)
         finder.add(citekey, entry.fields)
-        if raw is not None and citekey == entry.citekey:
-            texts.append(raw)
-        else:
-            texts.append(format_entry(entry.entry_type, citekey, entry.fields))
+        texts.append(text)
         report.added.append(citekey)
     if texts:
         services.refs.add("\n\n".join(texts))
     logger.info("imported %d entries, %d duplicates", len(report.added), len(report.duplicates))
     return report
+
+
+def _entry_text(services: Services, entry: NewEntry, citekey: str, raw: str | None) -> str:
+    """The text to append for `entry`: its own text if it keeps its citekey and reads back
+    alone without a problem, else one written from its fields; `InvalidBibtex` if neither
+    reads back (one damaged entry must not stop the import of the others)."""
+    if (
+        raw is not None
+        and citekey == entry.citekey
+        and not services.refs.read_input(raw, Path("<entry>")).problems
+    ):
+        return raw
+    text = format_entry(entry.entry_type, citekey, entry.fields)
+    problems = services.refs.read_input(text, Path("<entry>")).problems
+    if problems:
+        raise InvalidBibtex(f"does not read back as itself ({problems[0].message})")
+    return text
 
 
 def _citekey_for(entry: NewEntry, taken: set[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 
 import refs.store
 from refs.cache import CACHE_FORMAT, cache_path
-from refs.errors import DuplicateCitekey, FileChangedOnDisk, InvalidBibtex
+from refs.errors import DuplicateCitekey, FileChangedOnDisk, InvalidBibtex, WriteFailed
 from refs.store import CACHE_FOLDER, ReferenceStore
 
 BIB = (
@@ -152,10 +153,12 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
     store = ReferenceStore(library, use_cache=False)
 
     def crash(source: str, target: str) -> None:
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(
+        WriteFailed, match=r"references\.bib: could not write \(No space left on device\)"
+    ):
         store.edit("first", set_fields={"year": "1958"})
     assert _bib(library) == BIB
     assert sorted(path.name for path in library.iterdir()) == [

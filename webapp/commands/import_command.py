@@ -8,7 +8,13 @@ from typing import Any
 import click
 
 from webapp.clisupport import echo_json, json_option, pass_services, warn
-from webapp.import_service import IMPORTERS, ImportReport, format_help, guess_format
+from webapp.import_service import (
+    IMPORTERS,
+    ImportReport,
+    format_help,
+    guess_format,
+    read_import_file,
+)
 from webapp.services import Services
 
 
@@ -27,7 +33,7 @@ def import_file(services: Services, file: Path, format_name: str | None, as_json
     format_name = format_name or guess_format(file)
     if format_name is None:
         raise click.UsageError(f"cannot tell the format of {file}; give --format")
-    text = file.read_text(encoding="utf-8-sig")
+    text = read_import_file(file, format_name)
     report = IMPORTERS[format_name](services, text, file)
     if as_json:
         echo_json(_report_json(format_name, report))

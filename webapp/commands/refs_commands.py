@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from refs.bibfile import read_input_text
 from refs.errors import InvalidField
 from refs.names import parse_names
 from webapp.clisupport import echo_json, json_option, pass_services, warn
@@ -65,7 +66,7 @@ def add_ref(
     """Append entries from FILE or --bibtex; every other byte of the file stays as it was."""
     if (file is None) == (bibtex_text is None):
         raise click.UsageError("give either FILE or --bibtex TEXT")
-    text = file.read_text(encoding="utf-8") if file is not None else bibtex_text or ""
+    text = read_input_text(file) if file is not None else bibtex_text or ""
     added = services.refs.add(text, to=to_file)
     if as_json:
         echo_json(
