@@ -46,6 +46,7 @@ class CrashCounts:
     checked: int = 0
     in_flight: int = 0
     temp_files_left: int = 0
+    index_checks: int = 0
     lost: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -53,7 +54,8 @@ class CrashCounts:
         return (
             f"rounds={self.rounds} kills={self.kills} writes acknowledged={self.acknowledged} "
             f"writes checked={self.checked} in flight at the kill={self.in_flight} "
-            f"temp files left={self.temp_files_left} lost={len(self.lost)}"
+            f"temp files left={self.temp_files_left} index checks={self.index_checks} "
+            f"lost={len(self.lost)}"
         )
 
 
@@ -132,7 +134,11 @@ class CrashHarness:
         self._context.set_forkserver_preload(["tests.crash_harness"])
 
     def run_round(self) -> None:
-        """One writer, killed 5-50 ms after it is ready, then every check."""
+        """One writer, killed 5-150 ms after it is ready, then every check.
+
+        Every write also updates the search index, so a writer needs tens of milliseconds
+        for one; the window lets most rounds acknowledge a write and kill one mid-call.
+        """
         reader, writer = self._context.Pipe(duplex=False)
         seed = self._chance.randrange(1 << 30)
         process = self._context.Process(target=run_writer, args=(self.library, seed, writer))
@@ -141,7 +147,7 @@ class CrashHarness:
         messages = []
         if reader.poll(30):
             messages.append(json.loads(reader.recv_bytes()))
-        time.sleep(self._chance.uniform(0.005, 0.05))
+        time.sleep(self._chance.uniform(0.005, 0.15))
         process.kill()
         process.join()
         self.counts.kills += process.exitcode == -9
@@ -153,6 +159,16 @@ class CrashHarness:
         reader.close()
         self.counts.rounds += 1
         self._check([m for m in messages if m.get("phase") != "ready"])
+
+    def check_index_agrees(self) -> None:
+        """The search index, repaired from the files as a search does, holds exactly the
+        passages on disk (a writer killed between file and index leaves it to catch up)."""
+        services = Services.for_library(self.library)
+        result = services.search.search("kind:passage", limit=100_000)
+        indexed = {hit.id for hit in result.hits}
+        on_disk = {passage.id for passage in services.passage_store.passages()}
+        assert indexed == on_disk, (sorted(indexed - on_disk), sorted(on_disk - indexed))
+        self.counts.index_checks += 1
 
     def _check(self, messages: list[dict[str, Any]]) -> None:
         refs = ReferenceStore(self.library, use_cache=False)
