@@ -125,13 +125,13 @@ def test_write_refused_by_the_system_is_an_error_naming_the_file(
 
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB tmpfs, where this process may mount one (root in a container)."""
+    """A 4 MiB tmpfs (room for a library and its search index), where root may mount one."""
     mount_point = tmp_path / "tmpfs"
     mount_point.mkdir()
     if shutil.which("mount") is None or os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root; the injected failures above still ran")
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
         capture_output=True,
         check=False,
     )
