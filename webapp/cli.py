@@ -10,7 +10,7 @@ import click
 
 from annotations.errors import AnnotationError
 from refs.errors import RefsError
-from webapp.commands import library_commands, refs_commands, serve_command
+from webapp.commands import library_commands, refs_commands, serve_command, user_command
 from webapp.services import Services, resolve_library_dir
 
 # Errors of the library packages that mean "could not do what was asked": exit 1, no traceback.
@@ -57,6 +57,7 @@ for command in (
     *library_commands.COMMANDS,
     refs_commands.refs,
     serve_command.serve,
+    user_command.user,
 ):
     cli.add_command(command)
 

@@ -7,16 +7,35 @@ Flask nor Click, so the CLI and the views call exactly the same code.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from refs.csl import CslItem, reference_to_csl
 from refs.store import MAIN_BIB_NAME, ReferenceStore
 from refs.validation import validate_references
+from webapp.localconfig import LOCAL_CONFIG_NAME
+from webapp.ports import CitationsPort, ExportPort, PassagesPort, SearchPort
 
 DEMO_LIBRARY = Path(__file__).resolve().parent.parent / "library"
 LIBRARY_ENV = "FLORILEGIUM_LIBRARY"
-LIBRARY_GITIGNORE = ".index/\n*.lock\n.tmp-*\n"
+LIBRARY_GITIGNORE = f".index/\n*.lock\n.tmp-*\n{LOCAL_CONFIG_NAME}\n"
+SOURCES_DIR = "sources"
+SOURCE_SUFFIX = ".txt"
+# A source's name is a citekey-like word: no separators, so it cannot leave `sources/`.
+_SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]{0,199}")
+
+
+class UnknownSource(LookupError):
+    """No full text of that name under the library's `sources/` folder."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no source text named '{name}'")
+        self.name = name
+        self.field = "name"
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def resolve_library_dir(given: Path | None) -> Path:
@@ -45,6 +64,11 @@ class Services:
 
     library_dir: Path
     refs: ReferenceStore
+    # Wired in by the packages that provide them; None while a build lacks one.
+    passages: PassagesPort | None = None
+    search: SearchPort | None = None
+    citations: CitationsPort | None = None
+    exports: ExportPort | None = None
 
     @classmethod
     def for_library(cls, library_dir: Path) -> Services:
@@ -67,3 +91,24 @@ class Services:
     def check(self) -> list[Exception]:
         """Every problem in the library, each printing as `FILE:LINE: message`."""
         return [*self.refs.problems, *validate_references(self.refs)]
+
+    def source_names(self) -> list[str]:
+        """The names of the full texts under `sources/` (file names without `.txt`), sorted."""
+        folder = self.library_dir / SOURCES_DIR
+        if not folder.is_dir():
+            return []
+        return sorted(
+            path.name.removesuffix(SOURCE_SUFFIX)
+            for path in folder.glob(f"*{SOURCE_SUFFIX}")
+            if path.is_file() and _SOURCE_NAME.fullmatch(path.name.removesuffix(SOURCE_SUFFIX))
+        )
+
+    def read_source(self, name: str) -> str:
+        """The full text `sources/NAME.txt`; `UnknownSource` for any other name (no `../`)."""
+        if not _SOURCE_NAME.fullmatch(name) or ".." in name:
+            raise UnknownSource(name)
+        folder = (self.library_dir / SOURCES_DIR).resolve()
+        path = (folder / f"{name}{SOURCE_SUFFIX}").resolve()
+        if path.parent != folder or not path.is_file():
+            raise UnknownSource(name)
+        return path.read_text(encoding="utf-8", errors="replace")
