@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from annotations.errors import AnnotationError
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 from refs.store import ReferenceStore
 
 STAMP = "2026-11-23T18:00:00Z"
 
 
-class UnknownPassage(LookupError):
+class UnknownPassage(AnnotationError, LookupError):
     """No passage or note with that id."""
 
     def __init__(self, what: str, record_id: str) -> None:
@@ -188,7 +189,7 @@ class FakeCitations:
         if locator is not None:
             text += f" {locator.value}."
         text = f"[{style}/{mode}] {text}"
-        return f"<div class=\"csl-entry\">{html.escape(text)}</div>" if output == "html" else text
+        return f'<div class="csl-entry">{html.escape(text)}</div>' if output == "html" else text
 
     def cite_passage(self, passage_id: str, *, style: str, output: str = "text") -> str:
         passage = self.passages.get(passage_id)

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from annotations.model import LOCATOR_LABELS, Locator
 from refs.errors import RefsError
 from refs.model import Reference
+from refs.names import parse_names
 from webapp.errors import status_of
 from webapp.pages.twins import with_json_twin
 from webapp.presenters import reference_summary_json
@@ -65,7 +66,7 @@ def _render_list(*, bibtex: str, error: str | None, status: int) -> Response:
     sort = request.args.get("sort", "citekey")
     sort = sort if sort in SORT_KEYS else "citekey"
     needle = request.args.get("q", "").casefold()
-    rows = [reference_summary_json(ref) for ref in get_services().refs.references()]
+    rows = [_list_row(ref) for ref in get_services().refs.references()]
     if needle:
         rows = [row for row in rows if needle in _row_text(row)]
     rows.sort(key=lambda row: (_sort_value(row, sort), row["citekey"]))
@@ -83,13 +84,23 @@ def _render_list(*, bibtex: str, error: str | None, status: int) -> Response:
     return response
 
 
+def _list_row(reference: Reference) -> dict[str, object]:
+    """A `refs list` row plus `author_sort`: family names first, as a list is sorted."""
+    names = reference.fields.get("author") or reference.fields.get("editor", "")
+    people = parse_names(names).people
+    return {
+        **reference_summary_json(reference),
+        "author_sort": "; ".join(person.sort_name for person in people),
+    }
+
+
 def _row_text(row: dict[str, object]) -> str:
     authors = row["authors"] if isinstance(row["authors"], list) else []
     return " ".join([str(row["citekey"]), str(row["title"]), str(row["year"]), *authors]).casefold()
 
 
 def _sort_value(row: dict[str, object], sort: str) -> str:
-    value = row[sort]
+    value = row["author_sort" if sort == "authors" else sort]
     return " ".join(value).casefold() if isinstance(value, list) else str(value).casefold()
 
 
