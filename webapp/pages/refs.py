@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -150,7 +151,7 @@ def _render_detail(
         summary=reference_summary_json(reference),
         fields=_field_rows(reference),
         style=style,
-        styles=services.citations.styles() if services.citations is not None else STYLES,
+        styles=_with_current(style, services.citations.styles() if services.citations else STYLES),
         formatted=formatted,
         passages=passages,
         locator_labels=LOCATOR_LABELS,
@@ -161,6 +162,11 @@ def _render_detail(
     response = with_json_twin(html, url_for("api.refs.show_ref", citekey=citekey))
     response.status_code = status
     return response
+
+
+def _with_current(style: str, styles: Sequence[str]) -> list[str]:
+    """The styles to offer, always including the one shown (it may be any CSL id)."""
+    return list(styles) if style in styles else [style, *styles]
 
 
 def _field_rows(reference: Reference) -> list[FieldRow]:
