@@ -291,3 +291,27 @@ def test_new_library_ignores_its_local_settings(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 0
     ignored = (tmp_path / "new" / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".florilegium-local.toml" in ignored
+
+
+def test_serve_with_a_user_listens_anywhere_but_asks_for_login(
+    guarded_app: Flask, services: Services, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: dict[str, object] = {}
+
+    def record(app: Flask, **options: object) -> None:  # stands in for waitress, which blocks
+        started.update(options, app=app)
+
+    monkeypatch.setattr("webapp.commands.serve_command.waitress_serve", record)
+    result = runner.invoke(
+        cli,
+        ["--library", str(services.library_dir), "serve", "--host", "0.0.0.0", "--port", "8080",
+         "--allow-host", "books.example"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "http://0.0.0.0:8080/" in result.stdout
+    assert (started["host"], started["port"]) == ("0.0.0.0", 8080)
+    app = started["app"]
+    assert isinstance(app, Flask)
+    client = app.test_client()
+    assert client.get("/api/refs", headers={"Host": "books.example:8080"}).status_code == 401
+    assert client.get("/api/refs", headers={"Host": "evil.example:8080"}).status_code == 400

@@ -16,8 +16,16 @@ from webapp.services import Services
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=4, show_default=True, type=int, help="Worker threads.")
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    help="Another name this server answers to (repeatable); other Host headers are refused.",
+)
 @pass_services
-def serve(services: Services, host: str, port: int, threads: int) -> None:
+def serve(
+    services: Services, host: str, port: int, threads: int, allowed_hosts: tuple[str, ...]
+) -> None:
     """Run the web app for the library and print its URL.
 
     It listens on loopback unless told otherwise; any other address is refused until a
@@ -29,7 +37,14 @@ def serve(services: Services, host: str, port: int, threads: int) -> None:
             f"credentials: add a user with `florilegium user add NAME` (stored as a hash in "
             f"{local_config_path(services.library_dir)}), or serve on 127.0.0.1"
         )
-    app = create_app({"SERVICES": services, "SERVER_HOST": host, "SERVER_PORT": port})
+    app = create_app(
+        {
+            "SERVICES": services,
+            "SERVER_HOST": host,
+            "SERVER_PORT": port,
+            "ALLOWED_HOSTS": list(allowed_hosts),
+        }
+    )
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Florilegium is serving {services.library_dir} at http://{shown}:{port}/")
     waitress_serve(app, host=host, port=port, threads=threads)
