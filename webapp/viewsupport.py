@@ -21,7 +21,7 @@ def get_services() -> Services:
 def require(service: T | None, what: str) -> T:
     """`service`, or a 503 saying this build has no `what` yet."""
     if service is None:
-        raise ApiError(503, f"{what} are not available in this build of Florilegium")
+        raise ApiError(503, f"this build of Florilegium has no {what} service yet")
     return service
 
 

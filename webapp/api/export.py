@@ -30,7 +30,7 @@ def export() -> Response:
     citekeys = [*listed, *request.args.getlist("key")]
     for citekey in citekeys:
         services.refs.get(citekey)
-    document = require(services.exports, "exports").export(
+    document = require(services.exports, "export").export(
         citekeys,
         query=request.args.get("query") or None,
         output=output,

@@ -17,11 +17,11 @@ bp = Blueprint("notes", __name__)
 def edit_note(note_id: str) -> dict[str, Any]:
     """Replace a note's text; answers with the stored note."""
     text = note_text(json_object())
-    return note_json(require(get_services().passages, "passages").edit_note(note_id, text))
+    return note_json(require(get_services().passages, "passage").edit_note(note_id, text))
 
 
 @bp.delete("/notes/<note_id>")
 def delete_note(note_id: str) -> tuple[str, int]:
     """Remove one note."""
-    require(get_services().passages, "passages").delete_note(note_id)
+    require(get_services().passages, "passage").delete_note(note_id)
     return "", 204

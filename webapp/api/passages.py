@@ -16,7 +16,7 @@ bp = Blueprint("passages", __name__)
 
 
 def _passages() -> PassagesPort:
-    return require(get_services().passages, "passages")
+    return require(get_services().passages, "passage")
 
 
 @bp.get("/passages")
@@ -26,7 +26,7 @@ def list_passages() -> Any:  # Any: a Flask response (a JSON array)
     services = get_services()
     if citekey is not None:
         services.refs.get(citekey)
-    rows = [passage_json(p) for p in require(services.passages, "passages").find(citekey)]
+    rows = [passage_json(p) for p in require(services.passages, "passage").find(citekey)]
     offset = int_arg("offset", 0, minimum=0, maximum=1_000_000)
     limit = int_arg("limit", 1000, minimum=1, maximum=10_000)
     response = jsonify(rows[offset : offset + limit])
@@ -40,7 +40,7 @@ def create_passage() -> tuple[dict[str, Any], int]:
     draft = passage_draft(json_object())
     services = get_services()
     services.refs.get(draft.citekey)
-    passage = require(services.passages, "passages").add(
+    passage = require(services.passages, "passage").add(
         draft.citekey,
         draft.text,
         locator=draft.locator,
@@ -87,6 +87,6 @@ def cite_passage(passage_id: str) -> dict[str, str]:
     style = request.args.get("style", "") or DEFAULT_STYLE
     output = choice_arg("format", CITATION_FORMATS, "text")
     _passages().get(passage_id)
-    citations = require(get_services().citations, "citations")
+    citations = require(get_services().citations, "citation")
     text = citations.cite_passage(passage_id, style=style, output=output)
     return {"html": text} if output == "html" else {"text": text}

@@ -47,6 +47,6 @@ def cite_ref(citekey: str) -> dict[str, str]:
     if request.args.get("locator"):
         label = choice_arg("label", LOCATOR_LABELS, "page")
         locator = Locator(label, request.args["locator"])
-    citations = require(services.citations, "citations")
+    citations = require(services.citations, "citation")
     text = citations.cite(citekey, style=style, locator=locator, mode=mode, output=output)
     return {"html": text} if output == "html" else {"text": text}

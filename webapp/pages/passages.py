@@ -91,7 +91,7 @@ def delete_passage(passage_id: str) -> BaseResponse:
 
 
 def _passages() -> PassagesPort:
-    return require(get_services().passages, "passages")
+    return require(get_services().passages, "passage")
 
 
 def _back_to(passage_id: str) -> BaseResponse:
@@ -103,7 +103,7 @@ def _render(
     status: int,
 ) -> Response:  # fmt: skip
     services = get_services()
-    passage: Passage = require(services.passages, "passages").get(passage_id)
+    passage: Passage = require(services.passages, "passage").get(passage_id)
     reference = services.refs.get(passage.citekey) if passage.citekey in services.refs else None
     html = render_template(
         "passages/detail.html",

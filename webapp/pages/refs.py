@@ -124,7 +124,7 @@ def add_passage(citekey: str) -> BaseResponse:
     if label not in LOCATOR_LABELS:
         return _render_detail(citekey, form=form, error=f"Unknown locator label {label!r}.",
                               error_field="label", status=400)  # fmt: skip
-    passage = require(services.passages, "passages").add(
+    passage = require(services.passages, "passage").add(
         citekey,
         form["text"],
         locator=Locator(label, form["locator"].strip()) if form["locator"].strip() else None,
