@@ -65,6 +65,8 @@ def test_slash_focuses_search_and_keys_open_a_result(page: Page, live_server: Li
     box.press_sequentially("zhukov")
     expect(page.get_by_role("status")).to_have_text("2 results")
     expect(page.locator("#results mark").first).to_have_text("Zhukov")
+    results = page.get_by_role("list", name="Results")
+    expect(results).to_contain_text("Zhukov moved the tanks")  # spaces after a mark kept
     expect(page).to_have_url(re.compile(r"\?q=zhukov$"))
     box.press("ArrowDown")
     links = page.get_by_role("list", name="Results").get_by_role("link")

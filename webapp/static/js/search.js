@@ -32,7 +32,8 @@ function snippetNodes(snippet) {
   for (const part of String(snippet || "").split(/(<\/?mark>)/)) {
     if (part === "<mark>") { marked = true; continue; }
     if (part === "</mark>") { marked = false; continue; }
-    const text = parser.parseFromString(part, "text/html").documentElement.textContent;
+    // Parsed inside <body> so that leading spaces survive; the parsed document is inert.
+    const text = parser.parseFromString(`<!doctype html><body>${part}`, "text/html").body.textContent;
     if (!text) continue;
     if (marked) {
       const mark = document.createElement("mark");
