@@ -61,6 +61,7 @@ def test_select_text_in_the_reader_and_quote_it(page: Page, live_server: LiveSer
         exact,
     )
     expect(page.get_by_role("button", name="Quote this")).to_be_visible()
+    expect(page.get_by_label("Reference")).to_have_value("taubman2004")  # named after it
     page.get_by_label("Locator (e.g. 422, xiv, 12-14)").fill("301")
     page.get_by_role("button", name="Quote this").click()
     expect(page).to_have_url(re.compile(r"/passages/P1$"))

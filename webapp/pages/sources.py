@@ -41,6 +41,7 @@ def read_source(name: str) -> str:
         "sources/reader.html",
         name=name,
         citekey=name if name in services.refs else None,
+        citekeys=[reference.citekey for reference in services.refs.references()],
         runs=runs,
         anchors={index: passage_id for passage_id, index in first_runs.items()},
         can_quote=services.passages is not None,

@@ -46,7 +46,7 @@ form.addEventListener("submit", async (event) => {
   if (!selected) return;
   const value = form.elements.locator.value.trim();
   const body = {
-    citekey: article.dataset.citekey,
+    citekey: form.elements.citekey.value,
     text: selected.exact,
     locator: value ? { label: form.elements.label.value, value } : null,
     tags: [],
