@@ -17,6 +17,7 @@ from webapp.commands import (
     quote_commands,
     refs_commands,
     serve_command,
+    user_command,
 )
 from webapp.services import Services, resolve_library_dir
 
@@ -67,6 +68,7 @@ for command in (
     quote_commands.quote,
     note_commands.note,
     serve_command.serve,
+    user_command.user,
 ):
     cli.add_command(command)
 
