@@ -11,7 +11,16 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from annotations.errors import AnnotationError
+from annotations.errors import (
+    AnnotationError,
+    BrokenPassageFile,
+    InvalidCitekey,
+    InvalidLocator,
+    InvalidPassage,
+    NoteNotFound,
+    PassageConflict,
+    PassageNotFound,
+)
 from refs.errors import (
     DuplicateCitekey,
     FileChangedOnDisk,
@@ -25,10 +34,18 @@ logger = logging.getLogger(__name__)
 
 # The packages' base errors that mean "could not do what was asked" (a 4xx, never a 500).
 SERVICE_ERRORS: tuple[type[Exception], ...] = (RefsError, AnnotationError, UnknownSource)
-CONFLICT_ERRORS: tuple[type[Exception], ...] = (
-    DuplicateCitekey,
-    FileChangedOnDisk,
-    ReferenceHasPassages,
+# Each service error that has a status of its own; the rest fall to `status_of`'s rules.
+STATUSES: tuple[tuple[type[Exception], int], ...] = (
+    (PassageNotFound, 404),
+    (NoteNotFound, 404),
+    (PassageConflict, 409),
+    (BrokenPassageFile, 409),
+    (InvalidLocator, 400),
+    (InvalidPassage, 400),
+    (InvalidCitekey, 400),
+    (DuplicateCitekey, 409),
+    (FileChangedOnDisk, 409),
+    (ReferenceHasPassages, 409),
 )
 
 
@@ -43,8 +60,9 @@ class ApiError(HTTPException):
 
 def status_of(error: Exception) -> int:
     """The HTTP status for a service error: unknown ids 404, conflicts 409, bad values 400."""
-    if isinstance(error, CONFLICT_ERRORS):
-        return 409
+    for error_type, status in STATUSES:
+        if isinstance(error, error_type):
+            return status
     if isinstance(error, LookupError):
         return 404
     if isinstance(error, ValueError):
@@ -56,6 +74,10 @@ def field_of(error: Exception) -> str | None:
     """The request field an error is about, when it names one."""
     if isinstance(error, UnknownCitekey):
         return "citekey"
+    if isinstance(error, PassageConflict):
+        return "revision"
+    if isinstance(error, PassageNotFound | NoteNotFound):
+        return "id"
     field = getattr(error, "field", None)
     return field if isinstance(field, str) and field else None
 

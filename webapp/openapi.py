@@ -89,6 +89,8 @@ SCHEMAS: dict[str, Schema] = {
             "notes",
             "created",
             "modified",
+            "anchor",
+            "revision",
         ],
         "properties": {
             "id": _STRING,
@@ -101,7 +103,7 @@ SCHEMAS: dict[str, Schema] = {
             "notes": {"type": "array", "items": _ref("Note")},
             "created": _STRING,
             "modified": _STRING,
-            "revision": {"type": "integer"},
+            "revision": {"type": "integer", "minimum": 1},
         },
     },
     "NewPassage": {
@@ -122,7 +124,13 @@ SCHEMAS: dict[str, Schema] = {
         "properties": {
             "text": {"type": "string", "minLength": 1},
             "locator": _nullable("Locator"),
+            "quoted_in": _nullable("QuotedIn"),
             "tags": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "revision": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The revision the change is based on; 409 if it is stale.",
+            },
         },
     },
     "NoteText": {
@@ -257,7 +265,7 @@ _PAGING = [
     _query("limit", "Page size.", {"type": "integer", "minimum": 1}),
     _query("offset", "Rows to skip.", {"type": "integer", "minimum": 0}),
 ]
-_WRITE_ERRORS = (404, 409, 413, 415, 503)
+_WRITE_ERRORS = (404, 409, 413, 415)
 _CITEKEY = _path("citekey", "The reference's citekey.")
 _PASSAGE_ID = _path("passage_id", "The passage's id.")
 _NOTE_ID = _path("note_id", "The note's id.")
@@ -308,7 +316,7 @@ PATHS: dict[str, Schema] = {
             "Passages, optionally of one reference, in locator order.",
             _ok("The passages.", {"type": "array", "items": _ref("Passage")}),
             parameters=[_query("citekey", "Only this reference's passages."), *_PAGING],
-            errors=(404, 503),
+            errors=(404,),
         ),
         "post": _operation(
             "Add a passage.",
@@ -322,10 +330,11 @@ PATHS: dict[str, Schema] = {
             "One passage with its notes.",
             _ok("The passage.", _ref("Passage")),
             parameters=[_PASSAGE_ID],
-            errors=(404, 503),
+            errors=(404,),
         ),
         "patch": _operation(
-            "Change a passage's text, locator or tags.",
+            "Change a passage's text, locator, quoted_in or tags (with `revision`: only if "
+            "nobody changed it since).",
             _ok("The stored passage.", _ref("Passage")),
             parameters=[_PASSAGE_ID],
             body="PassageChanges",

@@ -1,8 +1,8 @@
-"""What the web views need from the services other packages provide, as Protocols.
+"""What the web views need from the services not wired in yet, as Protocols.
 
-The passage, search, citation and export services are built elsewhere; the views depend
-only on these shapes, so tests can hand in small fakes and any class with these methods
-can be wired into `Services`.
+The search, citation and export services are built elsewhere; the views depend only on
+these shapes, so tests can hand in small fakes and any class with these methods can be
+wired into `Services`. (Passages are the real `PassageService`, not a port.)
 """
 
 from __future__ import annotations
@@ -10,59 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
-
-
-class PassagesPort(Protocol):
-    """Passages and their notes: read, add, edit, delete (each write kept on disk)."""
-
-    def find(self, citekey: str | None = None) -> list[Passage]:
-        """Every passage, or those of one reference, ordered by locator."""
-        ...
-
-    def get(self, passage_id: str) -> Passage:
-        """One passage; raises an error that is a `LookupError` when the id is unknown."""
-        ...
-
-    def add(
-        self,
-        citekey: str,
-        text: str,
-        *,
-        locator: Locator | None = None,
-        quoted_in: QuotedIn | None = None,
-        tags: Sequence[str] = (),
-        anchor: Anchor | None = None,
-    ) -> Passage:
-        """Store a new passage and return it with its id."""
-        ...
-
-    def edit(
-        self,
-        passage_id: str,
-        *,
-        text: str | None = None,
-        locator: Locator | None = None,
-        tags: Sequence[str] | None = None,
-    ) -> Passage:
-        """Change the given parts of a passage (None leaves a part as it is)."""
-        ...
-
-    def delete(self, passage_id: str) -> None:
-        """Remove a passage and its notes."""
-        ...
-
-    def add_note(self, passage_id: str, text: str) -> Note:
-        """Attach a Markdown note to a passage."""
-        ...
-
-    def edit_note(self, note_id: str, text: str) -> Note:
-        """Replace a note's text."""
-        ...
-
-    def delete_note(self, note_id: str) -> None:
-        """Remove one note."""
-        ...
+from annotations.model import Locator
 
 
 class SearchPort(Protocol):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from flask import current_app, request
 
+from annotations.locators import parse_locator
+from annotations.model import Locator, Passage
 from webapp.errors import ApiError
 from webapp.services import Services
 
@@ -53,3 +57,33 @@ def json_object() -> dict[str, Any]:  # Any: the values of a JSON object
     if not isinstance(body, dict):
         raise ApiError(400, "the body must be a JSON object")
     return body
+
+
+def form_locator(label: str, value: str) -> Locator | None:
+    """The locator of a form's label and value inputs (none when the value is empty);
+    `InvalidLocator` (field `locator` or `locator.label`) when it cannot be read."""
+    if not value.strip():
+        return None
+    return parse_locator(value, label=label or "page", field="locator")
+
+
+def form_tags(text: str) -> list[str]:
+    """The tags of a comma-separated form input."""
+    return [tag.strip() for tag in text.split(",") if tag.strip()]
+
+
+def in_locator_order(passages: Iterable[Passage]) -> list[Passage]:
+    """Passages as a reader meets them: by reference, then locator (pages by number,
+    front matter like `xiv` first), unlocated ones last, ties by id (creation order)."""
+    return sorted(passages, key=_locator_key)
+
+
+def _locator_key(passage: Passage) -> tuple[Any, ...]:  # Any: mixed str/int parts
+    locator = passage.locator
+    if locator is None:
+        return (passage.citekey, 1, "", (), passage.id)
+    parts = tuple(
+        (1, int(part), "") if part.isdigit() else (0, 0, part.casefold())
+        for part in re.findall(r"\d+|[^\d\s,-]+", locator.value)
+    )
+    return (passage.citekey, 0, locator.label, parts, passage.id)

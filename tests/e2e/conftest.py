@@ -2,7 +2,8 @@
 
 The app is the one `florilegium serve` runs (the same factory and config), served by
 werkzeug's threaded server on a free port of 127.0.0.1 for a private copy of the test
-library. Services not wired in yet (passages, search, citations, export) are the
+library (`live_server`) or of the demo library (`demo_server`). Passages and notes are the
+real store, on disk; the services not wired in yet (search, citations, export) are the
 in-memory fakes the API tests use.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,13 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.webapp.fakes import FakeCitations, FakeExports, FakePassages, FakeSearch
+from tests.webapp.fakes import FakeCitations, FakeExports, FakeSearch
 from webapp import create_app
+from webapp.passage_service import PassageService
 from webapp.services import Services
 
 DATA = Path(__file__).parent.parent / "data"
+DEMO_LIBRARY = Path(__file__).parents[2] / "library"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.e2e
@@ -56,24 +60,37 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @dataclass
 class LiveServer:
-    """A running server: its base URL and the services behind it."""
+    """A running server: its base URL, the services behind it and their passage service."""
 
     url: str
     services: Services
-    passages: FakePassages
+    passages: PassageService
 
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """Serve a fresh copy of the test library on a free loopback port."""
-    library = Path(shutil.copytree(DATA / "web_library", tmp_path / "library"))
+    with _serving(Path(shutil.copytree(DATA / "web_library", tmp_path / "library"))) as server:
+        yield server
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """Serve a fresh copy of the demo library (the README's first stop) on a free port."""
+    library = shutil.copytree(
+        DEMO_LIBRARY, tmp_path / "demo", ignore=shutil.ignore_patterns(".index", "*.lock")
+    )
+    with _serving(Path(library)) as server:
+        yield server
+
+
+@contextmanager
+def _serving(library: Path) -> Iterator[LiveServer]:
     plain = Services.for_library(library)
-    passages = FakePassages()
     services = replace(
         plain,
-        passages=passages,
-        search=FakeSearch(passages),
-        citations=FakeCitations(plain.refs, passages),
+        search=FakeSearch(plain.passages),
+        citations=FakeCitations(plain.refs, plain.passages),
         exports=FakeExports(plain.refs),
     )
     app = create_app({"SERVICES": services, "SERVER_HOST": "127.0.0.1"})
@@ -82,7 +99,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", services, passages)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", services, plain.passages)
     finally:
         server.shutdown()
         thread.join()

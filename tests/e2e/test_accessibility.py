@@ -15,7 +15,7 @@ PAGES = [
     pytest.param("/refs", "refs", id="refs"),
     pytest.param("/refs/freeze2009", "reference", id="reference"),
     pytest.param("/refs/evil2020", "reference-hostile", id="reference-hostile"),
-    pytest.param("/passages/P1", "passage", id="passage"),
+    pytest.param("/passages/{passage}", "passage", id="passage"),
     pytest.param("/sources", "sources", id="sources"),
     pytest.param("/sources/taubman2004", "reader", id="reader"),
     pytest.param("/export", "export", id="export"),
@@ -40,7 +40,7 @@ def test_page_has_no_serious_accessibility_violations(
         ),
     )
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"{live_server.url}{path}")
+    page.goto(f"{live_server.url}{path.format(passage=passage.id)}")
     expect(page.get_by_role("main")).to_be_visible()
     if path.startswith("/?q="):
         expect(page.locator("#results li").first).to_be_visible()

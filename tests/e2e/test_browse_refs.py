@@ -54,7 +54,9 @@ def test_add_a_reference_by_pasting_bibtex(page: Page, live_server: LiveServer) 
 
 
 def test_slash_focuses_search_and_keys_open_a_result(page: Page, live_server: LiveServer) -> None:
-    live_server.passages.add("freeze2009", "Zhukov moved the tanks", locator=Locator("page", "422"))
+    tanks = live_server.passages.add(
+        "freeze2009", "Zhukov moved the tanks", locator=Locator("page", "422")
+    )
     live_server.passages.add("linden1966", "Zhukov spoke at the plenum")
     page.goto(f"{live_server.url}/refs")
     page.get_by_role("link", name="Search").click()
@@ -73,13 +75,12 @@ def test_slash_focuses_search_and_keys_open_a_result(page: Page, live_server: Li
     expect(links.first).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(links.nth(1)).to_be_focused()
-    expect(links.nth(1)).to_have_text("freeze2009, page 422")
     page.keyboard.press("ArrowUp")
     expect(links.first).to_be_focused()
-    page.keyboard.press("ArrowDown")
+    expect(links.first).to_have_text("freeze2009, page 422")
     save_screenshot(page, "search")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/passages/P1$"))
+    expect(page).to_have_url(re.compile(rf"/passages/{tanks.id}$"))
     expect(page.get_by_role("blockquote")).to_have_text("Zhukov moved the tanks")
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for the web tests: an app on a fresh copy of a small library, with fakes wired."""
+"""Fixtures for the web tests: an app on a fresh copy of a small library, its passages in
+the real store, fakes only for the services not wired in yet (search, citations, export)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.webapp.fakes import FakeCitations, FakeExports, FakePassages, FakeSearch
+from tests.webapp.fakes import FakeCitations, FakeExports, FakeSearch
 from webapp import create_app
 from webapp.services import Services
 
@@ -26,14 +27,13 @@ def web_library(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def services(web_library: Path) -> Services:
-    """The library's real reference store with fake passage, search, citation, export services."""
+    """The library's real reference and passage stores, with fake search, citation and
+    export services."""
     plain = Services.for_library(web_library)
-    passages = FakePassages()
     return replace(
         plain,
-        passages=passages,
-        search=FakeSearch(passages),
-        citations=FakeCitations(plain.refs, passages),
+        search=FakeSearch(plain.passages),
+        citations=FakeCitations(plain.refs, plain.passages),
         exports=FakeExports(plain.refs),
     )
 

@@ -77,7 +77,6 @@ def test_passage_round_trip_create_read_patch_delete(client: FlaskClient) -> Non
 
 
 def test_notes_are_added_edited_and_deleted(client: FlaskClient, services: Services) -> None:
-    assert services.passages is not None
     passage = services.passages.add("linden1966", "A quote")
     added = client.post(f"/api/passages/{passage.id}/notes", json={"text": "*first*"})
     assert added.status_code == 201
@@ -91,7 +90,6 @@ def test_notes_are_added_edited_and_deleted(client: FlaskClient, services: Servi
 
 
 def test_search_answers_the_search_document(client: FlaskClient, services: Services) -> None:
-    assert services.passages is not None
     services.passages.add("freeze2009", "Zhukov & the tank <army>")
     document = client.get("/api/search?q=zhukov&limit=5").get_json()
     assert document["total"] == 1
@@ -102,7 +100,6 @@ def test_search_answers_the_search_document(client: FlaskClient, services: Servi
 def test_passage_citation_is_the_quote_with_its_citation(
     client: FlaskClient, services: Services
 ) -> None:
-    assert services.passages is not None
     from annotations.model import Locator
 
     passage = services.passages.add("freeze2009", "Tanks", locator=Locator("page", "422"))

@@ -117,10 +117,10 @@ def test_api_error_has_the_contract_shape(
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/search?q=x", "/api/passages", "/api/refs/linden1966/citation", "/api/export"]
+    "path", ["/api/search?q=x", "/api/refs/linden1966/citation", "/api/export"]
 )
 def test_missing_service_is_503_in_the_contract_shape(services: Services, path: str) -> None:
-    bare = replace(services, passages=None, search=None, citations=None, exports=None)
+    bare = replace(services, search=None, citations=None, exports=None)
     client = create_app({"TESTING": True, "SERVICES": bare}).test_client()
     response = client.get(path)
     assert response.status_code == 503

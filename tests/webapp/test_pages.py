@@ -78,7 +78,6 @@ def test_reference_page_shows_fields_bibtex_and_formatted_entry(client: FlaskCli
 def test_reference_page_lists_its_passages_in_locator_order(
     client: FlaskClient, services: Services
 ) -> None:
-    assert services.passages is not None
     services.passages.add("freeze2009", "Second quote", locator=Locator("page", "20"))
     services.passages.add("freeze2009", "First quote", locator=Locator("page", "10"))
     services.passages.add("linden1966", "Other work")
@@ -90,7 +89,6 @@ def test_reference_page_lists_its_passages_in_locator_order(
 def test_passage_form_adds_a_passage_or_keeps_what_was_typed(
     client: FlaskClient, services: Services
 ) -> None:
-    assert services.passages is not None
     token = csrf_token(client, "/refs/linden1966")
     rejected = client.post(
         "/refs/linden1966/passages",
@@ -99,7 +97,7 @@ def test_passage_form_adds_a_passage_or_keeps_what_was_typed(
     assert rejected.status_code == 400
     page = rejected.get_data(as_text=True)
     assert 'id="text-error"' in page and 'value="army, plenum"' in page
-    assert services.passages.find() == []
+    assert services.passages.passages() == []
     added = client.post(
         "/refs/linden1966/passages",
         data={
@@ -111,7 +109,7 @@ def test_passage_form_adds_a_passage_or_keeps_what_was_typed(
         },
     )
     assert added.status_code == 303
-    [passage] = services.passages.find()
+    [passage] = services.passages.passages()
     assert (passage.text, passage.locator, passage.tags) == (
         "The plenum",
         Locator("page", "12"),
@@ -123,7 +121,6 @@ def test_passage_form_adds_a_passage_or_keeps_what_was_typed(
 def test_passage_page_renders_notes_from_markdown_and_its_forms_work(
     client: FlaskClient, services: Services
 ) -> None:
-    assert services.passages is not None
     passage = services.passages.add("freeze2009", "Tanks rolled", locator=Locator("page", "422"))
     token = csrf_token(client, f"/passages/{passage.id}")
     client.post(
@@ -153,13 +150,12 @@ def test_passage_page_renders_notes_from_markdown_and_its_forms_work(
     assert services.passages.get(passage.id).locator == Locator("page", "423")
     deleted = client.post(f"/passages/{passage.id}/delete", data={"csrf_token": token})
     assert deleted.headers["Location"] == "/refs/freeze2009"
-    assert services.passages.find() == []
+    assert services.passages.passages() == []
 
 
 def test_empty_note_is_refused_and_nothing_is_added(
     client: FlaskClient, services: Services
 ) -> None:
-    assert services.passages is not None
     passage = services.passages.add("freeze2009", "Tanks")
     token = csrf_token(client, f"/passages/{passage.id}")
     response = client.post(f"/passages/{passage.id}/notes", data={"text": " ", "csrf_token": token})
@@ -171,7 +167,6 @@ def test_empty_note_is_refused_and_nothing_is_added(
 def test_search_page_answers_a_bookmarked_query_on_the_server(
     client: FlaskClient, services: Services
 ) -> None:
-    assert services.passages is not None
     passage = services.passages.add("freeze2009", "Zhukov moved the tanks")
     response = client.get("/?q=zhukov")
     page = response.get_data(as_text=True)
@@ -187,7 +182,6 @@ def test_search_page_answers_a_bookmarked_query_on_the_server(
 def test_source_reader_highlights_anchored_passages(
     client: FlaskClient, services: Services
 ) -> None:
-    assert services.passages is not None
     text = (Path(services.library_dir) / "sources" / "taubman2004.txt").read_text(encoding="utf-8")
     exact = "Marshal Zhukov's planes"
     start = text.index(exact)
@@ -216,3 +210,38 @@ def test_export_page_lists_references_formats_and_styles(client: FlaskClient) ->
     assert 'action="/api/export"' in page
     assert 'value="linden1966"' in page
     assert '<option value="csljson">' in page and '<option value="apa">' in page
+
+
+def test_passage_form_from_a_stale_revision_is_409_and_keeps_what_was_typed(
+    client: FlaskClient, services: Services
+) -> None:
+    passage = services.passages.add("freeze2009", "Tanks", locator=Locator("page", "4"))
+    token = csrf_token(client, f"/passages/{passage.id}")
+    services.passages.edit(passage.id, tags=["elsewhere"])
+    form = {"text": "Tanks <b>rolled</b>", "label": "page", "locator": "5", "tags": "mine"}
+    response = client.post(
+        f"/passages/{passage.id}/edit", data={**form, "revision": "1", "csrf_token": token}
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "someone changed this passage" in page
+    assert "Tanks &lt;b&gt;rolled&lt;/b&gt;</textarea>" in page
+    assert 'name="revision" value="2"' in page  # saving again is a deliberate overwrite
+    stored = services.passages.get(passage.id)
+    assert (stored.text, stored.tags, stored.revision) == ("Tanks", ("elsewhere",), 2)
+
+
+def test_passage_form_with_a_bad_page_names_the_locator_field(
+    client: FlaskClient, services: Services
+) -> None:
+    passage = services.passages.add("freeze2009", "Tanks")
+    token = csrf_token(client, f"/passages/{passage.id}")
+    response = client.post(
+        f"/passages/{passage.id}/edit",
+        data={"text": "Tanks", "label": "page", "locator": "p4x2", "revision": "1",
+              "csrf_token": token},
+    )  # fmt: skip
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="locator-error"' in page and "p4x2" in page
+    assert services.passages.get(passage.id).revision == 1

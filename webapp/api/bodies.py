@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from annotations.locators import parse_locator
 from annotations.model import (
     LOCATOR_LABELS,
     Anchor,
@@ -17,6 +18,7 @@ from annotations.model import (
     TextPositionSelector,
     TextQuoteSelector,
 )
+from annotations.repository import KEEP, Keep
 from webapp.errors import ApiError
 
 MAX_TEXT_CHARS = 100_000
@@ -37,16 +39,14 @@ class PassageDraft:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PassageChanges:
-    """The parts of a passage a PATCH changes; None leaves a part as it is."""
+    """The parts of a passage a PATCH changes (`KEEP` leaves a part as it is), and the
+    revision they are based on (None: whatever is stored now)."""
 
-    text: str | None
-    locator: Locator | None
-    tags: tuple[str, ...] | None
-
-
-def optional_text(body: dict[str, Any], name: str) -> str | None:
-    """A non-empty string field, or None when it is absent or null."""
-    return None if body.get(name) is None else required_text(body, name)
+    text: str | Keep
+    locator: Locator | Keep | None
+    quoted_in: QuotedIn | Keep | None
+    tags: tuple[str, ...] | Keep
+    revision: int | None
 
 
 def required_text(body: dict[str, Any], name: str) -> str:
@@ -71,7 +71,8 @@ def locator_field(value: object, path: str) -> Locator | None:
     text = value.get("value")
     if not isinstance(text, str) or not text.strip():
         raise ApiError(400, "must be a non-empty string", field=f"{path}.value")
-    return Locator(label, text.strip())
+    # The CLI's own reading: `422-23` is stored as `422-423`, a bad page is refused.
+    return parse_locator(text, label=label, field=f"{path}.value")
 
 
 def tags_field(value: object) -> tuple[str, ...]:
@@ -140,15 +141,28 @@ def passage_draft(body: dict[str, Any]) -> PassageDraft:
 
 
 def passage_changes(body: dict[str, Any]) -> PassageChanges:
-    """Check a PATCH /api/passages/ID body: any of `text`, `locator`, `tags`."""
-    unknown = sorted(set(body) - {"text", "locator", "tags"})
+    """Check a PATCH /api/passages/ID body: any of `text`, `locator`, `quoted_in`, `tags`
+    (a field left out stays as it is; a null locator or quoted_in clears it), and the
+    optional `revision` the change is based on."""
+    unknown = sorted(set(body) - {"text", "locator", "quoted_in", "tags", "revision"})
     if unknown:
         raise ApiError(400, "cannot be changed here", field=unknown[0])
     return PassageChanges(
-        text=optional_text(body, "text"),
-        locator=locator_field(body.get("locator"), "locator"),
-        tags=None if body.get("tags") is None else tags_field(body["tags"]),
+        text=required_text(body, "text") if "text" in body else KEEP,
+        locator=locator_field(body["locator"], "locator") if "locator" in body else KEEP,
+        quoted_in=quoted_in_field(body["quoted_in"]) if "quoted_in" in body else KEEP,
+        tags=tags_field(body["tags"]) if "tags" in body else KEEP,
+        revision=revision_field(body.get("revision")),
     )
+
+
+def revision_field(value: object) -> int | None:
+    """A passage revision (a whole number from 1), or None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ApiError(400, "must be a whole number from 1", field="revision")
+    return value
 
 
 def note_text(body: dict[str, Any]) -> str:

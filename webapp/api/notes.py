@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint
 
 from webapp.api.bodies import note_text
-from webapp.passage_presenters import note_json
-from webapp.viewsupport import get_services, json_object, require
+from webapp.presenters import note_json
+from webapp.viewsupport import get_services, json_object
 
 bp = Blueprint("notes", __name__)
 
@@ -17,11 +17,11 @@ bp = Blueprint("notes", __name__)
 def edit_note(note_id: str) -> dict[str, Any]:
     """Replace a note's text; answers with the stored note."""
     text = note_text(json_object())
-    return note_json(require(get_services().passages, "passage").edit_note(note_id, text))
+    return note_json(get_services().passages.edit_note(note_id, text))
 
 
 @bp.delete("/notes/<note_id>")
 def delete_note(note_id: str) -> tuple[str, int]:
     """Remove one note."""
-    require(get_services().passages, "passage").delete_note(note_id)
+    get_services().passages.delete_note(note_id)
     return "", 204

@@ -8,25 +8,29 @@ from flask import Blueprint, jsonify, request
 
 from webapp.api.bodies import note_text, passage_changes, passage_draft
 from webapp.api.refs import CITATION_FORMATS, DEFAULT_STYLE
-from webapp.passage_presenters import note_json, passage_json
-from webapp.ports import PassagesPort
-from webapp.viewsupport import choice_arg, get_services, int_arg, json_object, require
+from webapp.passage_service import PassageService
+from webapp.presenters import note_json, passage_json
+from webapp.viewsupport import (
+    choice_arg,
+    get_services,
+    in_locator_order,
+    int_arg,
+    json_object,
+    require,
+)
 
 bp = Blueprint("passages", __name__)
 
 
-def _passages() -> PassagesPort:
-    return require(get_services().passages, "passage")
+def _passages() -> PassageService:
+    return get_services().passages
 
 
 @bp.get("/passages")
 def list_passages() -> Any:  # Any: a Flask response (a JSON array)
     """Passages (of one reference with `citekey`), in locator order, paged by limit/offset."""
     citekey = request.args.get("citekey") or None
-    services = get_services()
-    if citekey is not None:
-        services.refs.get(citekey)
-    rows = [passage_json(p) for p in require(services.passages, "passage").find(citekey)]
+    rows = [passage_json(p) for p in in_locator_order(_passages().passages(citekey))]
     offset = int_arg("offset", 0, minimum=0, maximum=1_000_000)
     limit = int_arg("limit", 1000, minimum=1, maximum=10_000)
     response = jsonify(rows[offset : offset + limit])
@@ -38,9 +42,7 @@ def list_passages() -> Any:  # Any: a Flask response (a JSON array)
 def create_passage() -> tuple[dict[str, Any], int]:
     """Add a passage to a reference; answers 201 with the stored passage."""
     draft = passage_draft(json_object())
-    services = get_services()
-    services.refs.get(draft.citekey)
-    passage = require(services.passages, "passage").add(
+    passage = _passages().add(
         draft.citekey,
         draft.text,
         locator=draft.locator,
@@ -59,10 +61,18 @@ def show_passage(passage_id: str) -> dict[str, Any]:
 
 @bp.patch("/passages/<passage_id>")
 def edit_passage(passage_id: str) -> dict[str, Any]:
-    """Change a passage's text, locator or tags; answers with the stored passage."""
+    """Change a passage's text, locator, quoted_in or tags; answers with the stored passage.
+
+    With `revision`, a passage changed since that revision is left alone (409).
+    """
     changes = passage_changes(json_object())
     passage = _passages().edit(
-        passage_id, text=changes.text, locator=changes.locator, tags=changes.tags
+        passage_id,
+        revision=changes.revision,
+        text=changes.text,
+        locator=changes.locator,
+        quoted_in=changes.quoted_in,
+        tags=changes.tags,
     )
     return passage_json(passage)
 

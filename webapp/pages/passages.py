@@ -8,11 +8,12 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from annotations.model import LOCATOR_LABELS, Locator, Note, Passage
+from annotations.errors import InvalidLocator, InvalidPassage, PassageConflict
+from annotations.model import LOCATOR_LABELS, Note
 from webapp.pages.twins import with_json_twin
-from webapp.ports import PassagesPort
+from webapp.passage_service import PassageService
 from webapp.safehtml import render_markdown
-from webapp.viewsupport import get_services, require
+from webapp.viewsupport import form_locator, form_tags, get_services
 
 bp = Blueprint("passages", __name__)
 
@@ -64,21 +65,40 @@ def delete_note(passage_id: str, note_id: str) -> BaseResponse:
 
 @bp.post("/passages/<passage_id>/edit")
 def edit_passage(passage_id: str) -> BaseResponse:
-    """Change the quote's text, locator and tags from the edit form."""
-    form = {name: request.form.get(name, "") for name in ("text", "label", "locator", "tags")}
-    label = form["label"] or "page"
+    """Change the quote's text, locator and tags from the edit form.
+
+    The form carries the revision it was drawn from: if someone changed the passage since,
+    nothing is written and the form comes back (409) with what was typed in it.
+    """
+    names = ("text", "label", "locator", "tags", "revision")
+    form = {name: request.form.get(name, "") for name in names}
     if not form["text"].strip():
         return _render(passage_id, form=form, error="The quote cannot be empty.",
                        error_field="text", status=400)  # fmt: skip
-    if label not in LOCATOR_LABELS:
-        return _render(passage_id, form=form, error=f"Unknown locator label {label!r}.",
-                       error_field="label", status=400)  # fmt: skip
-    _passages().edit(
-        passage_id,
-        text=form["text"],
-        locator=Locator(label, form["locator"].strip()) if form["locator"].strip() else None,
-        tags=[tag.strip() for tag in form["tags"].split(",") if tag.strip()],
-    )
+    revision = int(form["revision"]) if form["revision"].isdigit() else None
+    try:
+        _passages().edit(
+            passage_id,
+            revision=revision,
+            text=form["text"],
+            locator=form_locator(form["label"], form["locator"]),
+            tags=form_tags(form["tags"]),
+        )
+    except (InvalidLocator, InvalidPassage) as error:
+        field = "label" if error.field.endswith(".label") else error.field
+        return _render(passage_id, form=form, error=error.message, error_field=field,
+                       status=400)  # fmt: skip
+    except PassageConflict as conflict:
+        message = (
+            f"Not saved: someone changed this passage while you were editing (you started "
+            f"from revision {conflict.expected}, it is now at revision {conflict.current}). "
+            "Your changes are kept below; the quote above is the current version. Save "
+            "again to replace it with yours."
+        )
+        # The form now holds the current revision, so saving again is a deliberate overwrite.
+        form["revision"] = str(conflict.current)
+        return _render(passage_id, form=form, error=message, error_field="revision",
+                       status=409)  # fmt: skip
     return _back_to(passage_id)
 
 
@@ -90,8 +110,8 @@ def delete_passage(passage_id: str) -> BaseResponse:
     return redirect(url_for("refs.show_ref", citekey=citekey), code=303)
 
 
-def _passages() -> PassagesPort:
-    return require(get_services().passages, "passage")
+def _passages() -> PassageService:
+    return get_services().passages
 
 
 def _back_to(passage_id: str) -> BaseResponse:
@@ -103,7 +123,7 @@ def _render(
     status: int,
 ) -> Response:  # fmt: skip
     services = get_services()
-    passage: Passage = require(services.passages, "passage").get(passage_id)
+    passage = services.passages.get(passage_id)
     reference = services.refs.get(passage.citekey) if passage.citekey in services.refs else None
     html = render_template(
         "passages/detail.html",

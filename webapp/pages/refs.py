@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from annotations.model import LOCATOR_LABELS, Locator
+from annotations.errors import InvalidLocator, InvalidPassage
+from annotations.model import LOCATOR_LABELS
 from refs.errors import RefsError
 from refs.model import Reference
 from refs.names import parse_names
@@ -17,7 +18,7 @@ from webapp.errors import status_of
 from webapp.pages.twins import with_json_twin
 from webapp.presenters import reference_summary_json
 from webapp.safehtml import clean_html
-from webapp.viewsupport import get_services, require
+from webapp.viewsupport import form_locator, form_tags, get_services, in_locator_order
 
 bp = Blueprint("refs", __name__)
 
@@ -117,19 +118,20 @@ def add_passage(citekey: str) -> BaseResponse:
     services = get_services()
     services.refs.get(citekey)
     form = {name: request.form.get(name, "") for name in ("text", "label", "locator", "tags")}
-    label = form["label"] or "page"
     if not form["text"].strip():
         return _render_detail(citekey, form=form, error="Type the quoted words.",
                               error_field="text", status=400)  # fmt: skip
-    if label not in LOCATOR_LABELS:
-        return _render_detail(citekey, form=form, error=f"Unknown locator label {label!r}.",
-                              error_field="label", status=400)  # fmt: skip
-    passage = require(services.passages, "passage").add(
-        citekey,
-        form["text"],
-        locator=Locator(label, form["locator"].strip()) if form["locator"].strip() else None,
-        tags=[tag.strip() for tag in form["tags"].split(",") if tag.strip()],
-    )
+    try:
+        passage = services.passages.add(
+            citekey,
+            form["text"],
+            locator=form_locator(form["label"], form["locator"]),
+            tags=form_tags(form["tags"]),
+        )
+    except (InvalidLocator, InvalidPassage) as error:
+        field = "label" if error.field.endswith(".label") else error.field
+        return _render_detail(citekey, form=form, error=error.message, error_field=field,
+                              status=400)  # fmt: skip
     return redirect(url_for("passages.show_passage", passage_id=passage.id), code=303)
 
 
@@ -144,7 +146,7 @@ def _render_detail(
         if services.citations is not None
         else None
     )
-    passages = services.passages.find(citekey) if services.passages is not None else None
+    passages = in_locator_order(services.passages.passages(citekey))
     html = render_template(
         "refs/detail.html",
         reference=reference,

@@ -22,15 +22,11 @@ def read_source(name: str) -> str:
     """The text of `sources/NAME.txt`; each passage anchored in it is a `#passage-ID` target."""
     services = get_services()
     text = services.read_source(name)
-    passages = (
-        [
-            passage
-            for passage in services.passages.find()
-            if passage.anchor is not None and passage.anchor.source == f"{name}{SOURCE_SUFFIX}"
-        ]
-        if services.passages is not None
-        else []
-    )
+    passages = [
+        passage
+        for passage in services.passages.passages()
+        if passage.anchor is not None and passage.anchor.source == f"{name}{SOURCE_SUFFIX}"
+    ]
     runs = highlight_runs(text, passages)
     # The first run of each passage carries its `passage-ID` anchor, for deep links.
     first_runs: dict[str, int] = {}
@@ -44,6 +40,5 @@ def read_source(name: str) -> str:
         citekeys=[reference.citekey for reference in services.refs.references()],
         runs=runs,
         anchors={index: passage_id for passage_id, index in first_runs.items()},
-        can_quote=services.passages is not None,
         source_file=f"{name}{SOURCE_SUFFIX}",
     )
