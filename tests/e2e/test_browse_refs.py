@@ -89,7 +89,9 @@ def test_typing_sends_few_requests_and_shows_the_last_query(
 ) -> None:
     live_server.passages.add("freeze2009", "Zhukov moved the tanks")
     page.goto(live_server.url)
-    page.get_by_role("searchbox").press_sequentially("zhukov tanks", delay=10)
+    # "z" alone already finds the passage: wait for the whole query's answer, not the first.
+    with page.expect_response(lambda response: "q=zhukov+tanks" in response.url):
+        page.get_by_role("searchbox").press_sequentially("zhukov tanks", delay=10)
     expect(page.get_by_role("status")).to_have_text("1 result")
     assert live_server.services.search is not None
     queries = live_server.services.search.queries  # type: ignore[attr-defined]
