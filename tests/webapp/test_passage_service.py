@@ -107,7 +107,8 @@ SOURCE_TEXT = "Before the plenum, Marshal Zhukov's planes flew the members to Mo
 def anchored_service(empty_library: Path) -> PassageService:
     """A library with one reference and its full text under sources/."""
     (empty_library / "references.bib").write_text(
-        "@book{taubman2004, title={Khrushchev}, year=2004}\n", encoding="utf-8"
+        "@book{taubman2004, title={Khrushchev}, year=2004}\n@book{freeze2009, title={R}}\n",
+        encoding="utf-8",
     )
     (empty_library / "sources" / "taubman2004.txt").write_text(SOURCE_TEXT, encoding="utf-8")
     return PassageService(
@@ -183,3 +184,13 @@ def test_an_anchor_that_does_not_select_the_quote_is_refused_before_writing(
         anchored_service.add("taubman2004", text, anchor=selection)
     assert refused.value.field == field
     assert anchored_service.passages() == []
+
+
+def test_a_changed_text_is_anchored_again_in_the_passage_own_source(
+    anchored_service: PassageService,
+) -> None:
+    passage = anchored_service.add("freeze2009", "Zhukov", anchor=_selection("Zhukov"))
+    edited = anchored_service.edit(passage.id, text="the members")
+    start = SOURCE_TEXT.index("the members")
+    assert edited.anchor is not None and edited.anchor.source == "taubman2004.txt"
+    assert edited.anchor.position == TextPositionSelector(start, start + len("the members"))
