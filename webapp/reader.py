@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
+from annotations.anchoring import reanchor
 from annotations.model import Passage
 
 
@@ -17,17 +18,14 @@ class Run:
 
 
 def passage_span(text: str, passage: Passage) -> tuple[int, int] | None:
-    """Where `passage` sits in `text`: its stored position if the quote is still there,
-    else the first place its exact words occur, else None (the quote is lost)."""
-    anchor = passage.anchor
-    if anchor is None or not anchor.quote.exact:
+    """Where `passage` sits in `text` now, found as `check` finds it (stored position, else
+    the quote with its prefix and suffix, else a close match), or None (the quote is lost)."""
+    if passage.anchor is None:
         return None
-    exact = anchor.quote.exact
-    position = anchor.position
-    if position is not None and text[position.start : position.end] == exact:
-        return position.start, position.end
-    start = text.find(exact)
-    return None if start < 0 else (start, start + len(exact))
+    found = reanchor(passage.anchor, text)
+    if found is None or found.position is None:
+        return None
+    return found.position.start, found.position.end
 
 
 def highlight_runs(text: str, passages: list[Passage]) -> list[Run]:

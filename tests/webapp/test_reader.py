@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -60,3 +61,14 @@ def test_moved_quote_is_found_by_its_words() -> None:
 def test_lost_quote_is_not_highlighted() -> None:
     passage = _passage("p", "the tanks rolled", 4, 9)
     assert passage_span("nothing like it", passage) is None
+
+
+def test_moved_quote_is_found_where_its_prefix_says_not_at_the_first_match() -> None:
+    moved = Anchor(
+        source="w.txt",
+        quote=TextQuoteSelector(exact="spoke", prefix="Then Molotov ", suffix="."),
+        position=TextPositionSelector(0, 5),  # stale: the text gained words in front
+    )
+    passage = replace(_passage("p", "spoke", 0, 5), anchor=moved)
+    changed = "Later, Malenkov spoke. Then Molotov spoke."
+    assert passage_span(changed, passage) == (changed.rindex("spoke"), changed.rindex("spoke") + 5)
