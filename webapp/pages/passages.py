@@ -105,9 +105,8 @@ def edit_passage(passage_id: str) -> BaseResponse:
 @bp.post("/passages/<passage_id>/delete")
 def delete_passage(passage_id: str) -> BaseResponse:
     """Remove the passage, then show its reference."""
-    citekey = _passages().get(passage_id).citekey
-    _passages().delete(passage_id)
-    return redirect(url_for("refs.show_ref", citekey=citekey), code=303)
+    removed = _passages().delete(passage_id)
+    return redirect(url_for("refs.show_ref", citekey=removed.citekey), code=303)
 
 
 def _passages() -> PassageService:
