@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: serve test lint setup audit soak
+.PHONY: serve test lint setup audit soak browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,16 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+# The browser tests need Debian's chromium: install it when we can (root, as in CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need chromium: run 'sudo apt-get install chromium'" >&2; exit 1; \
+	  fi; }
+
+test: lint browser
 	$(BIN)/pytest; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status
 
 # Known vulnerabilities in the pinned dependencies. Needs the network (PyPI's JSON API or

@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from webapp import pages
+from webapp import api, pages
+from webapp.config import DefaultConfig, complete_config
+from webapp.errors import register_error_handlers
+from webapp.security import init_security
 from webapp.services import Services, resolve_library_dir
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:  # Any: Flask config values
-    """Build the app for one library; tests pass their own config."""
+    """Build the app for one library; tests pass their own config.
+
+    `SERVICES` in `config` hands in ready-made services (tests use it to wire fakes);
+    otherwise they are opened from `LIBRARY_DIR`.
+    """
     app = Flask(__name__)
+    app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env("FLORILEGIUM")
     app.config.update(config or {})
-    library_dir = resolve_library_dir(_as_path(app.config.get("LIBRARY_DIR")))
-    app.extensions["florilegium"] = Services.for_library(library_dir)
-    app.register_blueprint(pages.bp)
+    services = app.config.get("SERVICES")
+    if not isinstance(services, Services):
+        library_dir = resolve_library_dir(_as_path(app.config.get("LIBRARY_DIR")))
+        services = Services.for_library(library_dir)
+    app.config["LIBRARY_DIR"] = services.library_dir
+    complete_config(app.config, services.library_dir)
+    app.extensions["florilegium"] = services
+    init_security(app)
+    for blueprint in pages.BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api.bp)
+    register_error_handlers(app)
+    logging.getLogger(__name__).debug("app ready for %s", services.library_dir)
     return app
 
 

@@ -21,6 +21,7 @@ from webapp.commands import (
     refs_commands,
     search_commands,
     serve_command,
+    user_command,
 )
 from webapp.services import Services, resolve_library_dir
 
@@ -75,6 +76,7 @@ for command in (
     note_commands.note,
     *search_commands.COMMANDS,
     serve_command.serve,
+    user_command.user,
 ):
     cli.add_command(command)
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from annotations.anchoring import find_quote
-from annotations.errors import AnnotationError
+from annotations.anchoring import describe_span, find_quote, reanchor
+from annotations.errors import AnnotationError, InvalidPassage
 from annotations.hypothesis_import import import_hypothesis
 from annotations.identifiers import identifier_key, source_iri
 from annotations.literature_notes import literature_notes
@@ -91,18 +91,29 @@ class PassageService:
         quoted_in: QuotedIn | None = None,
         tags: Sequence[str] = (),
         notes: Sequence[str] = (),
+        anchor: Anchor | None = None,
     ) -> Passage:
-        """Add a passage of an existing reference; anchored if its full text holds it."""
+        """Add a passage of an existing reference, anchored where `anchor` says or else
+        wherever its work's full text holds it.
+
+        A given `anchor` (the reader's selection) is checked against the source text, so
+        a stale or forged selection is refused instead of pointing at the wrong words.
+        """
         self._refs.get(citekey)
         if quoted_in is not None:
             self._refs.get(quoted_in.citekey)
+        placed = (
+            self._anchor(_source_name(citekey), text)
+            if anchor is None
+            else self._checked_anchor(text, anchor)
+        )
         passage = self._passages.add(
             citekey,
             text,
             locator=locator,
             quoted_in=quoted_in,
             tags=tags,
-            anchor=self._anchor(citekey, text),
+            anchor=placed,
             notes=notes,
         )
         self._saved(passage)
@@ -128,7 +139,10 @@ class PassageService:
             self._refs.get(quoted_in.citekey)
         anchor: Anchor | Keep | None = KEEP
         if isinstance(text, str) and text != current.text:
-            anchor = self._anchor(current.citekey, text)
+            source = (
+                _source_name(current.citekey) if current.anchor is None else current.anchor.source
+            )
+            anchor = self._anchor(source, text)
         passage = self._passages.edit(
             passage_id,
             revision=current.revision if revision is None else revision,
@@ -238,20 +252,57 @@ class PassageService:
     def _store_import(self, found: AnnotationImport) -> AnnotationImport:
         return AnnotationImport(self.import_passages(found.passages), found.skipped)
 
-    def _anchor(self, citekey: str, text: str) -> Anchor | None:
-        """The quote's place in `sources/<citekey>.txt`, if that file exists and holds it."""
-        if self._sources_dir is None:
+    def _anchor(self, source_name: str, text: str) -> Anchor | None:
+        """The quote's place in `sources/<source_name>`, if that file exists and holds it."""
+        full_text = self._source_text(source_name)
+        if full_text is None:
             return None
-        source = passage_path(self._sources_dir, citekey).with_suffix(".txt")
-        try:
-            full_text = source.read_text(encoding="utf-8")
-        except (FileNotFoundError, UnicodeDecodeError):
-            return None
-        anchor = find_quote(full_text, source.name, text)
+        anchor = find_quote(full_text, source_name, text)
         if anchor is None:
-            logger.info("quote not found in %s; stored without an anchor", source)
+            logger.info("quote not found in %s; stored without an anchor", source_name)
         return anchor
+
+    def _checked_anchor(self, text: str, anchor: Anchor) -> Anchor:
+        """`anchor` if it really selects `text` in its source, with prefix and suffix as
+        the source has them; `InvalidPassage` naming the selector at fault otherwise."""
+        name = anchor.source
+        if Path(name).name != name or name.startswith(".") or not name.endswith(".txt"):
+            raise InvalidPassage(
+                f"{name!r} is not the file name of a text in sources/", field="anchor.source"
+            )
+        full_text = self._source_text(name)
+        if full_text is None:
+            raise InvalidPassage(f"no source text sources/{name}", field="anchor.source")
+        if anchor.quote.exact != text:
+            raise InvalidPassage("must be the passage's text", field="anchor.quote.exact")
+        position = anchor.position
+        if position is None:
+            found = reanchor(anchor, full_text)
+            if found is None:
+                raise InvalidPassage(f"not found in sources/{name}", field="anchor.quote")
+            return found
+        start, end = position.start, position.end
+        if not 0 <= start <= end <= len(full_text) or full_text[start:end] != text:
+            raise InvalidPassage(
+                f"characters {start}-{end} of sources/{name} do not hold the quote",
+                field="anchor.position",
+            )
+        return describe_span(full_text, name, start, end)
+
+    def _source_text(self, source_name: str) -> str | None:
+        """The full text `sources/<source_name>` as UTF-8, or None when there is none."""
+        if self._sources_dir is None or Path(source_name).name != source_name:
+            return None
+        try:
+            return (self._sources_dir / source_name).read_text(encoding="utf-8")
+        except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
+            return None
 
     def _saved(self, passage: Passage) -> None:
         for listener in self._listeners:
             listener.passage_saved(passage)
+
+
+def _source_name(citekey: str) -> str:
+    """The file name of a work's full text: `<citekey>.txt` (`InvalidCitekey` if unsafe)."""
+    return passage_path(Path(), citekey).with_suffix(".txt").name

@@ -42,6 +42,10 @@ class SearchService:
         """One page of results for `query` (any text: syntax errors become plain words)."""
         return self.index.search(query, limit=max(0, limit), offset=max(0, offset))
 
+    def prepare(self) -> None:
+        """Build or catch up the index now, so the first search or write does not wait for it."""
+        self.index.ensure_current()
+
     def reindex(self) -> int:
         """Rebuild the index from the files; returns how many records it holds."""
         return self.index.rebuild()

@@ -7,6 +7,7 @@ Flask nor Click, so the CLI and the views call exactly the same code.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +17,32 @@ from refs.csl import CslItem, reference_to_csl
 from refs.errors import EntryError, ReferenceHasPassages
 from refs.store import MAIN_BIB_NAME, ReferenceStore
 from refs.validation import validate_references
+from webapp.citation_service import CitationService
+from webapp.export_service import ExportService
+from webapp.localconfig import LOCAL_CONFIG_NAME
 from webapp.passage_service import PassageService
+from webapp.ports import CitationsPort, ExportPort, SearchPort
 from webapp.search_service import PassageFolder, SearchService
+from webapp.viewports import ViewCitations, ViewExports
 
 DEMO_LIBRARY = Path(__file__).resolve().parent.parent / "library"
 LIBRARY_ENV = "FLORILEGIUM_LIBRARY"
-LIBRARY_GITIGNORE = ".index/\n*.lock\n.tmp-*\n"
+LIBRARY_GITIGNORE = f".index/\n*.lock\n.tmp-*\n{LOCAL_CONFIG_NAME}\n"
+SOURCE_SUFFIX = ".txt"
+# A source's name is a citekey-like word: no separators, so it cannot leave `sources/`.
+_SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]{0,199}")
+
+
+class UnknownSource(LookupError):
+    """No full text of that name under the library's `sources/` folder."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no source text named '{name}'")
+        self.name = name
+        self.field = "name"
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def resolve_library_dir(given: Path | None) -> Path:
@@ -52,7 +73,10 @@ class Services:
     refs: ReferenceStore
     passage_store: PassageStore
     passages: PassageService
-    search: SearchService
+    search: SearchPort
+    # The web views' citations and exports; the app factory may hand in others (tests).
+    citations: CitationsPort | None = None
+    exports: ExportPort | None = None
 
     @classmethod
     def for_library(cls, library_dir: Path, *, build_processes: int = 1) -> Services:
@@ -76,12 +100,15 @@ class Services:
         passages = PassageService(
             passage_store, refs, sources_dir=library_dir / SOURCES_FOLDER, listeners=[search]
         )
+        citations = CitationService(refs)
         return cls(
             library_dir=library_dir,
             refs=refs,
             passage_store=passage_store,
             passages=passages,
             search=search,
+            citations=ViewCitations(citations, passages),
+            exports=ViewExports(ExportService(citations, passages, search)),
         )
 
     def csl_item(self, citekey: str) -> CslItem:
@@ -132,6 +159,27 @@ class Services:
             *self.passage_store.problems,
             *passage_problems,
         ]
+
+    def source_names(self) -> list[str]:
+        """The names of the full texts under `sources/` (file names without `.txt`), sorted."""
+        folder = self.library_dir / SOURCES_FOLDER
+        if not folder.is_dir():
+            return []
+        return sorted(
+            path.name.removesuffix(SOURCE_SUFFIX)
+            for path in folder.glob(f"*{SOURCE_SUFFIX}")
+            if path.is_file() and _SOURCE_NAME.fullmatch(path.name.removesuffix(SOURCE_SUFFIX))
+        )
+
+    def read_source(self, name: str) -> str:
+        """The full text `sources/NAME.txt`; `UnknownSource` for any other name (no `../`)."""
+        if not _SOURCE_NAME.fullmatch(name) or ".." in name:
+            raise UnknownSource(name)
+        folder = (self.library_dir / SOURCES_FOLDER).resolve()
+        path = (folder / f"{name}{SOURCE_SUFFIX}").resolve()
+        if path.parent != folder or not path.is_file():
+            raise UnknownSource(name)
+        return path.read_text(encoding="utf-8", errors="replace")
 
 
 def _where(problem: Exception) -> tuple[str, int]:

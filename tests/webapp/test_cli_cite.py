@@ -132,7 +132,10 @@ def test_export_of_the_whole_library_has_every_reference(runner: CliRunner, libr
     assert len(json.loads(out)) == 36
 
 
-def test_export_query_is_refused_until_search_is_wired(runner: CliRunner, library: Path) -> None:
-    code, _, err = run(runner, library, "export", "--format", "text", "--query", "zhukov")
-    assert code == 1
-    assert "--query" in err
+def test_export_query_exports_the_references_whose_passages_match(
+    runner: CliRunner, demo_library: Path
+) -> None:
+    code, out, _ = run(runner, demo_library, "export", "--format", "bibtex", "--query", "tank")
+    assert code == 0
+    assert "@misc{zhukov1957army," in out
+    assert "@book{linden1966," not in out

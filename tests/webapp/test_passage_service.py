@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from annotations.model import Passage, QuotedIn
+from annotations.errors import InvalidPassage
+from annotations.model import (
+    Anchor,
+    Passage,
+    QuotedIn,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
 from annotations.store import PassageStore
 from refs.errors import UnknownCitekey
 from refs.store import ReferenceStore
@@ -91,3 +98,99 @@ def test_hypothesis_export_joins_the_reference_with_that_url(empty_library: Path
     assert [s.index for s in imported.skipped] == [2, 3, 4]
     assert service.passages("blog2019") == imported.passages
     assert "> The underlying idea" in service.literature_notes(["blog2019"])
+
+
+SOURCE_TEXT = "Before the plenum, Marshal Zhukov's planes flew the members to Moscow."
+
+
+@pytest.fixture
+def anchored_service(empty_library: Path) -> PassageService:
+    """A library with one reference and its full text under sources/."""
+    (empty_library / "references.bib").write_text(
+        "@book{taubman2004, title={Khrushchev}, year=2004}\n@book{freeze2009, title={R}}\n",
+        encoding="utf-8",
+    )
+    (empty_library / "sources" / "taubman2004.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    return PassageService(
+        PassageStore(empty_library),
+        ReferenceStore(empty_library),
+        sources_dir=empty_library / "sources",
+    )
+
+
+def _selection(exact: str, *, source: str = "taubman2004.txt", shift: int = 0) -> Anchor:
+    start = SOURCE_TEXT.index(exact) + shift
+    return Anchor(
+        source=source,
+        quote=TextQuoteSelector(exact=exact, prefix="typed by the client"),
+        position=TextPositionSelector(start, start + len(exact)),
+    )
+
+
+def test_a_given_anchor_is_stored_with_the_source_own_prefix_and_suffix(
+    anchored_service: PassageService, empty_library: Path
+) -> None:
+    passage = anchored_service.add("taubman2004", "Zhukov", anchor=_selection("Zhukov"))
+    stored = json.loads((empty_library / "passages" / "taubman2004.json").read_text("utf-8"))
+    start = SOURCE_TEXT.index("Zhukov")
+    assert stored["passages"][0]["anchor"] == {
+        "source": "taubman2004.txt",
+        "quote": {
+            "exact": "Zhukov",
+            "prefix": SOURCE_TEXT[max(0, start - 32) : start],
+            "suffix": SOURCE_TEXT[start + 6 : start + 6 + 32],
+        },
+        "position": {"start": start, "end": start + 6},
+    }
+    assert passage.anchor is not None and passage.anchor.quote.prefix.endswith("Marshal ")
+
+
+def test_a_given_anchor_without_position_is_found_by_its_quote(
+    anchored_service: PassageService,
+) -> None:
+    selection = Anchor(source="taubman2004.txt", quote=TextQuoteSelector(exact="the members"))
+    passage = anchored_service.add("taubman2004", "the members", anchor=selection)
+    start = SOURCE_TEXT.index("the members")
+    assert passage.anchor is not None
+    assert passage.anchor.position == TextPositionSelector(start, start + len("the members"))
+
+
+@pytest.mark.parametrize(
+    ("text", "selection", "field"),
+    [
+        pytest.param("Zhukov", _selection("Zhukov", shift=1), "anchor.position", id="off-by-one"),
+        pytest.param("Marshal", _selection("Zhukov"), "anchor.quote.exact", id="other-words"),
+        pytest.param(
+            "Zhukov", _selection("Zhukov", source="nowhere.txt"), "anchor.source", id="no-file"
+        ),
+        pytest.param(
+            "Zhukov",
+            _selection("Zhukov", source="../references.bib"),
+            "anchor.source",
+            id="outside-sources",
+        ),
+        pytest.param(
+            "absent words",
+            Anchor(source="taubman2004.txt", quote=TextQuoteSelector(exact="absent words")),
+            "anchor.quote",
+            id="not-in-text",
+        ),
+    ],
+)
+def test_an_anchor_that_does_not_select_the_quote_is_refused_before_writing(
+    anchored_service: PassageService, text: str, selection: Anchor, field: str
+) -> None:
+    with pytest.raises(InvalidPassage) as refused:
+        anchored_service.add("taubman2004", text, anchor=selection)
+    assert refused.value.field == field
+    assert anchored_service.passages() == []
+
+
+def test_a_changed_text_is_anchored_again_in_the_passage_own_source(
+    anchored_service: PassageService,
+) -> None:
+    passage = anchored_service.add("freeze2009", "Zhukov", anchor=_selection("Zhukov"))
+    edited = anchored_service.edit(passage.id, text="the members")
+    start = SOURCE_TEXT.index("the members")
+    assert edited.anchor is not None and edited.anchor.source == "taubman2004.txt"
+    assert edited.anchor.position == TextPositionSelector(start, start + len("the members"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from webapp.citation_service import (
     parse_locator,
 )
 from webapp.clisupport import echo_json, json_option, pass_services, warn
+from webapp.export_service import ExportService
 from webapp.services import Services
 
 
@@ -120,25 +120,12 @@ def export(
 ) -> None:
     """Export references (CITEKEYS, else the whole library) as a bibliography or for other
     reference managers."""
-    if query is not None:
-        raise click.ClickException("--query needs the search index, which this build lacks")
-    chosen = citekeys or None
     citations = CitationService(services.refs)
-    if export_format == "w3c":
-        document = services.passages.export_w3c(chosen)
-        text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    elif notes:
-        entry_format = export_format if export_format in ("markdown", "text") else "markdown"
-
-        def format_entry(citekey: str) -> str:
-            return citations.bibliography([citekey], style, entry_format).text.strip()
-
-        text = services.passages.literature_notes(chosen, format_entry=format_entry)
-    else:
-        result = citations.export(chosen, export_format, style)
-        for message in result.warnings:
-            warn(message)
-        text = result.text
+    exporter = ExportService(citations, services.passages, services.search)
+    result = exporter.export(citekeys, query=query, output=export_format, style=style, notes=notes)
+    for message in result.warnings:
+        warn(message)
+    text = result.text
     if output_file is None:
         click.echo(text, nl=False)
         return

@@ -1,0 +1,144 @@
+"""User stories in a real browser: a passage's notes, citations, the reader and export."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from annotations.model import Locator
+from tests.e2e.conftest import LiveServer, save_screenshot
+
+
+def _stored(server: LiveServer, citekey: str) -> list[dict[str, Any]]:
+    """The passage records of `passages/<citekey>.json` as they are on disk now."""
+    path = server.services.library_dir / "passages" / f"{citekey}.json"
+    records: list[dict[str, Any]] = json.loads(path.read_text("utf-8"))["passages"]
+    return records
+
+
+def test_open_a_demo_passage_then_add_edit_and_delete_a_note_that_persists(
+    page: Page, demo_server: LiveServer
+) -> None:
+    page.goto(f"{demo_server.url}/refs/taubman2004antiparty")
+    passages = page.get_by_role("region", name="Passages")
+    passages.get_by_role("listitem").filter(has_text="Following the plenum, Molotov").get_by_role(
+        "link"
+    ).click()
+    expect(page.get_by_role("blockquote")).to_contain_text("Following the plenum, Molotov")
+    passage_id = page.url.rsplit("/", 1)[1]
+    page.get_by_label("New note (Markdown)").fill(
+        "A **strong** claim <script>window.pwned=1</script>"
+    )
+    page.get_by_role("button", name="Add note").click()
+    note = page.get_by_role("listitem").filter(has_text="A strong claim")
+    expect(note.locator("strong")).to_have_text("strong")
+    page.reload()
+    expect(note).to_be_visible()
+    assert page.evaluate("window.pwned") is None
+    [record] = [r for r in _stored(demo_server, "taubman2004antiparty") if r["id"] == passage_id]
+    assert [n["text"] for n in record["notes"]] == [
+        "A **strong** claim <script>window.pwned=1</script>"
+    ]
+    save_screenshot(page, "passage")
+    note.get_by_text("Edit note").click()
+    note.get_by_label("Note text (Markdown)").fill("Changed my mind")
+    note.get_by_role("button", name="Save note").click()
+    # Each form post navigates; reload only once its page is there.
+    expect(page.get_by_text("Changed my mind").first).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("Changed my mind").first).to_be_visible()
+    page.get_by_role("button", name="Delete note").click()
+    expect(page.get_by_text("No notes yet.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("No notes yet.")).to_be_visible()
+    [record] = [r for r in _stored(demo_server, "taubman2004antiparty") if r["id"] == passage_id]
+    assert record["notes"] == []
+
+
+def test_copy_a_citation(page: Page, live_server: LiveServer) -> None:
+    passage = live_server.passages.add("freeze2009", "Tanks rolled", locator=Locator("page", "4"))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{live_server.url}/passages/{passage.id}")
+    page.get_by_role("button", name="Quote with MLA citation").click()
+    expected = "“Tanks rolled” (Freeze, Gregory L. 4)."
+    expect(page.get_by_role("status")).to_have_text(f"Copied: {expected}")
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+
+
+def test_select_text_in_the_reader_and_quote_it(page: Page, demo_server: LiveServer) -> None:
+    page.goto(f"{demo_server.url}/sources/taubman2004antiparty")
+    text = page.get_by_role("article")
+    exact = "secret police chief Lavrenty Beria"
+    page.evaluate(
+        """(exact) => {
+            const walker = document.createTreeWalker(
+                document.getElementById("source-text"), NodeFilter.SHOW_TEXT);
+            let node = walker.nextNode();
+            while (node && !node.textContent.includes(exact)) node = walker.nextNode();
+            const start = node.textContent.indexOf(exact);
+            const range = document.createRange();
+            range.setStart(node, start);
+            range.setEnd(node, start + exact.length);
+            document.getSelection().removeAllRanges();
+            document.getSelection().addRange(range);
+        }""",
+        exact,
+    )
+    expect(page.get_by_role("button", name="Quote this")).to_be_visible()
+    expect(page.get_by_label("Reference")).to_have_value("taubman2004antiparty")
+    page.get_by_label("Locator label").select_option("paragraph")
+    page.get_by_label("Locator (e.g. 422, xiv, 12-14)").fill("2")
+    page.get_by_role("button", name="Quote this").click()
+    expect(page).to_have_url(re.compile(r"/passages/[0-9A-Z]{26}$"))
+    passage_id = page.url.rsplit("/", 1)[1]
+    [record] = [r for r in _stored(demo_server, "taubman2004antiparty") if r["id"] == passage_id]
+    assert record["text"] == exact
+    assert record["locator"] == {"label": "paragraph", "value": "2"}
+    source_path = demo_server.services.library_dir / "sources" / "taubman2004antiparty.txt"
+    source = source_path.read_text("utf-8")
+    anchor = record["anchor"]
+    start, end = anchor["position"]["start"], anchor["position"]["end"]
+    assert anchor["source"] == "taubman2004antiparty.txt"
+    assert source[start:end] == anchor["quote"]["exact"] == exact
+    assert source[:start].endswith(anchor["quote"]["prefix"]) and anchor["quote"]["prefix"]
+    assert source[end:].startswith(anchor["quote"]["suffix"]) and anchor["quote"]["suffix"]
+    page.get_by_role("link", name="In the source text").click()
+    expect(text.locator(f"#passage-{passage_id}")).to_have_text(exact)
+
+
+def test_editing_a_passage_someone_changed_meanwhile_is_refused_keeping_the_edit(
+    page: Page, demo_server: LiveServer
+) -> None:
+    passage = demo_server.passages.passages("freeze2009")[0]
+    page.goto(f"{demo_server.url}/passages/{passage.id}")
+    page.get_by_text("Edit text, locator and tags").click()
+    page.get_by_label("Quoted words").fill("My corrected quote")
+    demo_server.passages.edit(passage.id, tags=["changed-elsewhere"])  # another tab, say
+    page.get_by_role("button", name="Save passage").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("someone changed this passage")
+    expect(page.get_by_label("Quoted words")).to_have_value("My corrected quote")
+    [record] = [r for r in _stored(demo_server, "freeze2009") if r["id"] == passage.id]
+    assert record["text"] == passage.text
+    assert record["tags"] == ["changed-elsewhere"]
+    save_screenshot(page, "passage-conflict")
+    page.get_by_role("button", name="Save passage").click()  # saving again: deliberate
+    expect(page.get_by_role("blockquote")).to_have_text("My corrected quote")
+    [record] = [r for r in _stored(demo_server, "freeze2009") if r["id"] == passage.id]
+    assert record["text"] == "My corrected quote"
+    assert record["revision"] == passage.revision + 2
+
+
+def test_export_a_bibliography(page: Page, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/export")
+    page.get_by_label("linden1966").check()
+    page.get_by_label("Format").select_option("bibtex")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename == "florilegium.bib"
+    content = download.path().read_text(encoding="utf-8")
+    assert "@book{linden1966" in content and "freeze2009" not in content

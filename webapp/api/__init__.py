@@ -1,0 +1,11 @@
+"""The JSON API under /api/: one blueprint per noun, nested in this one."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from webapp.api import export, notes, openapi, passages, refs, search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+for child in (search.bp, refs.bp, passages.bp, notes.bp, export.bp, openapi.bp):
+    bp.register_blueprint(child)

@@ -1,0 +1,43 @@
+"""GET /api/export: a bibliography or literature notes, as `export` writes them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from webapp.viewsupport import choice_arg, get_services, require
+
+bp = Blueprint("export", __name__)
+
+# Export format -> (media type, file extension) of the download.
+EXPORT_FORMATS = {
+    "bibtex": ("application/x-bibtex", "bib"),
+    "biblatex": ("application/x-bibtex", "bib"),
+    "csljson": ("application/vnd.citationstyles.csl+json", "json"),
+    "ris": ("application/x-research-info-systems", "ris"),
+    "text": ("text/plain", "txt"),
+    "html": ("text/html", "html"),
+    "markdown": ("text/markdown", "md"),
+    "w3c": ("application/ld+json", "jsonld"),
+}
+
+
+@bp.get("/export")
+def export() -> Response:
+    """The chosen references (`keys`, comma-separated, or `key` repeated), or a search's."""
+    output = choice_arg("format", tuple(EXPORT_FORMATS), "bibtex")
+    services = get_services()
+    listed = [key for key in request.args.get("keys", "").split(",") if key]
+    citekeys = [*listed, *request.args.getlist("key")]
+    for citekey in citekeys:
+        services.refs.get(citekey)
+    document = require(services.exports, "export").export(
+        citekeys,
+        query=request.args.get("query") or None,
+        output=output,
+        style=request.args.get("style") or None,
+        notes=request.args.get("notes", "") in ("1", "true", "on"),
+    )
+    media_type, extension = EXPORT_FORMATS[output]
+    response = Response(document, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="florilegium.{extension}"'
+    return response

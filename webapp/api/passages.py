@@ -1,0 +1,102 @@
+"""/api/passages: list, create, read, change and delete passages; add notes to one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from webapp.api.bodies import note_text, passage_changes, passage_draft
+from webapp.api.refs import CITATION_FORMATS, DEFAULT_STYLE
+from webapp.passage_service import PassageService
+from webapp.presenters import note_json, passage_json
+from webapp.viewsupport import (
+    choice_arg,
+    get_services,
+    in_locator_order,
+    int_arg,
+    json_object,
+    require,
+)
+
+bp = Blueprint("passages", __name__)
+
+
+def _passages() -> PassageService:
+    return get_services().passages
+
+
+@bp.get("/passages")
+def list_passages() -> Any:  # Any: a Flask response (a JSON array)
+    """Passages (of one reference with `citekey`), in locator order, paged by limit/offset."""
+    citekey = request.args.get("citekey") or None
+    rows = [passage_json(p) for p in in_locator_order(_passages().passages(citekey))]
+    offset = int_arg("offset", 0, minimum=0, maximum=1_000_000)
+    limit = int_arg("limit", 1000, minimum=1, maximum=10_000)
+    response = jsonify(rows[offset : offset + limit])
+    response.headers["X-Total-Count"] = str(len(rows))
+    return response
+
+
+@bp.post("/passages")
+def create_passage() -> tuple[dict[str, Any], int]:
+    """Add a passage to a reference; answers 201 with the stored passage."""
+    draft = passage_draft(json_object())
+    passage = _passages().add(
+        draft.citekey,
+        draft.text,
+        locator=draft.locator,
+        quoted_in=draft.quoted_in,
+        tags=draft.tags,
+        anchor=draft.anchor,
+    )
+    return passage_json(passage), 201
+
+
+@bp.get("/passages/<passage_id>")
+def show_passage(passage_id: str) -> dict[str, Any]:
+    """One passage with its notes."""
+    return passage_json(_passages().get(passage_id))
+
+
+@bp.patch("/passages/<passage_id>")
+def edit_passage(passage_id: str) -> dict[str, Any]:
+    """Change a passage's text, locator, quoted_in or tags; answers with the stored passage.
+
+    With `revision`, a passage changed since that revision is left alone (409).
+    """
+    changes = passage_changes(json_object())
+    passage = _passages().edit(
+        passage_id,
+        revision=changes.revision,
+        text=changes.text,
+        locator=changes.locator,
+        quoted_in=changes.quoted_in,
+        tags=changes.tags,
+    )
+    return passage_json(passage)
+
+
+@bp.delete("/passages/<passage_id>")
+def delete_passage(passage_id: str) -> tuple[str, int]:
+    """Remove a passage and its notes."""
+    _passages().delete(passage_id)
+    return "", 204
+
+
+@bp.post("/passages/<passage_id>/notes")
+def add_note(passage_id: str) -> tuple[dict[str, Any], int]:
+    """Attach a Markdown note; answers 201 with the stored note."""
+    text = note_text(json_object())
+    return note_json(_passages().add_note(passage_id, text)), 201
+
+
+@bp.get("/passages/<passage_id>/citation")
+def cite_passage(passage_id: str) -> dict[str, str]:
+    """The quote with its in-text citation in a style: `{"text": ...}` or `{"html": ...}`."""
+    style = request.args.get("style", "") or DEFAULT_STYLE
+    output = choice_arg("format", CITATION_FORMATS, "text")
+    _passages().get(passage_id)
+    citations = require(get_services().citations, "citation")
+    text = citations.cite_passage(passage_id, style=style, output=output)
+    return {"html": text} if output == "html" else {"text": text}

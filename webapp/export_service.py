@@ -1,0 +1,62 @@
+"""Exports for the CLI and the web: bibliographies, literature notes and W3C annotations.
+
+The references are chosen by citekey, by a search (the references whose passages, notes or
+own fields match), or all of them. No Flask, no Click.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from webapp.citation_service import Citation, CitationService
+from webapp.passage_service import PassageService
+from webapp.ports import SearchPort
+
+# Enough to reach every match of a query in any library this app is meant for.
+_QUERY_MATCH_LIMIT = 100_000
+
+
+class ExportService:
+    """One export document from the chosen references, in any of the contract's formats."""
+
+    def __init__(
+        self, citations: CitationService, passages: PassageService, search: SearchPort
+    ) -> None:
+        self._citations = citations
+        self._passages = passages
+        self._search = search
+
+    def export(
+        self,
+        citekeys: Sequence[str],
+        *,
+        query: str | None = None,
+        output: str,
+        style: str | None = None,
+        notes: bool = False,
+    ) -> Citation:
+        """`citekeys` and the references matching `query`; neither given: the whole library."""
+        chosen = self._chosen(citekeys, query)
+        style = style or "chicago"
+        if output == "w3c":
+            document = self._passages.export_w3c(chosen)
+            text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+            return Citation(output, text)
+        if notes:
+            entry_output = output if output in ("markdown", "text") else "markdown"
+
+            def format_entry(citekey: str) -> str:
+                return self._citations.bibliography([citekey], style, entry_output).text.strip()
+
+            return Citation(
+                output, self._passages.literature_notes(chosen, format_entry=format_entry)
+            )
+        return self._citations.export(chosen, output, style)
+
+    def _chosen(self, citekeys: Sequence[str], query: str | None) -> list[str] | None:
+        if query is None:
+            return list(citekeys) or None
+        result = self._search.search(query, limit=_QUERY_MATCH_LIMIT)
+        found = dict.fromkeys([*citekeys, *(hit.citekey for hit in result.hits)])
+        return list(found)

@@ -1,0 +1,443 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json.
+
+Written by hand next to the routes it describes; a test checks that every API route is in
+it and every path in it is a route, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotations.model import LOCATOR_LABELS
+
+# Any: every value below is part of a JSON document.
+Schema = dict[str, Any]
+
+_STRING: Schema = {"type": "string"}
+_NULLABLE_STRING: Schema = {"type": ["string", "null"]}
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(name: str) -> Schema:
+    return {"oneOf": [_ref(name), {"type": "null"}]}
+
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "field"],
+        "properties": {
+            "error": {"type": "string", "description": "What is wrong, for people."},
+            "field": {
+                "type": ["string", "null"],
+                "description": "The parameter, body field (`locator.label`) or header at fault.",
+            },
+        },
+    },
+    "Locator": {
+        "type": "object",
+        "required": ["label", "value"],
+        "properties": {"label": {"enum": list(LOCATOR_LABELS)}, "value": _STRING},
+    },
+    "QuotedIn": {
+        "type": "object",
+        "required": ["citekey"],
+        "properties": {"citekey": _STRING, "locator": _nullable("Locator")},
+    },
+    "Anchor": {
+        "type": "object",
+        "required": ["source", "quote"],
+        "properties": {
+            "source": _STRING,
+            "quote": {
+                "type": "object",
+                "required": ["exact"],
+                "properties": {"exact": _STRING, "prefix": _STRING, "suffix": _STRING},
+            },
+            "position": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "required": ["start", "end"],
+                        "properties": {
+                            "start": {"type": "integer", "minimum": 0},
+                            "end": {"type": "integer", "minimum": 0},
+                        },
+                    },
+                    {"type": "null"},
+                ]
+            },
+        },
+    },
+    "Note": {
+        "type": "object",
+        "required": ["id", "text", "created", "modified"],
+        "properties": {"id": _STRING, "text": _STRING, "created": _STRING, "modified": _STRING},
+    },
+    "Passage": {
+        "type": "object",
+        "required": [
+            "id",
+            "citekey",
+            "text",
+            "locator",
+            "quoted_in",
+            "tags",
+            "notes",
+            "created",
+            "modified",
+            "anchor",
+            "revision",
+        ],
+        "properties": {
+            "id": _STRING,
+            "citekey": _STRING,
+            "text": _STRING,
+            "locator": _nullable("Locator"),
+            "quoted_in": _nullable("QuotedIn"),
+            "tags": {"type": "array", "items": _STRING},
+            "anchor": _nullable("Anchor"),
+            "notes": {"type": "array", "items": _ref("Note")},
+            "created": _STRING,
+            "modified": _STRING,
+            "revision": {"type": "integer", "minimum": 1},
+        },
+    },
+    "NewPassage": {
+        "type": "object",
+        "required": ["citekey", "text"],
+        "properties": {
+            "citekey": {"type": "string", "minLength": 1},
+            "text": {"type": "string", "minLength": 1},
+            "locator": _nullable("Locator"),
+            "quoted_in": _nullable("QuotedIn"),
+            "tags": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "anchor": _nullable("Anchor"),
+        },
+    },
+    "PassageChanges": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "text": {"type": "string", "minLength": 1},
+            "locator": _nullable("Locator"),
+            "quoted_in": _nullable("QuotedIn"),
+            "tags": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "revision": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The revision the change is based on; 409 if it is stale.",
+            },
+        },
+    },
+    "NoteText": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {"text": {"type": "string", "minLength": 1}},
+    },
+    "ReferenceSummary": {
+        "type": "object",
+        "required": ["citekey", "type", "title", "authors", "editors", "year"],
+        "properties": {
+            "citekey": _STRING,
+            "type": _STRING,
+            "title": _STRING,
+            "authors": {"type": "array", "items": _STRING},
+            "editors": {"type": "array", "items": _STRING},
+            "year": _STRING,
+        },
+    },
+    "Reference": {
+        "type": "object",
+        "required": ["citekey", "type", "fields", "file", "line", "csl"],
+        "properties": {
+            "citekey": _STRING,
+            "type": _STRING,
+            "fields": {"type": "object", "additionalProperties": _STRING},
+            "file": _STRING,
+            "line": {"type": "integer"},
+            "csl": {"type": "object", "description": "The CSL-JSON item."},
+        },
+    },
+    "Citation": {
+        "type": "object",
+        "description": "`text` for the text and markdown formats, `html` for html.",
+        "oneOf": [
+            {"type": "object", "required": ["text"], "properties": {"text": _STRING}},
+            {"type": "object", "required": ["html"], "properties": {"html": _STRING}},
+        ],
+    },
+    "SearchResults": {
+        "type": "object",
+        "required": ["query", "total", "offset", "hits", "facets"],
+        "properties": {
+            "query": _STRING,
+            "total": {"type": "integer"},
+            "offset": {"type": "integer"},
+            "hits": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["kind", "id", "citekey"],
+                    "properties": {
+                        "kind": {"enum": ["passage", "note", "reference"]},
+                        "id": _STRING,
+                        "passage_id": _NULLABLE_STRING,
+                        "citekey": _STRING,
+                        "text": _STRING,
+                        "snippet": {
+                            "type": "string",
+                            "description": "HTML-escaped apart from <mark> tags.",
+                        },
+                        "locator": _nullable("Locator"),
+                        "score": {"type": "number"},
+                    },
+                },
+            },
+            "facets": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+
+
+def _error(description: str) -> Schema:
+    return {"description": description, "content": _json(_ref("Error"))}
+
+
+def _json(schema: Schema) -> Schema:
+    return {"application/json": {"schema": schema}}
+
+
+def _ok(description: str, schema: Schema, status: str = "200") -> dict[str, Schema]:
+    return {status: {"description": description, "content": _json(schema)}}
+
+
+def _query(name: str, description: str, schema: Schema | None = None) -> Schema:
+    return {"name": name, "in": "query", "description": description, "schema": schema or _STRING}
+
+
+def _path(name: str, description: str) -> Schema:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": _STRING}  # fmt: skip
+
+
+def _body(name: str) -> Schema:
+    return {"required": True, "content": _json(_ref(name))}
+
+
+def _operation(
+    summary: str,
+    responses: dict[str, Schema],
+    *,
+    parameters: list[Schema] | None = None,
+    body: str | None = None,
+    errors: tuple[int, ...] = (),
+) -> Schema:
+    all_errors = {
+        400: "A parameter or body field is invalid (or the Host header is foreign).",
+        401: "Log in first (only when users are configured).",
+        404: "No such record.",
+        409: "The change conflicts with the library's state.",
+        413: "The request body is too large.",
+        415: "A write that is not sent as application/json.",
+        503: "This build has no service for this route yet.",
+    }
+    operation: Schema = {"summary": summary, "responses": dict(responses)}
+    if parameters:
+        operation["parameters"] = parameters
+    if body:
+        operation["requestBody"] = _body(body)
+    for status in sorted({400, 401, *errors}):
+        operation["responses"][str(status)] = _error(all_errors[status])
+    return operation
+
+
+_PAGING = [
+    _query("limit", "Page size.", {"type": "integer", "minimum": 1}),
+    _query("offset", "Rows to skip.", {"type": "integer", "minimum": 0}),
+]
+_WRITE_ERRORS = (404, 409, 413, 415)
+_CITEKEY = _path("citekey", "The reference's citekey.")
+_PASSAGE_ID = _path("passage_id", "The passage's id.")
+_NOTE_ID = _path("note_id", "The note's id.")
+_FORMAT = _query("format", "Output format.", {"enum": ["text", "html", "markdown"]})
+_STYLE = _query("style", "A CSL style id or short name (mla, chicago, apa...).")
+
+PATHS: dict[str, Schema] = {
+    "/api/search": {
+        "get": _operation(
+            "Search passages, notes and references.",
+            _ok("The search document.", _ref("SearchResults")),
+            parameters=[_query("q", "The query; unparsable ones are read as words."), *_PAGING],
+        )
+    },
+    "/api/refs": {
+        "get": _operation(
+            "Every reference, sorted by citekey (X-Total-Count gives the total).",
+            _ok("The references.", {"type": "array", "items": _ref("ReferenceSummary")}),
+            parameters=_PAGING,
+        )
+    },
+    "/api/refs/{citekey}": {
+        "get": _operation(
+            "One reference.",
+            _ok("The reference.", _ref("Reference")),
+            parameters=[_CITEKEY],
+            errors=(404,),
+        )
+    },
+    "/api/refs/{citekey}/citation": {
+        "get": _operation(
+            "One formatted reference.",
+            _ok("The citation.", _ref("Citation")),
+            parameters=[
+                _CITEKEY,
+                _STYLE,
+                _query("locator", "A locator value, e.g. 422 or xiv."),
+                _query("label", "The locator's label.", {"enum": list(LOCATOR_LABELS)}),
+                _query("mode", "What to format.", {"enum": ["bibliography", "citation", "note"]}),
+                _FORMAT,
+            ],
+            errors=(404, 503),
+        )
+    },
+    "/api/passages": {
+        "get": _operation(
+            "Passages, optionally of one reference, in locator order.",
+            _ok("The passages.", {"type": "array", "items": _ref("Passage")}),
+            parameters=[_query("citekey", "Only this reference's passages."), *_PAGING],
+            errors=(404,),
+        ),
+        "post": _operation(
+            "Add a passage.",
+            _ok("The stored passage.", _ref("Passage"), "201"),
+            body="NewPassage",
+            errors=_WRITE_ERRORS,
+        ),
+    },
+    "/api/passages/{passage_id}": {
+        "get": _operation(
+            "One passage with its notes.",
+            _ok("The passage.", _ref("Passage")),
+            parameters=[_PASSAGE_ID],
+            errors=(404,),
+        ),
+        "patch": _operation(
+            "Change a passage's text, locator, quoted_in or tags (with `revision`: only if "
+            "nobody changed it since).",
+            _ok("The stored passage.", _ref("Passage")),
+            parameters=[_PASSAGE_ID],
+            body="PassageChanges",
+            errors=_WRITE_ERRORS,
+        ),
+        "delete": _operation(
+            "Delete a passage and its notes.",
+            {"204": {"description": "Deleted."}},
+            parameters=[_PASSAGE_ID],
+            errors=_WRITE_ERRORS,
+        ),
+    },
+    "/api/passages/{passage_id}/notes": {
+        "post": _operation(
+            "Attach a Markdown note to a passage.",
+            _ok("The stored note.", _ref("Note"), "201"),
+            parameters=[_PASSAGE_ID],
+            body="NoteText",
+            errors=_WRITE_ERRORS,
+        )
+    },
+    "/api/passages/{passage_id}/citation": {
+        "get": _operation(
+            "The quote with its in-text citation, ready to paste.",
+            _ok("The citation.", _ref("Citation")),
+            parameters=[_PASSAGE_ID, _STYLE, _FORMAT],
+            errors=(404, 503),
+        )
+    },
+    "/api/notes/{note_id}": {
+        "patch": _operation(
+            "Replace a note's text.",
+            _ok("The stored note.", _ref("Note")),
+            parameters=[_NOTE_ID],
+            body="NoteText",
+            errors=_WRITE_ERRORS,
+        ),
+        "delete": _operation(
+            "Delete a note.",
+            {"204": {"description": "Deleted."}},
+            parameters=[_NOTE_ID],
+            errors=_WRITE_ERRORS,
+        ),
+    },
+    "/api/export": {
+        "get": _operation(
+            "A bibliography or literature notes, as a download.",
+            {"200": {"description": "The export document, in the format's media type."}},
+            parameters=[
+                _query("keys", "Comma-separated citekeys (none: the whole library)."),
+                {
+                    "name": "key",
+                    "in": "query",
+                    "description": "A citekey; may be repeated (as the export form sends them).",
+                    "schema": {"type": "array", "items": _STRING},
+                    "explode": True,
+                },
+                _query("query", "Export the references that match this search."),
+                _query(
+                    "format",
+                    "Export format.",
+                    {
+                        "enum": [
+                            "bibtex",
+                            "biblatex",
+                            "csljson",
+                            "ris",
+                            "text",
+                            "html",
+                            "markdown",
+                            "w3c",
+                        ]
+                    },
+                ),
+                _STYLE,
+                _query("notes", "With passages and notes (1/true/on).", {"type": "string"}),
+            ],
+            errors=(404, 503),
+        )
+    },
+    "/api/openapi.json": {
+        "get": {
+            "summary": "This document.",
+            "responses": {
+                "200": {
+                    "description": "The OpenAPI document.",
+                    "content": _json({"type": "object"}),
+                }
+            },
+        }
+    },
+}
+
+
+def openapi_document() -> Schema:
+    """The whole OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Florilegium",
+            "version": "1",
+            "description": "References, the passages quoted from them, notes, search and "
+            "citations. Writes must be JSON (Content-Type: application/json).",
+        },
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }

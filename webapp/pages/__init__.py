@@ -1,0 +1,7 @@
+"""The HTML pages people use, one blueprint per area."""
+
+from __future__ import annotations
+
+from webapp.pages import auth, export, passages, refs, search, sources
+
+BLUEPRINTS = (search.bp, refs.bp, passages.bp, sources.bp, export.bp, auth.bp)

@@ -1,0 +1,140 @@
+"""A passage's page: the quote, its reference, citations to copy, its notes and their forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
+
+from annotations.errors import InvalidLocator, InvalidPassage, PassageConflict
+from annotations.model import LOCATOR_LABELS, Note
+from webapp.pages.twins import with_json_twin
+from webapp.passage_service import PassageService
+from webapp.safehtml import render_markdown
+from webapp.viewsupport import form_locator, form_tags, get_services
+
+bp = Blueprint("passages", __name__)
+
+COPY_STYLES = (("mla", "MLA"), ("chicago", "Chicago"), ("apa", "APA"))
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    """A note with its Markdown already rendered and sanitised."""
+
+    note: Note
+    html: Markup
+
+
+@bp.get("/passages/<passage_id>")
+def show_passage(passage_id: str) -> Response:
+    """The passage with its notes and forms to change them."""
+    return _render(passage_id, form={}, error=None, error_field=None, status=200)
+
+
+@bp.post("/passages/<passage_id>/notes")
+def add_note(passage_id: str) -> BaseResponse:
+    """Add a note from the form; an empty one is sent back with a message."""
+    text = request.form.get("text", "")
+    if not text.strip():
+        return _render(passage_id, form={"note": text}, error="Write the note first.",
+                       error_field="note", status=400)  # fmt: skip
+    _passages().add_note(passage_id, text)
+    return _back_to(passage_id)
+
+
+@bp.post("/passages/<passage_id>/notes/<note_id>/edit")
+def edit_note(passage_id: str, note_id: str) -> BaseResponse:
+    """Replace a note's text from its edit form."""
+    text = request.form.get("text", "")
+    if not text.strip():
+        return _render(passage_id, form={}, error="A note cannot be empty; delete it instead.",
+                       error_field=f"note-{note_id}", status=400)  # fmt: skip
+    _passages().edit_note(note_id, text)
+    return _back_to(passage_id)
+
+
+@bp.post("/passages/<passage_id>/notes/<note_id>/delete")
+def delete_note(passage_id: str, note_id: str) -> BaseResponse:
+    """Remove a note."""
+    _passages().delete_note(note_id)
+    return _back_to(passage_id)
+
+
+@bp.post("/passages/<passage_id>/edit")
+def edit_passage(passage_id: str) -> BaseResponse:
+    """Change the quote's text, locator and tags from the edit form.
+
+    The form carries the revision it was drawn from: if someone changed the passage since,
+    nothing is written and the form comes back (409) with what was typed in it.
+    """
+    names = ("text", "label", "locator", "tags", "revision")
+    form = {name: request.form.get(name, "") for name in names}
+    if not form["text"].strip():
+        return _render(passage_id, form=form, error="The quote cannot be empty.",
+                       error_field="text", status=400)  # fmt: skip
+    revision = int(form["revision"]) if form["revision"].isdigit() else None
+    try:
+        _passages().edit(
+            passage_id,
+            revision=revision,
+            text=form["text"],
+            locator=form_locator(form["label"], form["locator"]),
+            tags=form_tags(form["tags"]),
+        )
+    except (InvalidLocator, InvalidPassage) as error:
+        field = "label" if error.field.endswith(".label") else error.field
+        return _render(passage_id, form=form, error=error.message, error_field=field,
+                       status=400)  # fmt: skip
+    except PassageConflict as conflict:
+        message = (
+            f"Not saved: someone changed this passage while you were editing (you started "
+            f"from revision {conflict.expected}, it is now at revision {conflict.current}). "
+            "Your changes are kept below; the quote above is the current version. Save "
+            "again to replace it with yours."
+        )
+        # The form now holds the current revision, so saving again is a deliberate overwrite.
+        form["revision"] = str(conflict.current)
+        return _render(passage_id, form=form, error=message, error_field="revision",
+                       status=409)  # fmt: skip
+    return _back_to(passage_id)
+
+
+@bp.post("/passages/<passage_id>/delete")
+def delete_passage(passage_id: str) -> BaseResponse:
+    """Remove the passage, then show its reference."""
+    removed = _passages().delete(passage_id)
+    return redirect(url_for("refs.show_ref", citekey=removed.citekey), code=303)
+
+
+def _passages() -> PassageService:
+    return get_services().passages
+
+
+def _back_to(passage_id: str) -> BaseResponse:
+    return redirect(url_for("passages.show_passage", passage_id=passage_id), code=303)
+
+
+def _render(
+    passage_id: str, *, form: dict[str, str], error: str | None, error_field: str | None,
+    status: int,
+) -> Response:  # fmt: skip
+    services = get_services()
+    passage = services.passages.get(passage_id)
+    reference = services.refs.get(passage.citekey) if passage.citekey in services.refs else None
+    html = render_template(
+        "passages/detail.html",
+        passage=passage,
+        reference=reference,
+        notes=[NoteView(note, render_markdown(note.text)) for note in passage.notes],
+        copy_styles=COPY_STYLES if services.citations is not None else (),
+        locator_labels=LOCATOR_LABELS,
+        form=form,
+        error=error,
+        error_field=error_field,
+    )
+    response = with_json_twin(html, url_for("api.passages.show_passage", passage_id=passage_id))
+    response.status_code = status
+    return response

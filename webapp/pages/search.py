@@ -1,0 +1,47 @@
+"""The home page: the search box; results come from /api/search as the user types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from webapp.pages.twins import with_json_twin
+from webapp.presenters import search_result_json
+from webapp.safehtml import clean_snippet
+from webapp.viewsupport import get_services
+
+bp = Blueprint("search", __name__)
+
+PAGE_SIZE = 20
+
+
+@bp.get("/")
+def home() -> Response:
+    """Search; `/?q=...` is bookmarkable and is answered on the server too (no JS needed)."""
+    query = request.args.get("q", "")
+    searcher = get_services().search
+    results = (
+        search_result_json(searcher.search(query, limit=PAGE_SIZE, offset=0)) if query else None
+    )
+    hits = [_hit_view(hit) for hit in results["hits"]] if results else []
+    html = render_template(
+        "search/index.html",
+        query=query,
+        results=results,
+        hits=hits,
+        search_available=True,
+        page_size=PAGE_SIZE,
+    )
+    return with_json_twin(html, url_for("api.search.search", q=query))
+
+
+def _hit_view(hit: dict[str, Any]) -> dict[str, Any]:  # Any: a search hit (JSON)
+    """A hit with the link to open and its snippet as safe markup."""
+    if hit.get("kind") == "reference":
+        href = url_for("refs.show_ref", citekey=hit["citekey"])
+    elif hit.get("kind") == "note":
+        href = url_for("passages.show_passage", passage_id=hit["passage_id"]) + f"#note-{hit['id']}"
+    else:
+        href = url_for("passages.show_passage", passage_id=hit["id"])
+    return {**hit, "href": href, "snippet_html": clean_snippet(hit.get("snippet", ""))}

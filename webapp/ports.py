@@ -1,0 +1,70 @@
+"""What the web views need from the services not wired in yet, as Protocols.
+
+The search, citation and export services are built elsewhere; the views depend only on
+these shapes, so tests can hand in small fakes and any class with these methods can be
+wired into `Services`. (Passages are the real `PassageService`, not a port.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from annotations.model import Locator
+from index.results import SearchResult
+
+
+class SearchPort(Protocol):
+    """Full-text search over passages, notes and references."""
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
+        """One page of hits, the total and the facets (`presenters.search_result_json`)."""
+        ...
+
+    def prepare(self) -> None:
+        """Build or catch up the index ahead of the first request."""
+        ...
+
+    def reindex(self) -> int:
+        """Rebuild the index from the files; returns how many records it holds."""
+        ...
+
+
+class CitationsPort(Protocol):
+    """Formatted citations in CSL styles."""
+
+    def cite(
+        self,
+        citekey: str,
+        *,
+        style: str,
+        locator: Locator | None = None,
+        mode: str = "bibliography",
+        output: str = "text",
+    ) -> str:
+        """One reference as a bibliography entry, in-text citation or note (text/html/markdown)."""
+        ...
+
+    def cite_passage(self, passage_id: str, *, style: str, output: str = "text") -> str:
+        """The quote with its in-text citation, ready to paste."""
+        ...
+
+    def styles(self) -> list[str]:
+        """The style ids and short names that `style` accepts, short names first."""
+        ...
+
+
+class ExportPort(Protocol):
+    """Bibliographies and literature notes in the contract's export formats."""
+
+    def export(
+        self,
+        citekeys: Sequence[str],
+        *,
+        query: str | None = None,
+        output: str,
+        style: str | None = None,
+        notes: bool = False,
+    ) -> str:
+        """The export document (no citekeys and no query: the whole library)."""
+        ...

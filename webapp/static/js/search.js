@@ -1,0 +1,187 @@
+// The search page: results as you type, from GET /api/search (see the contract).
+// At most one request per 150 ms, answers to older queries dropped, query kept in the URL.
+const DEBOUNCE_MS = 150;
+
+const form = document.querySelector(".search-form");
+const box = document.getElementById("q");
+const results = document.getElementById("results");
+const count = document.getElementById("result-count");
+const facets = document.getElementById("facets");
+const paging = document.getElementById("paging");
+const api = form.dataset.api;
+const pageSize = Number(form.dataset.pageSize) || 20;
+
+let timer = null;
+let latest = 0;
+let controller = null;
+let offset = Number(new URLSearchParams(location.search).get("offset")) || 0;
+
+function hitHref(hit) {
+  if (hit.kind === "reference") return `/refs/${encodeURIComponent(hit.citekey)}`;
+  if (hit.kind === "note") {
+    return `/passages/${encodeURIComponent(hit.passage_id)}#note-${encodeURIComponent(hit.id)}`;
+  }
+  return `/passages/${encodeURIComponent(hit.id)}`;
+}
+
+// Snippets are escaped text with <mark> tags: rebuild them as nodes, never as live HTML.
+function snippetNodes(snippet) {
+  const parser = new DOMParser();
+  const nodes = [];
+  let marked = false;
+  for (const part of String(snippet || "").split(/(<\/?mark>)/)) {
+    if (part === "<mark>") { marked = true; continue; }
+    if (part === "</mark>") { marked = false; continue; }
+    // Parsed inside <body> so that leading spaces survive; the parsed document is inert.
+    const text = parser.parseFromString(`<!doctype html><body>${part}`, "text/html").body.textContent;
+    if (!text) continue;
+    if (marked) {
+      const mark = document.createElement("mark");
+      mark.textContent = text;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(text));
+    }
+  }
+  return nodes;
+}
+
+function renderHits(doc) {
+  results.replaceChildren(...doc.hits.map((hit) => {
+    const item = document.createElement("li");
+    item.className = "hit";
+    const link = document.createElement("a");
+    link.href = hitHref(hit);
+    const where = hit.locator ? `, ${hit.locator.label} ${hit.locator.value}` : "";
+    link.textContent = `${hit.citekey}${where}${hit.kind === "passage" ? "" : ` (${hit.kind})`}`;
+    const snippet = document.createElement("p");
+    snippet.className = "snippet";
+    snippet.append(...snippetNodes(hit.snippet || hit.text));
+    item.append(link, snippet);
+    return item;
+  }));
+  const total = doc.total;
+  count.textContent = `${total} result${total === 1 ? "" : "s"}`;
+}
+
+function addToQuery(term) {
+  box.value = `${box.value.trim()} ${term}`.trim();
+  offset = 0;
+  search();
+}
+
+function renderFacets(doc) {
+  const groups = [];
+  for (const [field, values] of Object.entries(doc.facets || {})) {
+    const entries = Object.entries(values);
+    if (!entries.length) continue;
+    const heading = document.createElement("h2");
+    heading.textContent = field;
+    groups.push(heading);
+    for (const [value, n] of entries) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = `${value} (${n})`;
+      const term = /\s/.test(value) ? `${field}:"${value}"` : `${field}:${value}`;
+      button.addEventListener("click", () => addToQuery(term));
+      groups.push(button);
+    }
+  }
+  facets.replaceChildren(...groups);
+}
+
+function renderPaging(doc) {
+  const buttons = [];
+  const page = (label, newOffset) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.addEventListener("click", () => { offset = newOffset; search(); });
+    buttons.push(button);
+  };
+  if (doc.offset > 0) page("Previous results", Math.max(0, doc.offset - pageSize));
+  if (doc.offset + doc.hits.length < doc.total) page("More results", doc.offset + pageSize);
+  paging.replaceChildren(...buttons);
+}
+
+function keepInUrl(query) {
+  const url = new URL(location.href);
+  if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+  if (offset) url.searchParams.set("offset", String(offset)); else url.searchParams.delete("offset");
+  history.replaceState(null, "", url);
+}
+
+async function search() {
+  const query = box.value;
+  const ticket = ++latest;
+  keepInUrl(query);
+  if (controller) controller.abort();
+  if (!query.trim()) {
+    results.replaceChildren();
+    facets.replaceChildren();
+    paging.replaceChildren();
+    count.textContent = "";
+    return;
+  }
+  controller = new AbortController();
+  const params = new URLSearchParams({ q: query, limit: String(pageSize), offset: String(offset) });
+  try {
+    const response = await fetch(`${api}?${params}`, {
+      headers: { Accept: "application/json" },
+      signal: controller.signal,
+    });
+    const doc = await response.json();
+    if (ticket !== latest) return; // a newer query was typed meanwhile
+    if (!response.ok) {
+      count.textContent = doc.error || "Search failed.";
+      return;
+    }
+    renderHits(doc);
+    renderFacets(doc);
+    renderPaging(doc);
+  } catch (error) {
+    if (error.name !== "AbortError" && ticket === latest) count.textContent = "Search failed.";
+  }
+}
+
+box.addEventListener("input", () => {
+  offset = 0;
+  clearTimeout(timer);
+  timer = setTimeout(search, DEBOUNCE_MS);
+});
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(timer);
+  search();
+});
+
+function resultLinks() {
+  return [...results.querySelectorAll("a")];
+}
+
+document.addEventListener("keydown", (event) => {
+  const typing = event.target instanceof HTMLElement &&
+    (event.target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName));
+  if (event.key === "/" && !typing) {
+    event.preventDefault();
+    box.focus();
+    box.select();
+    return;
+  }
+  if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+  const links = resultLinks();
+  if (!links.length) return;
+  const index = links.indexOf(document.activeElement);
+  if (event.target === box && event.key === "ArrowDown") {
+    event.preventDefault();
+    links[0].focus();
+  } else if (index >= 0) {
+    event.preventDefault();
+    if (event.key === "ArrowDown") links[Math.min(index + 1, links.length - 1)].focus();
+    else if (index === 0) box.focus();
+    else links[index - 1].focus();
+  }
+});
+
+if (box.value.trim()) search();

@@ -1,0 +1,60 @@
+"""The real services bound to the ports the web views use (`webapp.ports`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from annotations.model import Locator
+from refs.styles import style_names
+from webapp.citation_service import CitationService
+from webapp.export_service import ExportService
+from webapp.passage_service import PassageService
+
+
+class ViewCitations:
+    """`CitationsPort` over `CitationService`: citations of references and of passages."""
+
+    def __init__(self, citations: CitationService, passages: PassageService) -> None:
+        self._citations = citations
+        self._passages = passages
+
+    def cite(
+        self,
+        citekey: str,
+        *,
+        style: str,
+        locator: Locator | None = None,
+        mode: str = "bibliography",
+        output: str = "text",
+    ) -> str:
+        """One reference as a bibliography entry, in-text citation or note."""
+        return self._citations.cite(citekey, style, locator=locator, mode=mode, output=output).text
+
+    def cite_passage(self, passage_id: str, *, style: str, output: str = "text") -> str:
+        """The quote with its in-text citation, ready to paste."""
+        return self._citations.quote(self._passages.get(passage_id), style, output).text
+
+    def styles(self) -> list[str]:
+        """Every style name the views may offer, short names first."""
+        return style_names()
+
+
+class ViewExports:
+    """`ExportPort` over `ExportService`: the export document as text."""
+
+    def __init__(self, exports: ExportService) -> None:
+        self._exports = exports
+
+    def export(
+        self,
+        citekeys: Sequence[str],
+        *,
+        query: str | None = None,
+        output: str,
+        style: str | None = None,
+        notes: bool = False,
+    ) -> str:
+        """The export document (no citekeys and no query: the whole library)."""
+        return self._exports.export(
+            citekeys, query=query, output=output, style=style, notes=notes
+        ).text
