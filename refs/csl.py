@@ -15,6 +15,7 @@ from typing import Any
 from refs.latex import latex_to_text
 from refs.model import Reference
 from refs.names import NameList, Person, parse_names
+from refs.store import ReferenceStore
 
 # Any: a CSL-JSON item is open-ended JSON whose values are strings, lists and dicts.
 CslItem = dict[str, Any]
@@ -152,6 +153,14 @@ _INHERITED_AS: Mapping[str, str] = {
     "shorttitle": "",
 }
 _NEWSPAPER_HINTS = ("newspaper", "news")
+
+
+def stored_reference_to_csl(store: ReferenceStore, citekey: str) -> CslItem:
+    """The CSL-JSON item of `citekey` in `store`, with its `crossref` parent's fields."""
+    reference = store.get(citekey)
+    parent_key = reference.fields.get("crossref", "")
+    parent = store.get(parent_key) if parent_key in store else None
+    return reference_to_csl(reference, parent)
 
 
 def reference_to_csl(reference: Reference, parent: Reference | None = None) -> CslItem:

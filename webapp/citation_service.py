@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from annotations.model import LOCATOR_LABELS, Locator, Passage
 from refs.bibexport import format_bib
 from refs.citations import CitationEngine, CitationError, CiteItem, missing_fields, shared_engine
-from refs.csl import CslItem, reference_to_csl
+from refs.csl import CslItem, stored_reference_to_csl
 from refs.model import Reference
 from refs.ris import format_ris
 from refs.store import ReferenceStore
@@ -79,10 +79,7 @@ class CitationService:
 
     def csl_item(self, citekey: str) -> CslItem:
         """One reference as CSL-JSON, with its `crossref` parent's fields inherited."""
-        reference = self._refs.get(citekey)
-        parent_key = reference.fields.get("crossref", "")
-        parent = self._refs.get(parent_key) if parent_key in self._refs else None
-        return reference_to_csl(reference, parent)
+        return stored_reference_to_csl(self._refs, citekey)
 
     def cite(
         self,

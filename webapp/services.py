@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotations.checks import SOURCES_FOLDER, check_passages
 from annotations.store import PassageStore
-from refs.csl import CslItem, reference_to_csl
+from refs.csl import CslItem, stored_reference_to_csl
 from refs.errors import EntryError, ReferenceHasPassages
 from refs.store import MAIN_BIB_NAME, ReferenceStore
 from refs.validation import validate_references
@@ -113,10 +113,7 @@ class Services:
 
     def csl_item(self, citekey: str) -> CslItem:
         """The CSL-JSON item of one reference, with its `crossref` parent's fields inherited."""
-        reference = self.refs.get(citekey)
-        parent_key = reference.fields.get("crossref")
-        parent = self.refs.get(parent_key) if parent_key and parent_key in self.refs else None
-        return reference_to_csl(reference, parent)
+        return stored_reference_to_csl(self.refs, citekey)
 
     def delete_reference(self, citekey: str, *, cascade: bool = False) -> None:
         """Delete a reference; its passages go with it only when `cascade` is asked for.
