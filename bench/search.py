@@ -19,7 +19,6 @@ Usage: python bench/search.py [--passages 100000] [--procs 1] [--keep DIR]
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import shutil
@@ -35,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotations.model import Locator, Note, Passage
+from annotations.passagefile import passage_file_bytes
 from annotations.store import PassageStore
 from index.indexer import SearchIndex
 from index.whoosh_backend import WhooshBackend
@@ -211,10 +211,10 @@ def make_passages(sentences: list[str], count: int) -> list[Passage]:
         notes: tuple[Note, ...] = ()
         if number % 3 == 0:
             note_text = " ".join(rng.sample(sentences, rng.randint(1, 2)))
-            notes = (Note(id=f"N{number:07d}", text=note_text, created=STAMP, modified=STAMP),)
+            notes = (Note(id=bench_id("N", number), text=note_text, created=STAMP, modified=STAMP),)
         passages.append(
             Passage(
-                id=f"P{number:07d}",
+                id=bench_id("P", number),
                 citekey=f"ref{number % REFERENCES:05d}",
                 text=" ".join(chosen),
                 locator=Locator("page", str(rng.randint(1, 900))),
@@ -246,34 +246,13 @@ def write_library(folder: Path, passages: list[Passage]) -> None:
 
 
 def write_passages_file(folder: Path, citekey: str, passages: list[Passage]) -> None:
-    """The file format of HELPERS.md, as the passage store writes it."""
-    document = {
-        "citekey": citekey,
-        "format": "florilegium-passages/1",
-        "passages": [passage_json(p) for p in sorted(passages, key=lambda p: p.id)],
-    }
-    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    (folder / "passages" / f"{citekey}.json").write_text(text, encoding="utf-8")
+    """The file as the passage store writes it."""
+    (folder / "passages" / f"{citekey}.json").write_bytes(passage_file_bytes(citekey, passages))
 
 
-def passage_json(passage: Passage) -> dict[str, object]:
-    locator = passage.locator
-    return {
-        "id": passage.id,
-        "text": passage.text,
-        "locator": {"label": locator.label, "value": locator.value} if locator else None,
-        "quoted_in": None,
-        "tags": list(passage.tags),
-        "anchor": None,
-        "notes": [
-            {"id": n.id, "text": n.text, "created": n.created, "modified": n.modified}
-            for n in passage.notes
-        ],
-        "created": passage.created,
-        "modified": passage.modified,
-        "revision": passage.revision,
-        "citekey": passage.citekey,
-    }
+def bench_id(kind: str, number: int) -> str:
+    """A valid, repeatable ULID for passage (P), note (N) or added passage (Q) `number`."""
+    return f"01{'PNQ'.index(kind)}{number:023d}"
 
 
 def _reader(folder: Path) -> Callable[[Path], list[Passage]]:
@@ -298,7 +277,7 @@ def incremental_adds(folder: Path, index: SearchIndex, samples: list[Passage]) -
         citekey = sample.citekey
         current = PassageStore(folder).passages(citekey)
         new = Passage(
-            id=f"Q{number:07d}",
+            id=bench_id("Q", number),
             citekey=citekey,
             text=f"Freshly added passage {number} about the zhukovian tank question.",
             locator=Locator("page", "1"),

@@ -13,9 +13,9 @@ import re
 
 from whoosh.fields import Schema
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
-from whoosh.query import FuzzyTerm, NullQuery, Phrase, Query
+from whoosh.query import And, FuzzyTerm, NullQuery, Phrase, Query, Term
 
-from index.schema import EXACT_FIELDS, FIELD_BOOSTS, LOOSE_FIELDS
+from index.schema import PHRASE_FIELDS, SEARCHED_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,11 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def query_parser(schema: Schema) -> MultifieldParser:
-    """The parser for the query language over the searched fields, all words required."""
-    parser = MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS)
+    """The parser for the query language over the searched fields, all words required.
+
+    No field boosts: the weights are part of the scoring model (`index/weighting.py`).
+    """
+    parser = MultifieldParser(list(SEARCHED_FIELDS), schema)
     # Apostrophes are part of names and possessives (Stalin's), not a quoting syntax.
     parser.remove_plugin_class(SingleQuotePlugin)
     parser.add_plugin(FuzzyTermPlugin())
@@ -70,21 +73,18 @@ def plain_words_query(text: str, parser: MultifieldParser) -> Query:
 
 
 def _tuned(query: Query) -> Query:
-    """Phrases only where positions are kept; fuzzy terms only on exact spellings.
+    """Phrases only where positions are kept; fuzzy terms anchored on their first letter.
 
-    The exact fields keep no positions, so a phrase is matched in the loose fields only.
-    Whoosh finds fuzzy matches by walking a field's whole vocabulary in Python; limiting
-    it to the exact fields and to words with the same first letter makes `zhukof~` take
-    milliseconds instead of seconds on a large library. The loose fields hold spelling
-    keys and stems, which a typo distance means little against anyway.
+    A phrase in a field without positions (`author:"…"`) is searched as its words there.
+    Whoosh finds fuzzy matches by walking a field's vocabulary in Python; requiring the
+    first letter to match makes `zhukof~` take milliseconds instead of seconds on a large
+    library.
     """
 
     def tune(node: Query) -> Query:
-        if isinstance(node, Phrase) and node.fieldname in EXACT_FIELDS:
-            return NullQuery
+        if isinstance(node, Phrase) and node.fieldname not in PHRASE_FIELDS:
+            return And([Term(node.fieldname, word) for word in node.words])
         if isinstance(node, FuzzyTerm):
-            if node.fieldname in LOOSE_FIELDS:
-                return NullQuery
             node.prefixlength = max(node.prefixlength, 1)
         return node
 
@@ -104,4 +104,4 @@ def _alias(name: str) -> str:
     return _FIELD_ALIASES.get(lowered, lowered if lowered in _KNOWN_FIELDS else name)
 
 
-_KNOWN_FIELDS = frozenset((*FIELD_BOOSTS, "author", "title", "tag", "citekey", "kind", "year"))
+_KNOWN_FIELDS = frozenset((*SEARCHED_FIELDS, "author", "title", "tag", "citekey", "kind", "year"))

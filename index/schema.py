@@ -1,9 +1,12 @@
 """The Whoosh schema of the index, and the version stamp that forces a rebuild when it changes.
 
-Every prose field is indexed twice: loosely (spelling keys and stems, to find every variant)
-and exactly (folded words, to rank the spelling the user typed first). Only what a hit shows
-is stored; facets read sortable columns, which are cheap to scan for every match. A word
-the analyser splits in two (decision-making, Ust'Kamenogorsk) is searched as a phrase.
+Bare words are searched in two fields only, each kept once, loosely (spelling keys and
+stems, so every variant meets): `body`, a document's own words (the quote, the note, a
+reference's description of itself), and `extra`, what a passage borrows (its notes and its
+reference's authors, title and container). Every field a bare word is looked for in costs a
+pass over its postings, and every copy of a text costs its postings again at build time, so
+the exact spelling and the authors are not searched fields: they rank the best hits again
+(`index/ranking.py`). Only what a hit shows is stored; facets read sortable columns.
 """
 
 from __future__ import annotations
@@ -11,38 +14,26 @@ from __future__ import annotations
 from whoosh.columns import PickleColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from index.analysis import exact_analyzer, loose_analyzer
+from index.analysis import loose_analyzer
+from index.documents import NOTE, PASSAGE, REFERENCE
 
 # Bump on any change to the schema or to analysis: indexes of another version are rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
-# The fields bare words are searched in, with their weights: the quote first, its exact
-# spelling above its stems, then notes, then what the reference says about itself.
-# What the reference says about itself (authors, title, container, abstract, keywords) and
-# the tags are searched as one field, `meta`: every field a bare word is looked for in costs
-# a pass over its postings, and five small fields cost five times one.
-FIELD_BOOSTS: dict[str, float] = {
-    "quote": 3.0,
-    "quote_exact": 4.0,
-    "note": 1.5,
-    "note_exact": 2.0,
-    "meta": 1.0,
-    # A passage by the person named (Zhukov's own words for "Георгий Жуков") outranks
-    # passages that merely mention them; `meta` alone drowns a short author in a long title.
-    "author": 12.0,
-}
-
-# The exact fields keep no positions (phrases are matched in the loose fields, which do):
-# positions are much of what a build writes.
-EXACT_FIELDS = frozenset(("quote_exact", "note_exact"))
-# The fields analysed with spelling keys and stems (the others keep folded words).
-LOOSE_FIELDS = frozenset(("quote", "note", "meta", "author", "title"))
+# The fields bare words are searched in.
+SEARCHED_FIELDS = ("body", "extra")
+# Each field's weight in the score; `body` is weighted again by the document's kind: the
+# quote first, then the user's notes, then what a reference says about itself.
+FIELD_WEIGHTS: dict[str, float] = {"body": 1.0, "extra": 1.5, "author": 1.0, "title": 1.0}
+KIND_WEIGHTS: dict[str, float] = {PASSAGE: 3.0, NOTE: 1.5, REFERENCE: 1.0}
+KIND_WEIGHTED_FIELDS = ("body",)
+# The fields that keep word positions, so phrases can be matched in them.
+PHRASE_FIELDS = frozenset(("body", "extra", "title"))
 
 
 def build_schema() -> Schema:
     """A fresh schema object (Whoosh keeps analyzers per schema, so never share one)."""
     loose = loose_analyzer()
-    exact = exact_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True, sortable=True),
@@ -52,14 +43,12 @@ def build_schema() -> Schema:
         year=ID(stored=True, sortable=True),
         tag=KEYWORD(lowercase=True, commas=True, scorable=True),
         tags=COLUMN(PickleColumn(VarBytesColumn())),
-        quote=TEXT(analyzer=loose, multitoken_query="phrase"),
-        quote_exact=TEXT(analyzer=exact, phrase=False),
-        note=TEXT(analyzer=loose, multitoken_query="phrase"),
-        note_exact=TEXT(analyzer=exact, phrase=False),
-        meta=TEXT(analyzer=loose, multitoken_query="phrase"),
+        body=TEXT(analyzer=loose, multitoken_query="phrase"),
+        extra=TEXT(analyzer=loose, multitoken_query="phrase"),
         author=TEXT(analyzer=loose, phrase=False),
         title=TEXT(analyzer=loose, multitoken_query="phrase"),
         text=STORED(),
+        authors=STORED(),
         locator=STORED(),
         digest=STORED(),
     )

@@ -1,7 +1,8 @@
 """Running a query on a Whoosh searcher: one page of hits with highlighted snippets, facets.
 
 Only the hits on the page are highlighted (highlighting re-analyses the text, the costly
-part of a search); facets are counted over every match from sortable columns.
+part of a search); the best hits are ranked again (`index/ranking.py`); facets are counted
+over every match from sortable columns.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from whoosh.collectors import TopCollector
@@ -17,14 +19,13 @@ from whoosh.query import Query
 from whoosh.searching import Hit, Searcher
 
 from annotations.model import Locator
-from index.documents import NOTE, PASSAGE
+from index.ranking import RERANKED_HITS, Candidate, ranking_words, reranked
 from index.results import FACET_NAMES, SearchHit, SearchResult
 
 SNIPPET_CHARS = 240
 _FRAGMENT_SEPARATOR = " … "
-# The field whose terms a hit's text is highlighted with, by kind.
-_HIGHLIGHT_FIELDS = {PASSAGE: ("quote", "quote_exact"), NOTE: ("note", "note_exact")}
-_REFERENCE_HIGHLIGHT_FIELDS = ("meta",)
+# The field whose matched terms are marked in a hit's text.
+_HIGHLIGHT_FIELD = "body"
 
 
 class MarkFormatter(Formatter):  # type: ignore[misc]  # whoosh is untyped
@@ -76,16 +77,31 @@ def run_search(
     facet_columns: FacetColumns,
 ) -> SearchResult:
     """One page of results for `query`, whose original text was `text`."""
-    collector = _CountingCollector(limit=max(1, offset + limit))
+    collector = _CountingCollector(limit=max(RERANKED_HITS, offset + limit))
     searcher.search_with_collector(query, collector)
     results = collector.results()
-    page = list(results[offset : offset + limit]) if limit > 0 else []
+    ranked = reranked(
+        [_candidate(searcher, score, docnum) for score, docnum in results.top_n],
+        ranking_words(text),
+    )
+    page = ranked[offset : offset + limit] if limit > 0 else []
     return SearchResult(
         query=text,
         total=len(collector.matched),
         offset=offset,
-        hits=tuple(_hit(hit) for hit in page),
+        hits=tuple(_hit(Hit(results, docnum, pos=0, score=score)) for score, docnum in page),
         facets=_facets(facet_columns.of(searcher), collector.matched),
+    )
+
+
+def _candidate(searcher: Searcher, score: float, docnum: int) -> Candidate:
+    stored = searcher.stored_fields(docnum)
+    return Candidate(
+        docnum=docnum,
+        score=score,
+        kind=stored.get("kind", ""),
+        text=stored.get("text", ""),
+        authors=stored.get("authors", ""),
     )
 
 
@@ -107,10 +123,9 @@ def _hit(hit: Hit) -> SearchHit:
 
 def _snippet(hit: Hit, kind: str, text: str) -> str:
     """The best fragments of `text` around the words that matched, else its beginning."""
-    for fieldname in _HIGHLIGHT_FIELDS.get(kind, _REFERENCE_HIGHLIGHT_FIELDS):
-        highlighted = _HIGHLIGHTER.highlight_hit(hit, fieldname, text=text, top=2)
-        if highlighted:
-            return str(highlighted)
+    highlighted = _HIGHLIGHTER.highlight_hit(hit, _HIGHLIGHT_FIELD, text=text, top=2)
+    if highlighted:
+        return str(highlighted)
     if len(text) > SNIPPET_CHARS:
         text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     return html.escape(text, quote=False)
@@ -162,21 +177,23 @@ class FacetColumns:
         for name in self.NAMES:
             column = list(reader.column_reader(name)) if reader.has_column(name) else []
             # Whoosh leaves a column short when a segment's last documents have no value.
-            values[name] = column[:size] + [None] * (size - len(column))
+            missing = () if name == "tags" else None
+            values[name] = [missing if value is None else value for value in column[:size]] + [
+                missing
+            ] * (size - len(column))
         return values
 
 
-def _facets(columns: dict[str, list[Any]], matched: Iterable[int]) -> dict[str, dict[str, int]]:
-    citekeys, years, kinds, tags = (columns[name] for name in FacetColumns.NAMES)
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_NAMES}
-    for docnum in matched:
-        counters["citekey"][citekeys[docnum]] += 1
-        counters["year"][years[docnum]] += 1
-        counters["kind"][kinds[docnum]] += 1
-        if tags[docnum]:
-            counters["tag"].update(tags[docnum])
+def _facets(columns: dict[str, list[Any]], matched: list[int]) -> dict[str, dict[str, int]]:
+    """Counts of each facet's values over the matches (Counter and map count in C)."""
+    counts = {
+        "citekey": Counter(map(columns["citekey"].__getitem__, matched)),
+        "year": Counter(map(columns["year"].__getitem__, matched)),
+        "kind": Counter(map(columns["kind"].__getitem__, matched)),
+        "tag": Counter(chain.from_iterable(map(columns["tags"].__getitem__, matched))),
+    }
     return {
-        name: _by_count((value, count) for value, count in counters[name].items() if value)
+        name: _by_count((value, count) for value, count in counts[name].items() if value)
         for name in FACET_NAMES
     }
 

@@ -26,12 +26,19 @@ from whoosh.qparser import MultifieldParser
 from whoosh.query import And, Term
 from whoosh.searching import Searcher
 
-from index.documents import REFERENCE, IndexDocument
+from index.documents import NOTE, REFERENCE, IndexDocument
 from index.errors import IndexBusy, SearchError
 from index.query import fuzzy_words_query, parse_query, plain_words_query, query_parser
 from index.results import SearchResult
-from index.schema import SCHEMA_VERSION, build_schema
+from index.schema import (
+    FIELD_WEIGHTS,
+    KIND_WEIGHTED_FIELDS,
+    KIND_WEIGHTS,
+    SCHEMA_VERSION,
+    build_schema,
+)
 from index.search import FacetColumns, run_search
+from index.weighting import WeightedBM25F
 from refs.atomicfile import write_atomically
 
 logger = logging.getLogger(__name__)
@@ -68,6 +75,7 @@ class WhooshBackend:
         self._searcher: Searcher | None = None
         self._parser: MultifieldParser | None = None
         self._facet_columns = FacetColumns()
+        self._weighting = WeightedBM25F(FIELD_WEIGHTS, KIND_WEIGHTS, KIND_WEIGHTED_FIELDS)
         self._mutex = threading.Lock()
 
     def is_usable(self) -> bool:
@@ -230,7 +238,7 @@ class WhooshBackend:
             return searcher
         if searcher is not None:
             searcher.close()
-        self._searcher = index.searcher()
+        self._searcher = index.searcher(weighting=self._weighting)
         return self._searcher
 
     def _query_parser(self) -> MultifieldParser:
@@ -251,6 +259,19 @@ def _digest(document: IndexDocument) -> str:
 
 def _fields(document: IndexDocument) -> dict[str, Any]:  # Any: Whoosh field values
     """The Whoosh fields of one document; empty values are left out."""
+    description = (
+        document.title,
+        document.authors,
+        document.container,
+        document.abstract,
+        document.keywords,
+    )
+    if document.kind == REFERENCE:
+        body, extra = _joined(description), ""
+    elif document.kind == NOTE:
+        body, extra = document.note, _joined((*description, " ".join(document.tags)))
+    else:
+        body, extra = document.quote, _joined((document.note, *description, *document.tags))
     fields: dict[str, Any] = {
         "id": document.id,
         "kind": document.kind,
@@ -259,28 +280,22 @@ def _fields(document: IndexDocument) -> dict[str, Any]:  # Any: Whoosh field val
         "passage_id": document.passage_id,
         "year": document.year,
         "tag": ",".join(document.tags),
-        "quote": document.quote,
-        "quote_exact": document.quote,
-        "note": document.note,
-        "note_exact": document.note,
-        "meta": "\n".join(
-            (
-                document.authors,
-                document.title,
-                document.container,
-                document.abstract,
-                document.keywords,
-                " ".join(document.tags),
-            )
-        ).strip(),
+        "body": body,
+        "extra": extra,
         "author": document.authors,
-        # Passages are found by their reference's title through `meta`; only references
-        # need `title` of their own, to be highlighted.
+        # Passages are found by their reference's title through `extra`; only references
+        # need `title` of their own, for `title:` queries.
         "title": document.title if document.kind == REFERENCE else "",
     }
     fields = {name: value for name, value in fields.items() if value}
     fields["text"] = document.text
+    fields["authors"] = document.authors
     fields["tags"] = document.tags
     if document.locator is not None:
         fields["locator"] = (document.locator.label, document.locator.value)
     return fields
+
+
+def _joined(parts: Iterable[str]) -> str:
+    """Texts as one field value, a blank line apart for whoever reads the stored form."""
+    return "\n\n".join(part for part in parts if part)

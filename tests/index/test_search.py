@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.indexer import SearchIndex
+from index.ranking import RERANKED_HITS
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -70,6 +71,34 @@ def test_hit_carries_locator_and_full_text(index: SearchIndex) -> None:
     hit = index.search('"not even a tank"', limit=1).hits[0]
     assert (hit.locator.label, hit.locator.value) == ("page", "422-423")  # type: ignore[union-attr]
     assert hit.text.startswith('Zhukov said: "not even a tank will move" <script>')
+
+
+def test_a_phrase_needs_its_words_in_order(index: SearchIndex) -> None:
+    assert [hit.id for hit in index.search('"even a tank"', limit=5).hits] == ["P1"]
+    assert index.search('"tank even"', limit=5).total == 0
+    assert index.search("tank even", limit=5).total == 1
+
+
+def test_pages_beyond_the_reranked_window_follow_each_other(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    folder.mkdir()
+    (folder / "references.bib").write_text(BIB, encoding="utf-8")
+    passages = JsonPassageFiles(folder / "passages")
+    for number in range(RERANKED_HITS + 30):
+        word = "tanks" if number % 2 else "tank"
+        passages.save(make_passage(f"P{number:03d}", "taubman2003", f"{word} {number}", page="1"))
+    index = SearchIndex(folder, passages=passages, references=ReferenceStore(folder))
+    everything = [hit.id for hit in index.search("tank", limit=200).hits]
+    pages = [
+        hit.id
+        for offset in range(0, len(everything), 40)
+        for hit in index.search("tank", limit=40, offset=offset).hits
+    ]
+    assert pages == everything
+    assert len(set(everything)) == RERANKED_HITS + 30
+    # The spelling typed first: every "tank" before every "tanks" among the reranked.
+    first = everything[: RERANKED_HITS // 2]
+    assert all(int(hit_id[1:]) % 2 == 0 for hit_id in first)
 
 
 def test_facets_count_every_match_not_only_the_page(index: SearchIndex) -> None:
