@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from unidecode import unidecode
-from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token
+from whoosh.analysis import (
+    Analyzer,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StopFilter,
+    Token,
+)
 from whoosh.lang.porter import stem
 
 # Where unidecode's choice is not what English texts print: ё is written e (Khrushchev,
@@ -149,9 +156,65 @@ def exact_analyzer() -> Analyzer:
     return RegexTokenizer(_WORD_PATTERN) | FoldFilter()
 
 
+# English function words the loose fields leave out. They are most of a text's postings, and
+# a phrase with one of them had to read its positions in nearly every document; a phrase
+# still matches its other words in order. Words that mean something in a historian's query
+# (may, will, not, us, who) are kept.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "she",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "with",
+    ]
+)
+
+
 def loose_analyzer() -> Analyzer:
-    """Words folded, keyed by spelling and stemmed (English, Porter): matches every variant."""
-    return RegexTokenizer(_WORD_PATTERN) | LooseFilter()
+    """Words folded, keyed by spelling and stemmed (English, Porter): matches every variant.
+
+    Function words are dropped and the positions of the rest renumbered, as Whoosh's own
+    analysers do, so `"not even a tank"` matches "not even a tank" as a phrase.
+    """
+    return (
+        RegexTokenizer(_WORD_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=True)
+        | LooseFilter()
+    )
 
 
 def loose_terms(text: str) -> list[str]:

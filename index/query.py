@@ -75,13 +75,18 @@ def plain_words_query(text: str, parser: MultifieldParser) -> Query:
 def _tuned(query: Query) -> Query:
     """Phrases only where positions are kept; fuzzy terms anchored on their first letter.
 
-    A phrase in a field without positions (`author:"…"`) is searched as its words there.
+    A phrase is matched in `body` only: what `extra` holds (a passage's notes, its
+    reference's description) is the body of the note or reference document as well, and
+    every field a phrase is looked for in costs a pass over positions. A phrase in a field
+    without positions (`author:"…"`) is searched as its words there.
     Whoosh finds fuzzy matches by walking a field's vocabulary in Python; requiring the
     first letter to match makes `zhukof~` take milliseconds instead of seconds on a large
     library.
     """
 
     def tune(node: Query) -> Query:
+        if isinstance(node, Phrase) and node.fieldname == "extra":
+            return NullQuery  # each text in `extra` is the body of a note or reference too
         if isinstance(node, Phrase) and node.fieldname not in PHRASE_FIELDS:
             return And([Term(node.fieldname, word) for word in node.words])
         if isinstance(node, FuzzyTerm):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.analysis import exact_analyzer, fold, loose_terms
+from index.analysis import exact_analyzer, fold, loose_analyzer, loose_terms
 
 # Real spellings found in print: BGN/PCGN, Library of Congress, scholarly (háček),
 # popular English, and the names in Cyrillic with and without ё.
@@ -111,3 +111,13 @@ def test_any_text_analyses_to_ascii_terms(text: str) -> None:
     for term in loose_terms(text):
         assert term.isascii()
         assert term == term.lower()
+
+
+def test_function_words_are_left_out_and_positions_close_up() -> None:
+    tokens = [(t.text, t.pos) for t in loose_analyzer()("The army of the people", positions=True)]
+    assert [text for text, _ in tokens] == loose_terms("army people")
+    assert tokens[1][1] == tokens[0][1] + 1  # next to each other, so phrases still match
+    # Words that carry meaning in a historian's query stay.
+    assert loose_terms("May 1957 not us") == [
+        loose_terms(w)[0] for w in ("may", "1957", "not", "us")
+    ]
