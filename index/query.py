@@ -12,8 +12,12 @@ import logging
 import re
 
 from whoosh.fields import Schema
+from whoosh.matching import Matcher
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
-from whoosh.query import And, FuzzyTerm, NullQuery, Phrase, Query, Term
+from whoosh.query import And, FuzzyTerm, MultiTerm, NullQuery, Phrase, Query, Term
+from whoosh.query.compound import PreloadedOr
+from whoosh.query.wrappers import WrappingQuery
+from whoosh.searching import SearchContext, Searcher
 
 from index.schema import PHRASE_FIELDS, SEARCHED_FIELDS
 
@@ -26,6 +30,8 @@ _YEAR_RANGE = re.compile(r"\byear:(\d{1,4})\s*\.\.\s*(\d{1,4})\b", re.IGNORECASE
 _FIELD_ALIASES = {"tags": "tag", "authors": "author", "key": "citekey"}
 _FIELD_PREFIX = re.compile(r"\b(\w+):", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Letters a fuzzy word must share with what it finds (`zhukof~` finds zhukov, not shukov).
+FUZZY_PREFIX_LENGTH = 2
 
 
 def query_parser(schema: Schema) -> MultifieldParser:
@@ -75,9 +81,12 @@ def plain_words_query(text: str, parser: MultifieldParser) -> Query:
 def _tuned(query: Query) -> Query:
     """Phrases only where positions are kept; fuzzy terms anchored on their first letter.
 
-    A phrase is matched in `body` only: what `extra` holds (a passage's notes, its
-    reference's description) is the body of the note or reference document as well, and
-    every field a phrase is looked for in costs a pass over positions. A phrase in a field
+    Fuzzy words keep their first two letters: Whoosh walks every word that starts like
+    them, computing an edit distance in Python for each.
+    Phrases, prefixes and fuzzy words are matched in `body` only: what `extra` holds (a
+    passage's notes, its reference's description) is the body of the note or reference
+    document as well, and each field they are looked for in costs a pass over positions or
+    over every word they expand to. A phrase in a field
     without positions (`author:"…"`) is searched as its words there.
     Whoosh finds fuzzy matches by walking a field's vocabulary in Python; requiring the
     first letter to match makes `zhukof~` take milliseconds instead of seconds on a large
@@ -85,15 +94,35 @@ def _tuned(query: Query) -> Query:
     """
 
     def tune(node: Query) -> Query:
-        if isinstance(node, Phrase) and node.fieldname == "extra":
+        if isinstance(node, Phrase | MultiTerm) and node.fieldname == "extra":
             return NullQuery  # each text in `extra` is the body of a note or reference too
         if isinstance(node, Phrase) and node.fieldname not in PHRASE_FIELDS:
             return And([Term(node.fieldname, word) for word in node.words])
         if isinstance(node, FuzzyTerm):
-            node.prefixlength = max(node.prefixlength, 1)
+            node.prefixlength = max(node.prefixlength, FUZZY_PREFIX_LENGTH)
+        if isinstance(node, MultiTerm) and node.constantscore:
+            return ExpandedWords(node)
         return node
 
     return query.accept(tune).normalize()
+
+
+class ExpandedWords(WrappingQuery):  # type: ignore[misc]  # whoosh is untyped
+    """A prefix, wildcard or fuzzy word whose expansions are matched in one array pass.
+
+    Whoosh ORs the words a prefix expands to (`wind*`: wind, window, windows, …) as a
+    binary tree of union matchers, a layer of Python calls per posting and per level; its
+    array union reads each word's postings once. Matches score the same constant as Whoosh
+    gives them, so ranking is unchanged.
+    """
+
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
+        """The union of every expansion's postings in this segment."""
+        terms = [Term(field, text) for field, text in self.child.expanded_terms(searcher.reader())]
+        if len(terms) < 2:
+            return self.child.matcher(searcher, context)
+        unscored = (context or SearchContext()).set(weighting=None)
+        return PreloadedOr(terms, boost=self.child.boost).matcher(searcher, unscored)
 
 
 def _rewrite(text: str) -> str:

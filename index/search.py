@@ -10,13 +10,14 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable
+from heapq import heappush, heapreplace
 from itertools import chain
 from typing import Any
 
 from whoosh.collectors import TopCollector
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
+from whoosh.highlight import ContextFragmenter, Formatter, highlight
 from whoosh.query import Query
-from whoosh.searching import Hit, Searcher
+from whoosh.searching import Searcher
 
 from annotations.model import Locator
 from index.ranking import RERANKED_HITS, Candidate, ranking_words, reranked
@@ -41,10 +42,8 @@ class MarkFormatter(Formatter):  # type: ignore[misc]  # whoosh is untyped
         return f"<mark>{self._text(text[token.startchar : token.endchar])}</mark>"
 
 
-_HIGHLIGHTER = Highlighter(
-    fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80),
-    formatter=MarkFormatter(),
-)
+_FRAGMENTER = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
+_FORMATTER = MarkFormatter()
 
 
 class _CountingCollector(TopCollector):  # type: ignore[misc]  # whoosh is untyped
@@ -52,19 +51,40 @@ class _CountingCollector(TopCollector):  # type: ignore[misc]  # whoosh is untyp
 
     Whoosh's own count re-runs the query without scoring, which can disagree with the scored
     pass (it did for `a ANDNOT b`); here the total and the facets come from the same pass.
+    Every match is visited, so Whoosh's block skipping and matcher replacement are off
+    (replacement also dropped clauses on estimates, making the top hits depend on the page
+    size), and the loop over the matches is one tight loop instead of Whoosh's generator,
+    its `collect` and `_collect` per match.
     """
 
     def __init__(self, limit: int) -> None:
         super().__init__(limit=limit, usequality=False)
-        # Whoosh otherwise swaps in a "more efficient" matcher that drops clauses whose
-        # estimated best score is below the current minimum; with field boosts the estimate
-        # is wrong, so the top hits would depend on the page size.
         self.replace = 0
         self.matched: list[int] = []
 
-    def _collect(self, global_docnum: int, score: float) -> float:
-        self.matched.append(global_docnum)
-        return float(super()._collect(global_docnum, score))
+    def collect_matches(self) -> None:
+        """Score every match of the current segment; keep the best `limit`, count them all."""
+        matcher = self.matcher
+        offset = self.offset
+        limit = self.limit
+        heap = self.items
+        record = self.matched.append
+        is_active, current, score_of, advance = (
+            matcher.is_active,
+            matcher.id,
+            matcher.score,
+            matcher.next,
+        )
+        while is_active():
+            docnum = offset + current()
+            score = score_of()
+            record(docnum)
+            # (score, -docnum): equal scores keep the lower document number first.
+            if len(heap) < limit:
+                heappush(heap, (score, -docnum))
+            elif score > heap[0][0]:
+                heapreplace(heap, (score, -docnum))
+            advance()
 
 
 def run_search(
@@ -79,23 +99,37 @@ def run_search(
     """One page of results for `query`, whose original text was `text`."""
     collector = _CountingCollector(limit=max(RERANKED_HITS, offset + limit))
     searcher.search_with_collector(query, collector)
-    results = collector.results()
+    best = [(score, -negated) for score, negated in sorted(collector.items, reverse=True)]
+    stored = {docnum: searcher.stored_fields(docnum) for _score, docnum in best}
     ranked = reranked(
-        [_candidate(searcher, score, docnum) for score, docnum in results.top_n],
+        [_candidate(score, docnum, stored[docnum]) for score, docnum in best],
         ranking_words(text),
     )
     page = ranked[offset : offset + limit] if limit > 0 else []
+    # The words to mark, expanded once (a fuzzy word walks the vocabulary), not per hit.
+    # (Naming the field also keeps Whoosh's existing_terms from skipping leaves: its loop
+    # variable shadows that argument.)
+    words = frozenset(
+        _text(term)
+        for _field, term in query.existing_terms(
+            searcher.reader(), expand=True, fieldname=_HIGHLIGHT_FIELD
+        )
+    )
+    analyzer = searcher.schema[_HIGHLIGHT_FIELD].analyzer
     return SearchResult(
         query=text,
         total=len(collector.matched),
         offset=offset,
-        hits=tuple(_hit(Hit(results, docnum, pos=0, score=score)) for score, docnum in page),
+        hits=tuple(_hit(stored[docnum], score, words, analyzer) for score, docnum in page),
         facets=_facets(facet_columns.of(searcher), collector.matched),
     )
 
 
-def _candidate(searcher: Searcher, score: float, docnum: int) -> Candidate:
-    stored = searcher.stored_fields(docnum)
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _candidate(score: float, docnum: int, stored: dict[str, Any]) -> Candidate:  # Any: values
     return Candidate(
         docnum=docnum,
         score=score,
@@ -105,25 +139,29 @@ def _candidate(searcher: Searcher, score: float, docnum: int) -> Candidate:
     )
 
 
-def _hit(hit: Hit) -> SearchHit:
-    fields = hit.fields()
-    kind = fields.get("kind", "")
-    locator = fields.get("locator")
+def _hit(
+    stored: dict[str, Any],  # Any: stored field values
+    score: float,
+    words: frozenset[str],
+    analyzer: Any,  # Any: a whoosh Analyzer
+) -> SearchHit:
+    locator = stored.get("locator")
+    text = stored.get("text", "")
     return SearchHit(
-        kind=kind,
-        id=fields.get("id", ""),
-        citekey=fields.get("citekey", ""),
-        text=fields.get("text", ""),
-        snippet=_snippet(hit, kind, fields.get("text", "")),
-        score=round(float(hit.score or 0.0), 4),
+        kind=stored.get("kind", ""),
+        id=stored.get("id", ""),
+        citekey=stored.get("citekey", ""),
+        text=text,
+        snippet=_snippet(text, words, analyzer),
+        score=round(float(score), 4),
         locator=Locator(*locator) if locator else None,
-        passage_id=fields.get("passage_id", ""),
+        passage_id=stored.get("passage_id", ""),
     )
 
 
-def _snippet(hit: Hit, kind: str, text: str) -> str:
+def _snippet(text: str, words: frozenset[str], analyzer: Any) -> str:  # Any: an Analyzer
     """The best fragments of `text` around the words that matched, else its beginning."""
-    highlighted = _HIGHLIGHTER.highlight_hit(hit, _HIGHLIGHT_FIELD, text=text, top=2)
+    highlighted = highlight(text, words, analyzer, _FRAGMENTER, _FORMATTER, top=2)
     if highlighted:
         return str(highlighted)
     if len(text) > SNIPPET_CHARS:
