@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable
-from heapq import heappush, heapreplace
+from heapq import heappush, heapreplace, nlargest
 from itertools import chain
+from operator import neg
 from typing import Any
 
 from whoosh.collectors import TopCollector
@@ -22,6 +23,7 @@ from whoosh.searching import Searcher
 from annotations.model import Locator
 from index.ranking import RERANKED_HITS, Candidate, ranking_words, reranked
 from index.results import FACET_NAMES, SearchHit, SearchResult
+from index.wordqueries import PostingCache, Unsupported, scored_matches
 
 SNIPPET_CHARS = 240
 _FRAGMENT_SEPARATOR = " … "
@@ -95,11 +97,10 @@ def run_search(
     limit: int,
     offset: int,
     facet_columns: FacetColumns,
+    postings: PostingCache,
 ) -> SearchResult:
     """One page of results for `query`, whose original text was `text`."""
-    collector = _CountingCollector(limit=max(RERANKED_HITS, offset + limit))
-    searcher.search_with_collector(query, collector)
-    best = [(score, -negated) for score, negated in sorted(collector.items, reverse=True)]
+    best, matched = _best_and_matched(searcher, query, max(RERANKED_HITS, offset + limit), postings)
     stored = {docnum: searcher.stored_fields(docnum) for _score, docnum in best}
     ranked = reranked(
         [_candidate(score, docnum, stored[docnum]) for score, docnum in best],
@@ -118,11 +119,27 @@ def run_search(
     analyzer = searcher.schema[_HIGHLIGHT_FIELD].analyzer
     return SearchResult(
         query=text,
-        total=len(collector.matched),
+        total=len(matched),
         offset=offset,
         hits=tuple(_hit(stored[docnum], score, words, analyzer) for score, docnum in page),
-        facets=_facets(facet_columns.of(searcher), collector.matched),
+        facets=_facets(facet_columns.of(searcher), matched),
     )
+
+
+def _best_and_matched(
+    searcher: Searcher, query: Query, count: int, postings: PostingCache
+) -> tuple[list[tuple[float, int]], list[int]]:
+    """The best `count` (score, docnum), best first (ties: lower docnum first), and every
+    match: from dicts and sets for queries of words, else from Whoosh's matchers."""
+    try:
+        scores = scored_matches(searcher, query, searcher.weighting, postings)
+    except Unsupported:
+        collector = _CountingCollector(limit=count)
+        searcher.search_with_collector(query, collector)
+        best = sorted(collector.items, reverse=True)
+        return [(score, -negated) for score, negated in best], collector.matched
+    best = nlargest(count, zip(scores.values(), map(neg, scores), strict=True))
+    return [(score, -negated) for score, negated in best], list(scores)
 
 
 def _text(term: str | bytes) -> str:

@@ -10,7 +10,7 @@ segment into plain lists, which are cheaper to index than Whoosh's length column
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -134,6 +134,10 @@ class _WeightedScorer:
         self._weight = weight
         self._lengths = lengths
         self._kind_weights = kind_weights
+        # bm25(idf, f, length) = idf (k1 + 1) f / (f + k1 (1 - b) + k1 b length / average)
+        self._numerator = self._idf * (K1 + 1) * weight
+        self._constant = K1 * (1 - B)
+        self._per_length = K1 * B / self._average_length
         info = searcher.term_info(fieldname, text)
         self._max_quality = (
             self._bm25(info.max_weight(), info.min_length()) * weight * max_kind_weight
@@ -144,11 +148,28 @@ class _WeightedScorer:
         return float(bm25(self._idf, frequency, length, self._average_length, self._B, self._K1))
 
     def score(self, matcher: Any) -> float:  # Any: a whoosh Matcher
+        """The score of the matcher's current posting (the arithmetic of `scores_of`)."""
         docnum = matcher.id()
-        score = self._bm25(matcher.weight(), self._lengths[docnum]) * self._weight
-        if self._kind_weights is not None:
-            score *= self._kind_weights[docnum]
-        return score
+        frequency = matcher.weight()
+        score = (
+            self._numerator
+            * frequency
+            / (frequency + self._constant + self._per_length * self._lengths[docnum])
+        )
+        return float(score if self._kind_weights is None else score * self._kind_weights[docnum])
+
+    def scores_of(self, docnums: Iterable[int], frequencies: Iterable[float]) -> dict[int, float]:
+        """The score of each posting, by document number: BM25 written out in one
+        comprehension (a call per posting would cost more than the arithmetic)."""
+        numerator, constant, per_length = self._numerator, self._constant, self._per_length
+        lengths = self._lengths
+        pairs = zip(docnums, frequencies, strict=True)
+        kinds = self._kind_weights
+        if kinds is None:
+            return {d: numerator * f / (f + constant + per_length * lengths[d]) for d, f in pairs}
+        return {
+            d: numerator * f / (f + constant + per_length * lengths[d]) * kinds[d] for d, f in pairs
+        }
 
     def supports_block_quality(self) -> bool:
         return True

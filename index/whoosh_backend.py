@@ -39,6 +39,7 @@ from index.schema import (
 )
 from index.search import FacetColumns, run_search
 from index.weighting import WeightedBM25F
+from index.wordqueries import PostingCache
 from refs.atomicfile import write_atomically
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class WhooshBackend:
         self._searcher: Searcher | None = None
         self._parser: MultifieldParser | None = None
         self._facet_columns = FacetColumns()
+        self._postings = PostingCache()
         self._weighting = WeightedBM25F(FIELD_WEIGHTS, KIND_WEIGHTS, KIND_WEIGHTED_FIELDS)
         self._mutex = threading.Lock()
 
@@ -170,6 +172,7 @@ class WhooshBackend:
                     limit=limit,
                     offset=offset,
                     facet_columns=self._facet_columns,
+                    postings=self._postings,
                 )
                 fuzzy = fuzzy_words_query(query, parser) if result.total == 0 else None
                 if fuzzy is None:
@@ -181,6 +184,7 @@ class WhooshBackend:
                     limit=limit,
                     offset=offset,
                     facet_columns=self._facet_columns,
+                    postings=self._postings,
                 )
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
@@ -195,6 +199,7 @@ class WhooshBackend:
                     limit=limit,
                     offset=offset,
                     facet_columns=self._facet_columns,
+                    postings=self._postings,
                 )
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
