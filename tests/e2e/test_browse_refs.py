@@ -52,3 +52,20 @@ def test_add_a_reference_by_pasting_bibtex(page: Page, live_server: LiveServer) 
     expect(page.get_by_role("heading", level=1)).to_have_text("Khrushchev Remembers")
     live_server.services.refs.refresh()  # the server wrote the file; read it here too
     assert live_server.services.refs.get("khrushchev1970").text("title") == "Khrushchev Remembers"
+
+
+def test_a_bib_file_edited_by_hand_while_serving_shows_on_reload(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(f"{live_server.url}/refs/freeze2009")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Zhukov and the Tanks of June")
+    bib = live_server.services.library_dir / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text.replace("the Tanks of June", "the Armoured Columns"), encoding="utf-8")
+    page.reload()
+    expect(heading).to_have_text("Zhukov and the Armoured Columns")
+    page.goto(f"{live_server.url}/?q=armoured")
+    expect(page.get_by_role("list", name="Results").get_by_role("link")).to_have_text(
+        ["freeze2009 (reference)"]
+    )
