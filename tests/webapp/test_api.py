@@ -72,7 +72,8 @@ def test_passage_round_trip_create_read_patch_delete(client: FlaskClient) -> Non
     assert patched["locator"] == {"label": "page", "value": "xiv"}
     assert patched["text"] == "Zhukov moved the tanks."
     deleted = client.delete(f"/api/passages/{passage['id']}", content_type="application/json")
-    assert deleted.status_code == 204
+    assert deleted.status_code == 200
+    assert deleted.get_json() == patched  # the record as it was stored
     assert client.get(f"/api/passages/{passage['id']}").status_code == 404
 
 
@@ -85,7 +86,9 @@ def test_notes_are_added_edited_and_deleted(client: FlaskClient, services: Servi
     edited = client.patch(f"/api/notes/{note['id']}", json={"text": "second"}).get_json()
     assert edited["text"] == "second"
     assert services.passages.get(passage.id).notes[0].text == "second"
-    assert client.delete(f"/api/notes/{note['id']}", json={}).status_code == 204
+    deleted = client.delete(f"/api/notes/{note['id']}", json={})
+    assert deleted.status_code == 200
+    assert deleted.get_json() == edited
     assert services.passages.get(passage.id).notes == ()
 
 
