@@ -110,6 +110,7 @@ def test_select_text_in_the_reader_and_quote_it(page: Page, demo_server: LiveSer
     expect(page.get_by_label("Reference")).to_have_value("taubman2004antiparty")
     page.get_by_label("Locator label").select_option("paragraph")
     page.get_by_label("Locator (e.g. 422, xiv, 12-14)").fill("2")
+    save_screenshot(page, "reader")
     page.get_by_role("button", name="Quote this").click()
     expect(page).to_have_url(re.compile(r"/passages/[0-9A-Z]{26}$"))
     passage_id = page.url.rsplit("/", 1)[1]
