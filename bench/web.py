@@ -30,12 +30,14 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from annotations.model import Passage
+from annotations.passagefile import passage_file_bytes
 from bench import search as corpus
 from webapp.services import DEMO_LIBRARY, Services
 
@@ -166,12 +168,27 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def write_synthetic_library(library: Path, passages: list[Passage]) -> None:
+    """bench/search.py's references, and its passages written as the passage store writes
+    them (`passage_file_bytes`), with ULID-shaped ids, so that every file loads."""
+    corpus.write_library(library, [])
+    by_citekey: dict[str, list[Passage]] = {}
+    for number, passage in enumerate(passages):
+        notes = tuple(
+            replace(note, id=f"01N{number:07d}{n:016d}") for n, note in enumerate(passage.notes)
+        )
+        valid = replace(passage, id=f"01P{number:023d}", notes=notes)
+        by_citekey.setdefault(passage.citekey, []).append(valid)
+    for citekey, group in by_citekey.items():
+        (library / "passages" / f"{citekey}.json").write_bytes(passage_file_bytes(citekey, group))
+
+
 def prepare_library(args: argparse.Namespace, folder: Path) -> tuple[Path, list[str]]:
     """The library to serve (a copy, or a synthetic one) and the queries to send it."""
     if args.passages:
         sentences, sources = corpus.load_sentences()
         library = folder / "synthetic"
-        corpus.write_library(library, corpus.make_passages(sentences, args.passages))
+        write_synthetic_library(library, corpus.make_passages(sentences, args.passages))
         print(f"synthetic library: {args.passages:,} passages of {', '.join(sources)}")
         return library, corpus.QUERIES
     library = Path(
