@@ -11,6 +11,7 @@ same run and prints the search's rate as a ratio of it.
     .venv/bin/python bench/web.py                      # the demo library
     .venv/bin/python bench/web.py --passages 20000     # a synthetic library
     .venv/bin/python bench/web.py --library DIR        # a copy of your own library
+    .venv/bin/python bench/web.py --passages 20000 --clients 1 --threads 1 --per-query
 
 The client threads share the machine (and one GIL) with nothing but themselves; the server
 runs in its own process. On a small shared machine the figures move with the other load:
@@ -32,7 +33,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -183,6 +184,24 @@ def write_synthetic_library(library: Path, passages: list[Passage]) -> None:
         (library / "passages" / f"{citekey}.json").write_bytes(passage_file_bytes(citekey, group))
 
 
+def print_per_query(port: int, paths: list[str]) -> None:
+    """Each query's median latency over 5 requests sent one at a time, slowest first."""
+    medians = {path: statistics.median(load_once(port, path) for _ in range(5)) for path in paths}
+    for path, seconds in sorted(medians.items(), key=lambda item: -item[1]):
+        print(f"  {seconds * 1e3:8.1f} ms  {unquote(path.removeprefix('/api/search?q='))}")
+
+
+def load_once(port: int, path: str) -> float:
+    """One GET's latency on a new connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+    connection.getresponse().read()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed
+
+
 def prepare_library(args: argparse.Namespace, folder: Path) -> tuple[Path, list[str]]:
     """The library to serve (a copy, or a synthetic one) and the queries to send it."""
     if args.passages:
@@ -205,6 +224,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="Load generator threads.")
     parser.add_argument("--runs", type=int, default=3, help="Runs per setting; medians shown.")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 4], help="Server threads.")
+    parser.add_argument(
+        "--per-query", action="store_true", help="Also each query's median of 5, one at a time."
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="florilegium-web-bench-") as tmp:
@@ -229,6 +251,8 @@ def main() -> None:
                 load(port, paths, 1.0, args.clients)  # warm: index readers, caches
                 runs = [load(port, paths, args.seconds, args.clients) for _ in range(args.runs)]
                 base = [load(port, baseline, args.seconds, args.clients) for _ in range(args.runs)]
+                if args.per_query:
+                    print_per_query(port, paths)
             finally:
                 stop(process)
             rps = statistics.median(f.per_second for f in runs)

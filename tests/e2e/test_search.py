@@ -95,6 +95,7 @@ def test_next_page_of_results_changes_the_hits_and_the_url(
     first_page = links.all_inner_texts()
     page.get_by_role("button", name="More results").click()
     expect(links).to_have_count(4)
+    expect(links.first).to_be_focused()  # not lost with the vanished button
     expect(page).to_have_url(re.compile(r"\?q=zhukov&offset=20$"))
     expect(page.get_by_role("button", name="More results")).to_have_count(0)
     second_page = links.all_inner_texts()

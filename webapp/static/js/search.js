@@ -14,6 +14,7 @@ const pageSize = Number(form.dataset.pageSize) || 20;
 let timer = null;
 let latest = 0;
 let controller = null;
+let focusFirstHit = false;
 let offset = Number(new URLSearchParams(location.search).get("offset")) || 0;
 
 function hitHref(hit) {
@@ -127,7 +128,11 @@ function renderPaging(doc) {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = label;
-    button.addEventListener("click", () => { offset = newOffset; search(); });
+    button.addEventListener("click", () => {
+      offset = newOffset;
+      focusFirstHit = true; // the pressed button may vanish: keep keyboard users in the list
+      search();
+    });
     buttons.push(button);
   };
   if (doc.offset > 0) page("Previous results", Math.max(0, doc.offset - pageSize));
@@ -170,6 +175,8 @@ async function search() {
     renderHits(doc);
     renderFacets(doc);
     renderPaging(doc);
+    if (focusFirstHit) results.querySelector("a")?.focus();
+    focusFirstHit = false;
   } catch (error) {
     if (error.name !== "AbortError" && ticket === latest) count.textContent = "Search failed.";
   }
