@@ -71,7 +71,10 @@ def test_reference_page_shows_fields_bibtex_and_formatted_entry(client: FlaskCli
     assert response.headers["Link"].startswith("</api/refs/freeze2009>")
     assert "<dt>journal</dt>" in page and "Slavic Review" in page
     assert "@article{freeze2009," in page  # the raw BibTeX
-    assert '<div class="csl-entry">[apa/bibliography] Freeze, Gregory L.' in page
+    assert (
+        '<div class="formatted-entry">Freeze, G. L. (2009). Zhukov and the Tanks of June. '
+        "<i>Slavic Review</i>. https://doi.org/10.2307/example</div>"
+    ) in page
     assert 'href="https://doi.org/10.2307/example"' in page
 
 
