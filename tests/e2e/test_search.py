@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, Request, Route, expect
 
 from tests.e2e.conftest import LiveServer, save_screenshot
 
@@ -136,3 +136,31 @@ def test_keyboard_only_search_from_another_page(page: Page, demo_server: LiveSer
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/passages/{ZHUKOV_TANK}$"))
     expect(page.get_by_role("blockquote")).to_contain_text("not even a tank will leave")
+
+
+def test_a_slow_answer_to_an_older_query_never_replaces_the_newer_one(
+    page: Page, demo_server: LiveServer
+) -> None:
+    page.goto(demo_server.url)
+    held: list[Route] = []
+
+    def hold_the_first_query(route: Route) -> None:
+        if "q=zhukov&" in route.request.url:
+            held.append(route)  # answered only after the newer query's answer is shown
+        else:
+            route.continue_()
+
+    page.route("**/api/search?*", hold_the_first_query)
+    box = page.get_by_role("searchbox")
+    with page.expect_request(lambda request: "q=zhukov&" in request.url):
+        box.fill("zhukov")
+    # The page gives up the older request as soon as it sends the newer one.
+    with page.expect_event("requestfailed", lambda request: "q=zhukov&" in request.url):
+        box.fill("zhukov tank")
+    expect(page.get_by_role("status")).to_have_text("1 result")
+    [slow] = held
+    slow.fulfill(json={"query": "zhukov", "total": 24, "offset": 0, "hits": [], "facets": {}})
+    expect(page.get_by_role("status")).to_have_text("1 result")
+    expect(page.get_by_role("list", name="Results").get_by_role("link")).to_have_text(
+        ["zhukov1957army"]
+    )
