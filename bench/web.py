@@ -1,53 +1,72 @@
-"""Search requests per second and p95 latency of the web app on loopback, 1 and 4 threads.
+"""Search requests per second, median and p95 latency of `florilegium serve` on loopback.
 
-Serves a library with waitress (as `florilegium serve` does) in a child process, then hammers
-GET /api/search from client threads with http.client, and for comparison a baseline route
-(GET /api/refs/KEY, a dict lookup) measured in the same run.
+Runs the real `florilegium --library COPY serve --threads N` (waitress) for N = 1 and 4 on a
+private copy of the demo library, or with `--passages N` on a synthetic library of N
+passages of real prose (bench/search.py's corpus: 2,000 references, notes on a third of the
+passages). A load generator of `--clients` threads with keep-alive connections sends GET
+/api/search for a fixed mix of queries for `--seconds`, `--runs` times, and prints the
+medians of the runs. For a baseline it loads GET /api/refs/KEY (a lookup, no search) in the
+same run and prints the search's rate as a ratio of it.
 
-    .venv/bin/python bench/web.py [--library DIR] [--seconds 5] [--clients 8]
+    .venv/bin/python bench/web.py                      # the demo library
+    .venv/bin/python bench/web.py --passages 20000     # a synthetic library
+    .venv/bin/python bench/web.py --library DIR        # a copy of your own library
+    .venv/bin/python bench/web.py --passages 20000 --clients 1 --threads 1 --per-query
 
-Until the search service is wired into `Services`, the search route is served by a plain
-scan over reference titles (`ScanSearch` below), so the figures measure the web layer only.
+The client threads share the machine (and one GIL) with nothing but themselves; the server
+runs in its own process. On a small shared machine the figures move with the other load:
+compare the ratio to the baseline route more than the absolute rates.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import http.client
 import itertools
-import logging
-import multiprocessing
+import shutil
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
-from waitress.server import create_server
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from webapp import create_app
+from annotations.model import Passage
+from annotations.passagefile import passage_file_bytes
+from bench import search as corpus
 from webapp.services import DEMO_LIBRARY, Services
 
-
-class ScanSearch:
-    """A stand-in search: case-insensitive substring scan of titles, in the contract's shape."""
-
-    def __init__(self, services: Services) -> None:
-        self.rows = [(ref.citekey, ref.text("title")) for ref in services.refs.references()]
-
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-        needle = query.casefold()
-        found = [(key, title) for key, title in self.rows if needle in title.casefold()]
-        hits = [
-            {"kind": "reference", "id": key, "citekey": key, "text": title,
-             "snippet": html.escape(title), "locator": None, "score": 1.0}
-            for key, title in found[offset : offset + limit]
-        ]  # fmt: skip
-        return {"query": query, "total": len(found), "offset": offset, "hits": hits,
-                "facets": {"citekey": {}, "year": {}, "tag": {}}}  # fmt: skip
+# The demo library's mix: names in several spellings and scripts, phrases, prefixes, fuzzy
+# terms, field restrictions and facets, as people type them on the search page.
+DEMO_QUERIES = [
+    "zhukov",
+    "Georgii Zhukov tank",
+    "Хрущёв Leningrad",
+    "Георгий Жуков",
+    "molotov",
+    "malenkov kaganovich",
+    '"anti-party group"',
+    '"central committee"',
+    "presidium vote",
+    "khrush*",
+    "plen*",
+    "shepilov~",
+    "bulganin~",
+    "citekey:freeze2009",
+    "kind:note zhukov",
+    "tag:army",
+    "year:1955..1960 plenum",
+    "author:taubman",
+    "leningrad affair",
+    "army -tank",
+]
+STARTUP_SECONDS = 600.0
 
 
 @dataclass
@@ -69,14 +88,15 @@ class Figures:
 
 
 def load(port: int, paths: list[str], seconds: float, clients: int) -> Figures:
-    """Send GETs for `paths` (round robin) from `clients` threads for `seconds`."""
+    """Send GETs for `paths` (round robin, each client from its own start) for `seconds`."""
     deadline = time.perf_counter() + seconds
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
 
     def client(index: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        for path in itertools.cycle(paths[index:] + paths[:index]):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        start = index * len(paths) // clients
+        for path in itertools.cycle(paths[start:] + paths[:start]):
             if time.perf_counter() >= deadline:
                 break
             started = time.perf_counter()
@@ -99,57 +119,155 @@ def load(port: int, paths: list[str], seconds: float, clients: int) -> Figures:
     return Figures(len(flat), sum(errors), elapsed, flat)
 
 
-def _run_server(services: Services, threads: int, ports: multiprocessing.Queue[int]) -> None:
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "queue depth" is expected
-    app = create_app({"SERVICES": services, "SERVER_HOST": "127.0.0.1"})
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
-    port = int(server.effective_port)  # type: ignore[union-attr]
-    app.config["SERVER_PORT"] = port
-    ports.put(port)
-    server.run()
+def florilegium() -> str:
+    """The `florilegium` script beside this Python (the .venv's)."""
+    beside = Path(sys.executable).parent / "florilegium"
+    found = str(beside) if beside.is_file() else shutil.which("florilegium")
+    if found is None:
+        raise SystemExit("no `florilegium` command: run `make setup` first")
+    return found
 
 
-def serve(services: Services, threads: int) -> tuple[multiprocessing.Process, int]:
-    """Start waitress for `services` in a child process (its own GIL); returns it and its port."""
-    context = multiprocessing.get_context("fork")
-    ports: multiprocessing.Queue[int] = context.Queue()
-    process = context.Process(target=_run_server, args=(services, threads, ports), daemon=True)
-    process.start()
-    return process, ports.get(timeout=30)
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def serve(library: Path, threads: int, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `florilegium serve` with `threads` waitress threads; returns it once it answers."""
+    port = free_port()
+    command = [florilegium(), "--library", str(library), "serve", "--port", str(port)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*command, "--threads", str(threads)], stdout=output, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/api/openapi.json", headers={"Host": f"127.0.0.1:{port}"})
+            if connection.getresponse().status == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.1)  # not listening yet
+        finally:
+            connection.close()
+    process.kill()
+    raise SystemExit(f"serve did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def write_synthetic_library(library: Path, passages: list[Passage]) -> None:
+    """bench/search.py's references, and its passages written as the passage store writes
+    them (`passage_file_bytes`), with ULID-shaped ids, so that every file loads."""
+    corpus.write_library(library, [])
+    by_citekey: dict[str, list[Passage]] = {}
+    for number, passage in enumerate(passages):
+        notes = tuple(
+            replace(note, id=f"01N{number:07d}{n:016d}") for n, note in enumerate(passage.notes)
+        )
+        valid = replace(passage, id=f"01P{number:023d}", notes=notes)
+        by_citekey.setdefault(passage.citekey, []).append(valid)
+    for citekey, group in by_citekey.items():
+        (library / "passages" / f"{citekey}.json").write_bytes(passage_file_bytes(citekey, group))
+
+
+def print_per_query(port: int, paths: list[str]) -> None:
+    """Each query's median latency over 5 requests sent one at a time, slowest first."""
+    medians = {path: statistics.median(load_once(port, path) for _ in range(5)) for path in paths}
+    for path, seconds in sorted(medians.items(), key=lambda item: -item[1]):
+        print(f"  {seconds * 1e3:8.1f} ms  {unquote(path.removeprefix('/api/search?q='))}")
+
+
+def load_once(port: int, path: str) -> float:
+    """One GET's latency on a new connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+    connection.getresponse().read()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed
+
+
+def prepare_library(args: argparse.Namespace, folder: Path) -> tuple[Path, list[str]]:
+    """The library to serve (a copy, or a synthetic one) and the queries to send it."""
+    if args.passages:
+        sentences, sources = corpus.load_sentences()
+        library = folder / "synthetic"
+        write_synthetic_library(library, corpus.make_passages(sentences, args.passages))
+        print(f"synthetic library: {args.passages:,} passages of {', '.join(sources)}")
+        return library, corpus.QUERIES
+    library = Path(
+        shutil.copytree(args.library, folder / "library", ignore=shutil.ignore_patterns(".index"))
+    )
+    return library, DEMO_QUERIES
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--library", type=Path, default=DEMO_LIBRARY)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--library", type=Path, default=DEMO_LIBRARY, help="Library to copy.")
+    parser.add_argument("--passages", type=int, default=0, help="Synthetic library of N.")
+    parser.add_argument("--seconds", type=float, default=5.0, help="Length of one run.")
+    parser.add_argument("--clients", type=int, default=8, help="Load generator threads.")
     parser.add_argument("--runs", type=int, default=3, help="Runs per setting; medians shown.")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 4], help="Server threads.")
+    parser.add_argument(
+        "--per-query", action="store_true", help="Also each query's median of 5, one at a time."
+    )
     args = parser.parse_args()
 
-    services = Services.for_library(args.library)
-    wired = services.search is not None
-    if not wired:
-        services = replace(services, search=ScanSearch(services))
-    words = sorted({w for ref in services.refs.references() for w in ref.text("title").split()})
-    queries = [f"/api/search?q={quote(word)}" for word in words[:200]] or ["/api/search?q=a"]
-    keys = [f"/api/refs/{quote(ref.citekey)}" for ref in services.refs.references()]
-    baseline_paths = keys or ["/api/refs"]
-    print(f"library {args.library}: {len(keys)} references, {len(queries)} queries, "
-          f"search {'wired' if wired else 'NOT wired (title scan stand-in)'}")  # fmt: skip
-    for threads in (1, 4):
-        process, port = serve(services, threads)
-        load(port, queries, 0.5, args.clients)  # warm up
-        search = [load(port, queries, args.seconds, args.clients) for _ in range(args.runs)]
-        base = [load(port, baseline_paths, args.seconds, args.clients) for _ in range(args.runs)]
-        rps = statistics.median(f.per_second for f in search)
-        p95 = statistics.median(f.percentile(0.95) for f in search)
-        base_rps = statistics.median(f.per_second for f in base)
-        errors = sum(f.errors for f in search)
-        print(f"{threads} server thread(s): search {rps:.0f} req/s, "
-              f"p95 {p95 * 1e3:.1f} ms, {errors} errors; "
-              f"{rps / base_rps:.2f}x the baseline route ({base_rps:.0f} req/s)")  # fmt: skip
-        process.terminate()
-        process.join()
+    with tempfile.TemporaryDirectory(prefix="florilegium-web-bench-") as tmp:
+        folder = Path(tmp)
+        library, queries = prepare_library(args, folder)
+        started = time.perf_counter()
+        subprocess.run([florilegium(), "--library", str(library), "reindex"], check=True)
+        built = time.perf_counter() - started
+        services = Services.for_library(library)
+        passages = len(services.passage_store.passages())
+        references = services.refs.references()
+        paths = [f"/api/search?q={quote(query)}" for query in queries]
+        baseline = [f"/api/refs/{quote(ref.citekey)}" for ref in references[:200]]
+        print(
+            f"library: {passages:,} passages, {len(references):,} references (index built in "
+            f"{built:.1f} s); {len(paths)} queries; {args.clients} clients, "
+            f"{args.runs} x {args.seconds:.0f} s per setting"
+        )
+        for threads in args.threads:
+            process, port = serve(library, threads, folder / f"serve-{threads}.log")
+            try:
+                load(port, paths, 1.0, args.clients)  # warm: index readers, caches
+                runs = [load(port, paths, args.seconds, args.clients) for _ in range(args.runs)]
+                base = [load(port, baseline, args.seconds, args.clients) for _ in range(args.runs)]
+                if args.per_query:
+                    print_per_query(port, paths)
+            finally:
+                stop(process)
+            rps = statistics.median(f.per_second for f in runs)
+            p50 = statistics.median(f.percentile(0.50) for f in runs)
+            p95 = statistics.median(f.percentile(0.95) for f in runs)
+            base_rps = statistics.median(f.per_second for f in base)
+            base_p95 = statistics.median(f.percentile(0.95) for f in base)
+            errors = sum(f.errors for f in runs) + sum(f.errors for f in base)
+            print(
+                f"{threads} server thread(s): search {rps:.0f} req/s, median "
+                f"{p50 * 1e3:.1f} ms, p95 {p95 * 1e3:.1f} ms; baseline GET /api/refs/KEY "
+                f"{base_rps:.0f} req/s, p95 {base_p95 * 1e3:.1f} ms; search/baseline rate "
+                f"{rps / base_rps:.2f}x; {errors} errors",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ atomically.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -40,6 +41,10 @@ class ReferenceStore:
 
     Parsed files are cached in the library's `.index/refs-cache/` unless `use_cache` is
     False (then every start parses every file).
+
+    The web server's threads share one store: reloads, refreshes and writes change its
+    memory under one lock, and publish a finished lookup table in one assignment, so a
+    reader on another thread sees the old references or the new ones, never half of them.
     """
 
     def __init__(self, library_dir: Path, *, use_cache: bool = True) -> None:
@@ -48,35 +53,46 @@ class ReferenceStore:
         self._files: dict[Path, BibFile] = {}
         self._by_citekey: dict[str, Reference] = {}
         self.problems: list[EntryError] = []
+        self._memory = threading.RLock()
         self.reload()
 
     def reload(self) -> None:
         """Read every .bib file again (from the cache where the file did not change)."""
-        self._files = {path: self._read(path) for path in self.bib_paths()}
-        self._rebuild_lookup()
+        with self._memory:
+            self._files = {path: self._read(path) for path in self.bib_paths()}
+            self._rebuild_lookup()
 
     def refresh(self) -> bool:
         """Re-read the .bib files added, removed or changed on disk (by size and mtime) since
-        they were read, for a long-running process such as the web app; True if any were."""
-        paths = self.bib_paths()
-        files: dict[Path, BibFile] = {}
-        for path in paths:
-            known = self._files.get(path)
-            stat = path.stat()
-            if known is not None and (stat.st_size, stat.st_mtime_ns) == (
-                known.fingerprint.size,
-                known.fingerprint.mtime_ns,
-            ):
-                files[path] = known
-            else:
-                files[path] = self._read(path)
-        changed = list(files) != list(self._files) or any(
-            files[path] is not self._files.get(path) for path in files
-        )
-        if changed:
-            self._files = files
-            self._rebuild_lookup()
-        return changed
+        they were read, for a long-running process such as the web app; True if any were.
+
+        Unchanged files cost one `stat` each; a file that vanishes meanwhile counts as removed.
+        """
+        with self._memory:
+            files: dict[Path, BibFile] = {}
+            for path in self.bib_paths():
+                known = self._files.get(path)
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue
+                if known is not None and (stat.st_size, stat.st_mtime_ns) == (
+                    known.fingerprint.size,
+                    known.fingerprint.mtime_ns,
+                ):
+                    files[path] = known
+                else:
+                    try:
+                        files[path] = self._read(path)
+                    except FileNotFoundError:
+                        continue
+            changed = list(files) != list(self._files) or any(
+                files[path] is not self._files.get(path) for path in files
+            )
+            if changed:
+                self._files = files
+                self._rebuild_lookup()
+            return changed
 
     def bib_paths(self) -> list[Path]:
         """The library's .bib files, in name order so that duplicates resolve the same way."""
@@ -99,19 +115,20 @@ class ReferenceStore:
         return bib
 
     def _rebuild_lookup(self) -> None:
-        self._by_citekey = {}
-        self.problems = []
+        """Build the lookup and problem list aside, then publish each in one assignment."""
+        by_citekey: dict[str, Reference] = {}
+        all_problems: list[EntryError] = []
         # BibTeX lets one file use the @string macros of another (a file of abbreviations).
         library_macros = self._library_macros()
         for bib in self._files.values():
             references, problems = _resolve_macros_across_files(bib, library_macros)
-            self.problems.extend(problems)
+            all_problems.extend(problems)
             for reference in references:
-                first = self._by_citekey.get(reference.citekey)
+                first = by_citekey.get(reference.citekey)
                 if first is None:
-                    self._by_citekey[reference.citekey] = reference
+                    by_citekey[reference.citekey] = reference
                 else:
-                    self.problems.append(
+                    all_problems.append(
                         EntryError(
                             f"duplicate citekey '{reference.citekey}' "
                             f"(first defined at {first.path}:{first.line})",
@@ -120,10 +137,12 @@ class ReferenceStore:
                             citekey=reference.citekey,
                         )
                     )
+        self._by_citekey, self.problems = by_citekey, all_problems
 
     def references(self) -> list[Reference]:
         """Every loadable reference, sorted by citekey."""
-        return [self._by_citekey[citekey] for citekey in sorted(self._by_citekey)]
+        by_citekey = self._by_citekey  # one table, even if another thread publishes a new one
+        return [by_citekey[citekey] for citekey in sorted(by_citekey)]
 
     def get(self, citekey: str) -> Reference:
         """The reference with this citekey, or `UnknownCitekey`."""
@@ -249,11 +268,10 @@ class ReferenceStore:
             data = encode_text(updated.text)
             write_atomically(path, data)
             updated.fingerprint = Fingerprint.of_bytes(data, path)
-        if path in self._files:
-            self._files[path] = updated
-        else:  # a new file: keep name order, which decides between duplicate citekeys
+        with self._memory:
+            # A new file keeps name order, which decides between duplicate citekeys.
             self._files = dict(sorted({**self._files, path: updated}.items()))
-        self._rebuild_lookup()
+            self._rebuild_lookup()
         if self._cache is not None:
             self._cache.save(updated)
         logger.info("wrote %s", path)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, request
 
 from webapp import api, pages
 from webapp.config import DefaultConfig, complete_config
@@ -34,12 +34,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:  # Any: Flask 
     complete_config(app.config, services.library_dir)
     app.extensions["florilegium"] = services
     init_security(app)
+    app.before_request(_catch_up_with_disk)
     for blueprint in pages.BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     logging.getLogger(__name__).debug("app ready for %s", services.library_dir)
     return app
+
+
+def _catch_up_with_disk() -> None:
+    """Before each page or API request (not static files): see .bib files edited by hand."""
+    if request.endpoint != "static":
+        current_app.extensions["florilegium"].catch_up_with_disk()
 
 
 def _as_path(value: object) -> Path | None:

@@ -341,7 +341,7 @@ PATHS: dict[str, Schema] = {
         ),
         "delete": _operation(
             "Delete a passage and its notes.",
-            {"204": {"description": "Deleted."}},
+            _ok("The passage as it was, with its notes.", _ref("Passage")),
             parameters=[_PASSAGE_ID],
             errors=_WRITE_ERRORS,
         ),
@@ -373,7 +373,7 @@ PATHS: dict[str, Schema] = {
         ),
         "delete": _operation(
             "Delete a note.",
-            {"204": {"description": "Deleted."}},
+            _ok("The note as it was.", _ref("Note")),
             parameters=[_NOTE_ID],
             errors=_WRITE_ERRORS,
         ),

@@ -111,6 +111,12 @@ class Services:
             exports=ViewExports(ExportService(citations, passages, search)),
         )
 
+    def catch_up_with_disk(self) -> bool:
+        """Re-read the .bib files edited by hand (or by git) since they were read; True if
+        any were. One `stat` per file when nothing changed, so a server may call it on every
+        request. (Passage files are checked by the passage store on each lookup already.)"""
+        return self.refs.refresh()
+
     def csl_item(self, citekey: str) -> CslItem:
         """The CSL-JSON item of one reference, with its `crossref` parent's fields inherited."""
         return stored_reference_to_csl(self.refs, citekey)

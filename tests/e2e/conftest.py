@@ -1,33 +1,38 @@
-"""Browser tests: Debian's Chromium, headless, against the app served on loopback.
+"""Browser tests: Debian's Chromium, headless, against the real `florilegium serve`.
 
-The app is the one `florilegium serve` runs (the same factory and config), served by
-werkzeug's threaded server on a free port of 127.0.0.1 for a private copy of the test
-library (`live_server`) or of the demo library (`demo_server`). Passages and notes are the
-real store, on disk; the services not wired in yet (search, citations, export) are the
-in-memory fakes the API tests use.
+Each test gets a private copy of the test library (`live_server`) or of the demo library
+(`demo_server`), served by `florilegium --library COPY serve` (waitress, the real search
+index, citeproc-js citations and exports) in a subprocess on a free loopback port. The test
+process opens the same folder with its own `Services` to set up passages and to check what
+reached the disk, as another program (or a second `florilegium` command) would.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
-import threading
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.webapp.fakes import FakeCitations, FakeExports, FakeSearch
-from webapp import create_app
 from webapp.passage_service import PassageService
 from webapp.services import Services
 
 DATA = Path(__file__).parent.parent / "data"
 DEMO_LIBRARY = Path(__file__).parents[2] / "library"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+# Building the demo library's index and starting waitress takes a few seconds at most.
+STARTUP_SECONDS = 60.0
 
 pytestmark = pytest.mark.e2e
 
@@ -60,17 +65,22 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @dataclass
 class LiveServer:
-    """A running server: its base URL, the services behind it and their passage service."""
+    """A running `florilegium serve`: its base URL, and the library opened in this process."""
 
     url: str
     services: Services
-    passages: PassageService
+
+    @property
+    def passages(self) -> PassageService:
+        """The passage service on the served folder (writes land on disk, as the CLI's do)."""
+        return self.services.passages
 
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """Serve a fresh copy of the test library on a free loopback port."""
-    with _serving(Path(shutil.copytree(DATA / "web_library", tmp_path / "library"))) as server:
+    library = Path(shutil.copytree(DATA / "web_library", tmp_path / "library"))
+    with serving(library, tmp_path / "serve.log") as server:
         yield server
 
 
@@ -80,31 +90,64 @@ def demo_server(tmp_path: Path) -> Iterator[LiveServer]:
     library = shutil.copytree(
         DEMO_LIBRARY, tmp_path / "demo", ignore=shutil.ignore_patterns(".index", "*.lock")
     )
-    with _serving(Path(library)) as server:
+    with serving(Path(library), tmp_path / "serve.log") as server:
         yield server
 
 
+def florilegium_command() -> str:
+    """The `florilegium` script of the environment running the tests (the .venv's)."""
+    beside = Path(sys.executable).parent / "florilegium"
+    found = str(beside) if beside.is_file() else shutil.which("florilegium")
+    if found is None:
+        pytest.fail("no `florilegium` command: run `make setup` first")
+    return found
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 @contextmanager
-def _serving(library: Path) -> Iterator[LiveServer]:
-    plain = Services.for_library(library)
-    # As `serve` does: the index is built before the first request, not inside one.
-    plain.search.prepare()
-    services = replace(
-        plain,
-        search=FakeSearch(plain.passages),
-        citations=FakeCitations(plain.refs, plain.passages),
-        exports=FakeExports(plain.refs),
-    )
-    app = create_app({"SERVICES": services, "SERVER_HOST": "127.0.0.1"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["SERVER_PORT"] = server.server_port
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def serving(library: Path, log: Path, *, threads: int = 4) -> Iterator[LiveServer]:
+    """Run `florilegium --library LIBRARY serve` on a free port until the block ends."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLORILEGIUM")}
+    command = [florilegium_command(), "--library", str(library), "serve"]
+    command += ["--port", str(port), "--threads", str(threads)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", services, plain.passages)
+        _wait_until_answering(process, url, log)
+        yield LiveServer(url, Services.for_library(library))
     finally:
-        server.shutdown()
-        thread.join()
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_answering(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    """Poll the server's API description until it answers; fail with its output if it died."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"`florilegium serve` exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/openapi.json", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.05)  # not yet listening: poll again shortly
+    pytest.fail(
+        f"`florilegium serve` did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}"
+    )
 
 
 def save_screenshot(page: Any, name: str) -> None:  # Any: a Playwright Page

@@ -8,7 +8,6 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from annotations.model import Locator
 from tests.e2e.conftest import LiveServer, save_screenshot
 
 
@@ -58,14 +57,34 @@ def test_open_a_demo_passage_then_add_edit_and_delete_a_note_that_persists(
     assert record["notes"] == []
 
 
-def test_copy_a_citation(page: Page, live_server: LiveServer) -> None:
-    passage = live_server.passages.add("freeze2009", "Tanks rolled", locator=Locator("page", "4"))
+FREEZE_422 = "01M84V7H6GV6REM85N064TGH94"  # Freeze, Russia: A History, p. 422
+FREEZE_QUOTE = (
+    "The underlying idea was to bring decision-making closer to the enterprise to ensure "
+    "better management and greater productivity"
+)
+
+
+def test_copy_citations_formatted_by_citeproc(page: Page, demo_server: LiveServer) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(f"{live_server.url}/passages/{passage.id}")
-    page.get_by_role("button", name="Quote with MLA citation").click()
-    expected = "“Tanks rolled” (Freeze, Gregory L. 4)."
-    expect(page.get_by_role("status")).to_have_text(f"Copied: {expected}")
-    assert page.evaluate("navigator.clipboard.readText()") == expected
+    page.goto(f"{demo_server.url}/passages/{FREEZE_422}")
+    expected = {
+        "Quote with MLA citation": f"“{FREEZE_QUOTE}” (Freeze 422).",
+        "Quote with APA citation": f"“{FREEZE_QUOTE}” (Freeze, 2009, p. 422).",
+        "Quote with Chicago citation": f"“{FREEZE_QUOTE}.”¹\n\n1. Gregory L. Freeze, ed., "
+        "Russia: A History, 3rd ed. (Oxford University Press, 2009), 422.",
+        "MLA bibliography entry": "Freeze, Gregory L., editor. Russia: A History. 3rd ed., "
+        "Oxford University Press, 2009.",
+        "APA bibliography entry": "Freeze, G. L. (Ed.). (2009). Russia: A History (3rd ed.). "
+        "Oxford University Press.",
+        "Chicago bibliography entry": "Freeze, Gregory L., ed. Russia: A History. 3rd ed. "
+        "Oxford University Press, 2009.",
+    }
+    status = page.get_by_role("region", name="Copy citation").get_by_role("status")
+    for button, text in expected.items():
+        page.get_by_role("button", name=button).click()
+        expect(status).to_have_text(f"Copied: {text}")
+        assert page.evaluate("navigator.clipboard.readText()") == text, button
+    save_screenshot(page, "passage-citation")
 
 
 def test_select_text_in_the_reader_and_quote_it(page: Page, demo_server: LiveServer) -> None:
@@ -91,6 +110,7 @@ def test_select_text_in_the_reader_and_quote_it(page: Page, demo_server: LiveSer
     expect(page.get_by_label("Reference")).to_have_value("taubman2004antiparty")
     page.get_by_label("Locator label").select_option("paragraph")
     page.get_by_label("Locator (e.g. 422, xiv, 12-14)").fill("2")
+    save_screenshot(page, "reader")
     page.get_by_role("button", name="Quote this").click()
     expect(page).to_have_url(re.compile(r"/passages/[0-9A-Z]{26}$"))
     passage_id = page.url.rsplit("/", 1)[1]
@@ -132,13 +152,32 @@ def test_editing_a_passage_someone_changed_meanwhile_is_refused_keeping_the_edit
     assert record["revision"] == passage.revision + 2
 
 
-def test_export_a_bibliography(page: Page, live_server: LiveServer) -> None:
-    page.goto(f"{live_server.url}/export")
+def test_export_a_bibliography(page: Page, demo_server: LiveServer) -> None:
+    page.goto(f"{demo_server.url}/export")
     page.get_by_label("linden1966").check()
+    page.get_by_label("freeze2009").check()
+    page.get_by_label("Format").select_option("text")
+    page.get_by_label("Style (for text, html and markdown)").select_option("mla")
+    save_screenshot(page, "export")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename == "florilegium.txt"
+    assert download.path().read_text(encoding="utf-8").splitlines() == [
+        "Freeze, Gregory L., editor. Russia: A History. 3rd ed., Oxford University Press, 2009.",
+        "Linden, Carl A. Khrushchev and the Soviet Leadership, 1957–1964. Johns Hopkins Press, "
+        "1966.",
+    ]
+
+
+def test_export_the_bibtex_of_a_search(page: Page, demo_server: LiveServer) -> None:
+    page.goto(f"{demo_server.url}/export")
+    page.get_by_label("Or the references matching a search").fill("Georgii Zhukov tank")
     page.get_by_label("Format").select_option("bibtex")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download").click()
     download = download_info.value
     assert download.suggested_filename == "florilegium.bib"
     content = download.path().read_text(encoding="utf-8")
-    assert "@book{linden1966" in content and "freeze2009" not in content
+    assert content.startswith("@") and "zhukov1957army" in content
+    assert "freeze2009" not in content

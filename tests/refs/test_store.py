@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -324,3 +325,36 @@ def test_a_writer_waits_for_the_lock_and_then_sees_the_other_change(library: Pat
     finally:
         other.wait(timeout=30)
     assert "{Changed}" in _bib(library)
+
+
+def test_readers_on_other_threads_never_see_a_half_refreshed_store(library: Path) -> None:
+    # Many entries: a store that filled its table in place would show a reader half of it.
+    others = "".join(f"@book{{other{n}, title = {{Other {n}}}}}\n" for n in range(400))
+    (library / "others.bib").write_text(others, encoding="utf-8")
+    store = ReferenceStore(library)
+    rounds = 40
+    missing: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            if "first" not in store or len(store.references()) != 403:
+                missing.append("first")
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so that any torn state shows
+    for reader in readers:
+        reader.start()
+    try:
+        for round_number in range(rounds):
+            title = "Round " + "I" * (round_number + 1)  # a new size each round: mtimes are coarse
+            (library / "references.bib").write_text(BIB.replace("First", title), "utf-8")
+            assert store.refresh() is True
+            assert store.get("first").fields["title"] == title
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+        sys.setswitchinterval(interval)
+    assert missing == []

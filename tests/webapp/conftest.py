@@ -1,18 +1,16 @@
-"""Fixtures for the web tests: an app on a fresh copy of a small library, its passages in
-the real store, fakes only for the services not wired in yet (search, citations, export)."""
+"""Fixtures for the web tests: an app on a fresh copy of a small library, with the real
+services (stores, search index, citeproc-js citations, exports) that `serve` uses."""
 
 from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.webapp.fakes import FakeCitations, FakeExports, FakeSearch
 from webapp import create_app
 from webapp.services import Services
 
@@ -27,15 +25,8 @@ def web_library(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def services(web_library: Path) -> Services:
-    """The library's real reference and passage stores, with fake search, citation and
-    export services."""
-    plain = Services.for_library(web_library)
-    return replace(
-        plain,
-        search=FakeSearch(plain.passages),
-        citations=FakeCitations(plain.refs, plain.passages),
-        exports=FakeExports(plain.refs),
-    )
+    """The library's real services."""
+    return Services.for_library(web_library)
 
 
 @pytest.fixture

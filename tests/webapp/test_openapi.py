@@ -78,3 +78,18 @@ def test_responses_match_their_documented_schemas(client: FlaskClient) -> None:
     _validator(document, "Note").validate(
         client.post(f"/api/passages/{created['id']}/notes", json={"text": "n"}).get_json()
     )
+
+
+def test_deletes_answer_the_documented_status_and_schema(client: FlaskClient) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    passage = client.post("/api/passages", json={"citekey": "linden1966", "text": "x"}).get_json()
+    note = client.post(f"/api/passages/{passage['id']}/notes", json={"text": "n"}).get_json()
+    for path, url, schema in [
+        ("/api/notes/{note_id}", f"/api/notes/{note['id']}", "Note"),
+        ("/api/passages/{passage_id}", f"/api/passages/{passage['id']}", "Passage"),
+    ]:
+        response = client.delete(url, content_type="application/json")
+        documented = document["paths"][path]["delete"]["responses"]
+        assert [code for code in documented if code.startswith("2")] == [str(response.status_code)]
+        _validator(document, schema).validate(response.get_json())
+        assert client.delete(url, content_type="application/json").status_code == 404

@@ -71,7 +71,10 @@ def test_reference_page_shows_fields_bibtex_and_formatted_entry(client: FlaskCli
     assert response.headers["Link"].startswith("</api/refs/freeze2009>")
     assert "<dt>journal</dt>" in page and "Slavic Review" in page
     assert "@article{freeze2009," in page  # the raw BibTeX
-    assert '<div class="csl-entry">[apa/bibliography] Freeze, Gregory L.' in page
+    assert (
+        '<div class="formatted-entry">Freeze, G. L. (2009). Zhukov and the Tanks of June. '
+        "<i>Slavic Review</i>. https://doi.org/10.2307/example</div>"
+    ) in page
     assert 'href="https://doi.org/10.2307/example"' in page
 
 
@@ -245,3 +248,19 @@ def test_passage_form_with_a_bad_page_names_the_locator_field(
     page = response.get_data(as_text=True)
     assert 'id="locator-error"' in page and "p4x2" in page
     assert services.passages.get(passage.id).revision == 1
+
+
+def test_bib_file_edited_by_hand_shows_on_the_next_request(
+    client: FlaskClient, web_library: Path
+) -> None:
+    assert "Zhukov and the Tanks of June" in client.get("/refs/freeze2009").get_data(as_text=True)
+    bib = web_library / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(
+        text.replace("Zhukov and the Tanks of June", "The Tanks of June, Revised")
+        + "\n@book{added1999, title = {Added By Hand}}\n",
+        encoding="utf-8",
+    )
+    page = client.get("/refs/freeze2009").get_data(as_text=True)
+    assert "The Tanks of June, Revised" in page and "Zhukov and the Tanks" not in page
+    assert client.get("/api/refs/added1999").get_json()["fields"]["title"] == "Added By Hand"

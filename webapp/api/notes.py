@@ -21,7 +21,6 @@ def edit_note(note_id: str) -> dict[str, Any]:
 
 
 @bp.delete("/notes/<note_id>")
-def delete_note(note_id: str) -> tuple[str, int]:
-    """Remove one note."""
-    get_services().passages.delete_note(note_id)
-    return "", 204
+def delete_note(note_id: str) -> dict[str, Any]:
+    """Remove one note; answers 200 with the note as it was."""
+    return note_json(get_services().passages.delete_note(note_id))

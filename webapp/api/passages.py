@@ -78,10 +78,10 @@ def edit_passage(passage_id: str) -> dict[str, Any]:
 
 
 @bp.delete("/passages/<passage_id>")
-def delete_passage(passage_id: str) -> tuple[str, int]:
-    """Remove a passage and its notes."""
-    _passages().delete(passage_id)
-    return "", 204
+def delete_passage(passage_id: str) -> dict[str, Any]:
+    """Remove a passage and its notes; answers 200 with the record as it was (the contract's
+    "writes answer with the stored record"), so a client can offer to undo."""
+    return passage_json(_passages().delete(passage_id))
 
 
 @bp.post("/passages/<passage_id>/notes")

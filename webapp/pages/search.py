@@ -14,15 +14,19 @@ from webapp.viewsupport import get_services
 bp = Blueprint("search", __name__)
 
 PAGE_SIZE = 20
+MAX_OFFSET = 1_000_000
 
 
 @bp.get("/")
 def home() -> Response:
-    """Search; `/?q=...` is bookmarkable and is answered on the server too (no JS needed)."""
+    """Search; `/?q=...&offset=...` is bookmarkable and answered on the server too (no JS
+    needed); a malformed offset counts as the first page rather than an error page."""
     query = request.args.get("q", "")
+    offset = request.args.get("offset", "")
+    start = min(int(offset), MAX_OFFSET) if offset.isdigit() else 0
     searcher = get_services().search
     results = (
-        search_result_json(searcher.search(query, limit=PAGE_SIZE, offset=0)) if query else None
+        search_result_json(searcher.search(query, limit=PAGE_SIZE, offset=start)) if query else None
     )
     hits = [_hit_view(hit) for hit in results["hits"]] if results else []
     html = render_template(
@@ -33,7 +37,7 @@ def home() -> Response:
         search_available=True,
         page_size=PAGE_SIZE,
     )
-    return with_json_twin(html, url_for("api.search.search", q=query))
+    return with_json_twin(html, url_for("api.search.search", q=query, offset=start or None))
 
 
 def _hit_view(hit: dict[str, Any]) -> dict[str, Any]:  # Any: a search hit (JSON)

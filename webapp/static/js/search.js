@@ -14,6 +14,7 @@ const pageSize = Number(form.dataset.pageSize) || 20;
 let timer = null;
 let latest = 0;
 let controller = null;
+let focusFirstHit = false;
 let offset = Number(new URLSearchParams(location.search).get("offset")) || 0;
 
 function hitHref(hit) {
@@ -64,28 +65,59 @@ function renderHits(doc) {
   count.textContent = `${total} result${total === 1 ? "" : "s"}`;
 }
 
-function addToQuery(term) {
-  box.value = `${box.value.trim()} ${term}`.trim();
+// Facets narrow the query with field terms (`kind:note`, `citekey:freeze2009`); pressing a
+// pressed one takes its term out again.
+const FACET_LABELS = { kind: "Kind", citekey: "Reference", year: "Year", tag: "Tag" };
+const KIND_LABELS = { passage: "Passages", note: "Notes", reference: "References" };
+
+function facetTerm(field, value) {
+  return /[\s"]/.test(value) ? `${field}:"${value.replaceAll('"', "")}"` : `${field}:${value}`;
+}
+
+// Kinds in a fixed order; other values by count, largest first (JSON objects lose order).
+function facetOrder(field) {
+  const kinds = Object.keys(KIND_LABELS);
+  if (field === "kind") return ([a], [b]) => kinds.indexOf(a) - kinds.indexOf(b);
+  return ([a, m], [b, n]) => n - m || a.localeCompare(b);
+}
+
+function queryTerms() {
+  return box.value.match(/\S+:"[^"]*"|\S+/g) || [];
+}
+
+function toggleTerm(term) {
+  const terms = queryTerms();
+  const kept = terms.filter((t) => t.toLowerCase() !== term.toLowerCase());
+  box.value = (kept.length === terms.length ? [...terms, term] : kept).join(" ");
   offset = 0;
   search();
 }
 
 function renderFacets(doc) {
+  const used = new Set(queryTerms().map((t) => t.toLowerCase()));
   const groups = [];
-  for (const [field, values] of Object.entries(doc.facets || {})) {
-    const entries = Object.entries(values);
+  const fields = Object.keys(FACET_LABELS).filter((f) => f in (doc.facets || {}));
+  for (const field of fields) {
+    const entries = Object.entries(doc.facets[field]).sort(facetOrder(field));
     if (!entries.length) continue;
+    const group = document.createElement("div");
+    group.setAttribute("role", "group");
+    group.id = `facet-${field}`;
     const heading = document.createElement("h2");
-    heading.textContent = field;
-    groups.push(heading);
+    heading.id = `facet-${field}-heading`;
+    heading.textContent = FACET_LABELS[field];
+    group.setAttribute("aria-labelledby", heading.id);
+    group.append(heading);
     for (const [value, n] of entries) {
+      const term = facetTerm(field, value);
       const button = document.createElement("button");
       button.type = "button";
-      button.textContent = `${value} (${n})`;
-      const term = /\s/.test(value) ? `${field}:"${value}"` : `${field}:${value}`;
-      button.addEventListener("click", () => addToQuery(term));
-      groups.push(button);
+      button.textContent = `${field === "kind" ? KIND_LABELS[value] || value : value} (${n})`;
+      button.setAttribute("aria-pressed", String(used.has(term.toLowerCase())));
+      button.addEventListener("click", () => toggleTerm(term));
+      group.append(button);
     }
+    groups.push(group);
   }
   facets.replaceChildren(...groups);
 }
@@ -96,7 +128,11 @@ function renderPaging(doc) {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = label;
-    button.addEventListener("click", () => { offset = newOffset; search(); });
+    button.addEventListener("click", () => {
+      offset = newOffset;
+      focusFirstHit = true; // the pressed button may vanish: keep keyboard users in the list
+      search();
+    });
     buttons.push(button);
   };
   if (doc.offset > 0) page("Previous results", Math.max(0, doc.offset - pageSize));
@@ -139,6 +175,8 @@ async function search() {
     renderHits(doc);
     renderFacets(doc);
     renderPaging(doc);
+    if (focusFirstHit) results.querySelector("a")?.focus();
+    focusFirstHit = false;
   } catch (error) {
     if (error.name !== "AbortError" && ticket === latest) count.textContent = "Search failed.";
   }
