@@ -16,7 +16,7 @@ from operator import neg
 from typing import Any
 
 from whoosh.collectors import TopCollector
-from whoosh.highlight import ContextFragmenter, Formatter, highlight
+from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, highlight
 from whoosh.query import Query
 from whoosh.searching import Searcher
 
@@ -45,6 +45,7 @@ class MarkFormatter(Formatter):  # type: ignore[misc]  # whoosh is untyped
 
 
 _FRAGMENTER = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
+_WHOLE = WholeFragmenter()
 _FORMATTER = MarkFormatter()
 
 
@@ -178,7 +179,9 @@ def _hit(
 
 def _snippet(text: str, words: frozenset[str], analyzer: Any) -> str:  # Any: an Analyzer
     """The best fragments of `text` around the words that matched, else its beginning."""
-    highlighted = highlight(text, words, analyzer, _FRAGMENTER, _FORMATTER, top=2)
+    # A text that fits is shown whole: fragments end at a matched word's last letter.
+    fragmenter = _WHOLE if len(text) <= SNIPPET_CHARS else _FRAGMENTER
+    highlighted = highlight(text, words, analyzer, fragmenter, _FORMATTER, top=2)
     if highlighted:
         return str(highlighted)
     if len(text) > SNIPPET_CHARS:

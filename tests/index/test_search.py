@@ -61,6 +61,11 @@ def test_snippet_marks_matches_and_escapes_everything_else(index: SearchIndex) -
     assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
 
+def test_a_short_text_is_shown_whole_around_its_marks(index: SearchIndex) -> None:
+    hit = index.search("number 7", limit=1).hits[0]
+    assert hit.snippet == "Khrushchev and the tank <mark>number</mark> <mark>7</mark>."
+
+
 def test_note_hit_names_its_passage_and_escapes_markup(index: SearchIndex) -> None:
     hits = index.search("kind:note threatens", limit=5).hits
     assert [(hit.kind, hit.id, hit.passage_id) for hit in hits] == [("note", "P1-n1", "P1")]
