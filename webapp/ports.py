@@ -1,8 +1,9 @@
-"""What the web views need from the services not wired in yet, as Protocols.
+"""What the web views need from the search, citation and export services, as Protocols.
 
-The search, citation and export services are built elsewhere; the views depend only on
-these shapes, so tests can hand in small fakes and any class with these methods can be
-wired into `Services`. (Passages are the real `PassageService`, not a port.)
+The views depend only on these shapes, so a team edition can wire in another search
+backend (PostgreSQL full-text search) or citation service behind the same views.
+`Services` binds the real ones (`viewports.py`). (Passages are the real `PassageService`,
+not a port.)
 """
 
 from __future__ import annotations
