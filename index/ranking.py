@@ -4,8 +4,9 @@ The index keeps each text once, loosely: `Khrushchov` and `Khrushchev`, `tank` a
 are one term there, and a passage's authors are words among its reference's title. So the
 first `RERANKED_HITS` hits are ranked again from their stored text: a hit that has the
 words as the user typed them comes first, and so does a passage by the person the query
-names (Zhukov's own words for `Георгий Жуков`). Hits past the window keep their order, so
-pages stay consistent with each other.
+names (Zhukov's own words for `Георгий Жуков`), and a passage comes before its own notes
+(a note is about its passage: when the note matches better, the passage moves up to it).
+Hits past the window keep their order, so pages stay consistent with each other.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.analysis import exact_analyzer, fold, loose_term
-from index.documents import PASSAGE
+from index.documents import NOTE, PASSAGE, REFERENCE
 
 # How many of the best hits are ranked again: more than a user pages through, few enough to
 # read their stored text in a few milliseconds.
@@ -32,6 +33,8 @@ _TOKEN = re.compile(r'(?P<negated>-|\bNOT\s+)?(?P<field>\w+:)?(?P<body>"[^"]*"?|
 _OPERATORS = frozenset(("AND", "OR", "NOT"))
 _WORD = re.compile(r"\w+", re.UNICODE)
 _EXACT = exact_analyzer()
+# On equal scores: a passage, then a note, then a reference.
+_KIND_ORDER = {PASSAGE: 0, NOTE: 1, REFERENCE: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +67,32 @@ class Candidate:
     kind: str
     text: str
     authors: str
+    passage_id: str = ""
 
 
 def reranked(candidates: Sequence[Candidate], words: RankingWords) -> list[tuple[float, int]]:
     """(score, docnum) of `candidates`, best first: the first `RERANKED_HITS` ranked again."""
-    window = [
-        (candidate.score * _bonus(candidate, words), candidate.docnum)
-        for candidate in candidates[:RERANKED_HITS]
-    ]
-    window.sort(key=lambda pair: (-pair[0], pair[1]))
+    window = candidates[:RERANKED_HITS]
+    scores = [candidate.score * _bonus(candidate, words) for candidate in window]
+    best_note: dict[str, float] = {}
+    for candidate, score in zip(window, scores, strict=True):
+        if candidate.kind == NOTE and candidate.passage_id:
+            best_note[candidate.passage_id] = max(score, best_note.get(candidate.passage_id, 0))
+    ranked = sorted(
+        (
+            (
+                max(score, best_note.get(candidate.passage_id, 0.0))
+                if candidate.kind == PASSAGE
+                else score,
+                _KIND_ORDER.get(candidate.kind, len(_KIND_ORDER)),
+                candidate.docnum,
+            )
+            for candidate, score in zip(window, scores, strict=True)
+        ),
+        key=lambda item: (-item[0], item[1], item[2]),
+    )
     rest = [(candidate.score, candidate.docnum) for candidate in candidates[RERANKED_HITS:]]
-    return window + rest
+    return [(score, docnum) for score, _kind, docnum in ranked] + rest
 
 
 def _bonus(candidate: Candidate, words: RankingWords) -> float:

@@ -154,6 +154,7 @@ def _candidate(score: float, docnum: int, stored: dict[str, Any]) -> Candidate: 
         kind=stored.get("kind", ""),
         text=stored.get("text", ""),
         authors=stored.get("authors", ""),
+        passage_id=stored.get("passage_id", ""),
     )
 
 

@@ -123,7 +123,7 @@ def test_bib_edited_by_hand_updates_references_and_their_passages(
     index.rebuild()
     bib = index.folder.parent / "references.bib"
     bib.write_text(BIB.replace("Taubman, William", "Mi{\\'c}unovi{\\'c}, Veljko"))
-    assert found(index, "author:micunovic") == ["reference:taubman2003", "P1"]
+    assert sorted(found(index, "author:micunovic")) == ["P1", "reference:taubman2003"]
     assert found(index, "author:taubman") == []
 
 
@@ -136,7 +136,7 @@ def test_reference_changed_reindexes_after_a_store_write(
     store.edit("taubman2003", set_fields={"year": "1999"})
     index.reference_changed("taubman2003")
     assert index.pending_changes() == []
-    assert found(index, "year:1999") == ["reference:taubman2003", "P1"]
+    assert sorted(found(index, "year:1999")) == ["P1", "reference:taubman2003"]
 
 
 @pytest.mark.parametrize(
