@@ -125,7 +125,9 @@ def damaged_documents(draw: st.DrawFn) -> Any:
         if draw(st.booleans()) and isinstance(parent, dict):
             parent.pop(key, None) if draw(st.booleans()) else parent.update({"extra": 1})
         else:
-            parent[key] = draw(damages)
+            # A copy: the sampled lists and dicts are shared between examples, and a later
+            # damage may edit inside this one (a mutated constant made hypothesis flaky).
+            parent[key] = copy.deepcopy(draw(damages))
     return document
 
 
