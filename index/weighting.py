@@ -66,7 +66,11 @@ class _SegmentFacts:
         if codec_reader is None or not codec_reader.has_column(lengths_name):
             return [reader.doc_field_length(docnum, fieldname, 0) for docnum in range(size)]
         column = codec_reader.column_reader(lengths_name, LENGTHS_COLUMN)
-        values = [_LENGTH_OF_BYTE[value] for value in column.load()[:size]]
+        try:  # one byte a document: read at once (Whoosh's load() reads them one by one)
+            raw: Iterable[int] = column._dbfile.get(column._basepos, column._count)
+        except AttributeError:
+            raw = column.load()
+        values = [_LENGTH_OF_BYTE[value] for value in list(raw)[:size]]
         return values + [0] * (size - len(values))
 
 
