@@ -126,6 +126,7 @@ def _run(
         thread.start()
     time.sleep(args.warmup)
     warm_rss = _rss_kib(pid)
+    warm_parts = [_rss_kib(pid, name) for name in ("RssAnon", "RssFile")]
     log_offset = log_path.stat().st_size
     with load.lock:
         load.measuring = True
@@ -138,10 +139,13 @@ def _run(
     for thread in [*clients, sampler]:
         thread.join()
     end_rss = _rss_kib(pid)
+    end_parts = [_rss_kib(pid, name) for name in ("RssAnon", "RssFile")]
     with log_path.open("rb") as log:
         log.seek(log_offset)
         server_log = log.read().decode("utf-8", "replace")
     _report(args, load, elapsed, warm_rss, end_rss, memory, server_log)
+    anon, mapped = ((end - warm) / 1024 for warm, end in zip(warm_parts, end_parts, strict=True))
+    print(f"  of which heap (RssAnon) {anon:+.1f} MiB, mapped files (RssFile) {mapped:+.1f} MiB")
 
 
 def _client(
@@ -205,9 +209,11 @@ def _sample_memory(
             memory.append((time.perf_counter(), _rss_kib(pid)))
 
 
-def _rss_kib(pid: int) -> int:
+def _rss_kib(pid: int, name: str = "VmRSS") -> int:
+    """A memory figure of `pid` from /proc: VmRSS, or its parts RssAnon (the heap) and
+    RssFile (mapped files: Whoosh maps its segment files)."""
     status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    found = re.search(rf"^{name}:\s+(\d+) kB", status, re.MULTILINE)
     return int(found.group(1)) if found else 0
 
 
