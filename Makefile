@@ -40,7 +40,9 @@ test: lint browser
 audit: $(STAMP)
 	$(BIN)/pip-audit --skip-editable --strict
 
-# The long variants of the robustness tests (issue 8): fuzzing and SIGKILL crash rounds.
+# The long variants of the robustness tests (issue 8): fuzzing, SIGKILL crash rounds, and
+# the server under a steady search and write load (requests/s, latency, memory).
 soak: $(STAMP)
 	$(BIN)/python bench/fuzz_bibtex.py --seconds 300
 	$(BIN)/python bench/crash_soak.py --seconds 300
+	$(BIN)/python bench/soak.py --seconds 60 --threads 4

@@ -32,6 +32,7 @@ from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 from annotations.passagefile import parse_passage_file, passage_file_bytes
 from annotations.repository import KEEP, Keep
 from refs.atomicfile import locked, write_atomically
+from refs.errors import WriteFailed
 
 logger = logging.getLogger(__name__)
 
@@ -372,7 +373,10 @@ class PassageStore:
     def _change(self, citekey: str, apply: Callable[[list[Passage]], T]) -> T:
         """Apply one change to the freshest content of `citekey`'s file, under its lock."""
         path = passage_path(self.passages_dir, citekey)
-        self.passages_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.passages_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a read-only or full library: say so, naming the file
+            raise WriteFailed(path, error) from error
         with locked(path):
             try:
                 data = path.read_bytes()
@@ -435,7 +439,10 @@ def _validated(data: bytes, path: Path) -> tuple[Passage, ...]:
 
 def _remove_durably(path: Path) -> None:
     """Delete a file that no longer holds passages and make the removal survive a crash."""
-    path.unlink()
+    try:
+        path.unlink()
+    except OSError as error:
+        raise WriteFailed(path, error) from error
     descriptor = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(descriptor)

@@ -34,6 +34,8 @@ BOM = b"\xef\xbb\xbf"
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 # What a field or macro name looks like; anything else means the parser misread the entry.
 _FIELD_NAME = re.compile(r"^[^\s%{}\"#,=@()]+$")
+# A field name and its `=` where only a value may stand: the value swallowed the next field.
+_SWALLOWED = re.compile(r"([^\s%{}\"#,=@()]+)\s*=")
 
 
 class Span(NamedTuple):
@@ -240,7 +242,8 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
 def _is_misread(library: Library) -> bool:
     """True when bibtexparser 2.1.0 may have lost or misplaced something that
     `prepare_for_parser` would save: a failed block (other than a duplicate), an entry cut
-    short by a quote, or a field name that swallowed a `%` comment."""
+    short by a quote, a field name that swallowed a `%` comment, or a value that did
+    (`author = {Smith, J.}%,`: the `%` and what follows it read as part of the value)."""
     for block in library.blocks:
         if isinstance(block, bibmodel.ParsingFailedBlock) and not isinstance(
             block, bibmodel.DuplicateBlockKeyBlock | bibmodel.DuplicateFieldKeyBlock
@@ -249,6 +252,7 @@ def _is_misread(library: Library) -> bool:
         if isinstance(block, bibmodel.Entry) and (
             not _is_complete(block.raw or "")
             or not all(_FIELD_NAME.match(field.key.strip()) for field in block.fields)
+            or any("%" in _outside_delimiters(str(field.value)) for field in block.fields)
         ):
             return True
         if isinstance(block, bibmodel.String) and not _FIELD_NAME.match(block.key.strip()):
@@ -271,6 +275,26 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
     if not citekey:
         bib.problems.append(EntryError("entry has no citekey", path=bib.path, line=span.line))
         return
+    for bib_field in entry.fields:
+        swallowed = _swallowed_field(str(bib_field.value))
+        if swallowed is not None:
+            # No comma between two fields: the value ran on into the next field. Loading it
+            # would give this field a wrong value and drop the next one, so refuse the entry.
+            value = str(bib_field.value)
+            at = (entry.raw or "").find(value)
+            hidden = at >= 0 and "%" in _outside_delimiters(raw[at : at + len(value)])
+            why = " (a `%` comment on this line hides the rest of it, comma included)"
+            bib.problems.append(
+                EntryError(
+                    f"entry '{citekey}' has no comma between field '{bib_field.key.strip()}' "
+                    f"and field '{swallowed}'{why if hidden else ''}; the entry is not loaded",
+                    path=bib.path,
+                    line=span.line + _lines_before_field(raw, bib_field.key),
+                    field=bib_field.key.strip().lower(),
+                    citekey=citekey,
+                )
+            )
+            return
     fields: dict[str, str] = {}
     for bib_field in entry.fields:
         name = bib_field.key.strip().lower()
@@ -314,6 +338,34 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
         )
     )
     bib.spans[citekey] = span
+
+
+def _outside_delimiters(value: str) -> str:
+    """The characters of a raw field value outside braces and quotes: what is left of
+    `{Smith, J.} # " x" # macro` is ` #  # macro`."""
+    kept: list[str] = []
+    depth, quoted, escaped = 0, False, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif depth == 0 and not quoted:
+            kept.append(char)
+    return "".join(kept)
+
+
+def _swallowed_field(value: str) -> str | None:
+    """The name of the next field when a raw value ran on into it (`{A}\n title = {T}`):
+    a comma was missing, or hidden by a `%` comment. None for a well-formed value."""
+    found = _SWALLOWED.search(_outside_delimiters(value))
+    return found.group(1) if found else None
 
 
 def _lines_before_field(raw: str, key: str, occurrence: int = 1) -> int:

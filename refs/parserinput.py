@@ -1,11 +1,14 @@
 """Rewrite a .bib text, character for character, into a form bibtexparser 2.1.0 reads right.
 
-Two things that biber and BibTeX accept make bibtexparser 2.1.0 lose data:
+Three things that biber and BibTeX accept make bibtexparser 2.1.0 lose or misread data:
 - a `%` comment between the fields of an entry turns the entry into a failed block, or
   silently into a field named `% comment\\n year`;
+- a `%` right after a value (`author = {Smith, J.}%,`) is read as part of the value; blanked
+  here, the comment may turn out to hide the comma before the next field, which
+  `bibfile` then reports at its line instead of loading a value that swallowed that field;
 - a `"` inside braces inside a `"…"` value (`"{zeitgem{"a}{\\ss} x}"`) ends the value early
   and every later field of the entry becomes a comment.
-When a file shows either (see `bibfile._is_misread`), it is parsed again from this
+When a file shows any of them (see `bibfile._is_misread`), it is parsed again from this
 rewrite: such comments blanked with spaces, the quotes around a quoted value made braces.
 Every replacement has the same length and newlines stay, so offsets and line numbers in
 the rewritten text are those of the file; the file's own text is what we keep and

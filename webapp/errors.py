@@ -2,6 +2,9 @@
 
 Services raise their packages' errors; only here do they become statuses. Every API error
 leaves as `{"error": "...", "field": ...}` (the contract), every page error as a friendly page.
+A write the system refused (disk full, read-only library) is 507 and a file or the index
+held too long by another writer is 503 with `Retry-After`; both name the file, which is
+unchanged.
 """
 
 from __future__ import annotations
@@ -21,19 +24,29 @@ from annotations.errors import (
     PassageConflict,
     PassageNotFound,
 )
+from index.errors import IndexBusy
 from refs.errors import (
     DuplicateCitekey,
+    FileBusy,
     FileChangedOnDisk,
     ReferenceHasPassages,
     RefsError,
     UnknownCitekey,
+    WriteFailed,
 )
 from webapp.services import UnknownSource
 
 logger = logging.getLogger(__name__)
 
 # The packages' base errors that mean "could not do what was asked" (a 4xx, never a 500).
-SERVICE_ERRORS: tuple[type[Exception], ...] = (RefsError, AnnotationError, UnknownSource)
+SERVICE_ERRORS: tuple[type[Exception], ...] = (
+    RefsError,
+    AnnotationError,
+    UnknownSource,
+    IndexBusy,
+)
+# How long a client should wait before retrying a write that found its file busy.
+RETRY_AFTER_SECONDS = 5
 # Each service error that has a status of its own; the rest fall to `status_of`'s rules.
 STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (PassageNotFound, 404),
@@ -46,6 +59,9 @@ STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (DuplicateCitekey, 409),
     (FileChangedOnDisk, 409),
     (ReferenceHasPassages, 409),
+    (WriteFailed, 507),
+    (FileBusy, 503),
+    (IndexBusy, 503),
 )
 
 
@@ -106,11 +122,22 @@ def _handle_http_error(error: HTTPException) -> Response:
 
 
 def _handle_service_error(error: Exception) -> Response:
-    return _error_response(status_of(error), str(error), field_of(error), None)
+    status = status_of(error)
+    headers: dict[str, str] = {}
+    if status >= 500:
+        # Not a bug but the machine: worth a line in the server's log.
+        logger.warning("%s %s: %s", request.method, request.path, error)
+    if status == 503:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return _error_response(status, str(error), field_of(error), None, headers)
 
 
 def _error_response(
-    status: int, message: str, field: str | None, error: HTTPException | None
+    status: int,
+    message: str,
+    field: str | None,
+    error: HTTPException | None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     if is_api_request():
         response = jsonify({"error": message, "field": field})
@@ -122,4 +149,5 @@ def _error_response(
         for name, value in error.get_headers():
             if name.lower() not in ("content-type", "content-length"):
                 response.headers[name] = value
+    response.headers.update(headers or {})
     return response

@@ -249,7 +249,10 @@ def _operation(
         409: "The change conflicts with the library's state.",
         413: "The request body is too large.",
         415: "A write that is not sent as application/json.",
-        503: "This build has no service for this route yet.",
+        503: "The file or the search index is busy with another writer (see Retry-After), "
+        "or this build has no service for this route yet.",
+        507: "The library's files could not be written (disk full, read-only folder); the "
+        "message names the file, which is unchanged.",
     }
     operation: Schema = {"summary": summary, "responses": dict(responses)}
     if parameters:
@@ -265,7 +268,7 @@ _PAGING = [
     _query("limit", "Page size.", {"type": "integer", "minimum": 1}),
     _query("offset", "Rows to skip.", {"type": "integer", "minimum": 0}),
 ]
-_WRITE_ERRORS = (404, 409, 413, 415)
+_WRITE_ERRORS = (404, 409, 413, 415, 503, 507)
 _CITEKEY = _path("citekey", "The reference's citekey.")
 _PASSAGE_ID = _path("passage_id", "The passage's id.")
 _NOTE_ID = _path("note_id", "The note's id.")
@@ -278,6 +281,7 @@ PATHS: dict[str, Schema] = {
             "Search passages, notes and references.",
             _ok("The search document.", _ref("SearchResults")),
             parameters=[_query("q", "The query; unparsable ones are read as words."), *_PAGING],
+            errors=(503,),
         )
     },
     "/api/refs": {

@@ -22,9 +22,14 @@ from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 from annotations.repository import KEEP, Keep, PassageRepository
 from annotations.store import passage_path
 from annotations.webanno import AnnotationImport, export_collection, import_collection
+from index.errors import SearchError
+from refs.errors import RefsError
 from refs.store import ReferenceStore
 
 logger = logging.getLogger(__name__)
+
+# What updating a listener (the search index) may fail with after the write is on disk.
+LISTENER_FAILURES: tuple[type[Exception], ...] = (SearchError, RefsError, OSError)
 
 
 class PassageListener(Protocol):
@@ -158,8 +163,7 @@ class PassageService:
     def delete(self, passage_id: str, *, revision: int | None = None) -> Passage:
         """Remove a passage and its notes; returns what was removed."""
         passage = self._passages.delete(passage_id, revision=revision)
-        for listener in self._listeners:
-            listener.passage_deleted(passage.id, passage.citekey)
+        self._deleted(passage)
         return passage
 
     def add_note(self, passage_id: str, text: str) -> Note:
@@ -195,8 +199,7 @@ class PassageService:
         """Remove every passage of one reference (its deletion cascading)."""
         removed = self._passages.delete_citekey(citekey)
         for passage in removed:
-            for listener in self._listeners:
-                listener.passage_deleted(passage.id, passage.citekey)
+            self._deleted(passage)
         return removed
 
     def reference_match(self) -> dict[str, str]:
@@ -300,7 +303,29 @@ class PassageService:
 
     def _saved(self, passage: Passage) -> None:
         for listener in self._listeners:
-            listener.passage_saved(passage)
+            self._tell(listener.passage_saved, passage, passage)
+
+    def _deleted(self, passage: Passage) -> None:
+        for listener in self._listeners:
+            self._tell(listener.passage_deleted, passage, passage.id, passage.citekey)
+
+    @staticmethod
+    def _tell(call: Callable[..., None], passage: Passage, *args: Any) -> None:  # Any: args
+        """Tell one listener; its failure does not undo or deny the write already on disk.
+
+        The passages file is the source of truth, and the index catches up from it before
+        the next search (the file's time and size have changed), so a full disk or a busy
+        index while updating it is a warning, and the write is acknowledged.
+        """
+        try:
+            call(*args)
+        except LISTENER_FAILURES as error:
+            logger.warning(
+                "passage %s is saved, but the search index was not updated (%s); it catches "
+                "up from the file later",
+                passage.id,
+                error,
+            )
 
 
 def _source_name(citekey: str) -> str:

@@ -127,3 +127,41 @@ def test_a_value_kept_raw_is_the_file_text_even_when_the_parser_needed_help() ->
     bib = parse_bib_text(text, PATH)
     assert bib.references[1].fields["note"] == '"x" # nobody'
     assert [problem.field for problem in bib.problems] == ["note"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("@book{k, author = {Smith, J.}%\n , title = {T}}\n", id="braced"),
+        pytest.param('@book{k, author = "Smith, J."% why\n , title = {T}}\n', id="quoted"),
+        pytest.param("@book{k, author = {Smith, J.} % why\n , title = {T}}\n", id="spaced"),
+    ],
+)
+def test_percent_comment_right_after_a_value_is_skipped(text: str) -> None:
+    bib = parse_bib_text(text, Path("refs.bib"))
+    assert bib.problems == []
+    assert dict(bib.references[0].fields) == {"author": "Smith, J.", "title": "T"}
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "comment"),
+    [
+        pytest.param("  author = {Smith, J.}%,\n  title = {T},\n", "author", True, id="braced"),
+        pytest.param('  author = "Smith, J."%,\n  title = {T},\n', "author", True, id="quoted"),
+        pytest.param("  year = 2000 %, was 1999\n  title = {T},\n", "year", True, id="number"),
+        pytest.param("  author = {Smith, J.}\n  title = {T},\n", "author", False, id="no-comma"),
+    ],
+)
+def test_a_comma_missing_or_commented_out_is_an_error_at_its_line(
+    text: str, field: str, comment: bool
+) -> None:
+    source = "@book{a, title={A}}\n\n@article{smith2000,\n" + text + "}\n@book{b, title={B}}\n"
+    bib = parse_bib_text(source, Path("refs.bib"))
+    assert [reference.citekey for reference in bib.references] == ["a", "b"]
+    [problem] = bib.problems
+    assert (problem.line, problem.field, problem.citekey) == (4, field, "smith2000")
+    assert str(problem).startswith(
+        f"refs.bib:4: field '{field}': entry 'smith2000' has no comma between "
+        f"field '{field}' and field 'title'"
+    )
+    assert ("`%` comment" in str(problem)) is comment

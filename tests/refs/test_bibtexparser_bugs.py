@@ -45,3 +45,10 @@ def test_duplicates_become_failed_blocks() -> None:
     library = parse_string("@book{a, t={1}}\n@book{a, t={2}}\n@book{b, t={1}, t={2}}\n", [])
     kinds = [type(block) for block in library.failed_blocks]
     assert kinds == [model.DuplicateBlockKeyBlock, model.DuplicateFieldKeyBlock]
+
+
+def test_percent_right_after_a_value_becomes_part_of_the_value() -> None:
+    library = parse_string("@book{k4,\n author = {Smith, J.}%,\n title = {T},\n}\n", [])
+    fields = [(field.key, field.value) for field in library.entries[0].fields]
+    assert fields == [("author", "{Smith, J.}%"), ("title", "{T}")]
+    assert library.failed_blocks == []

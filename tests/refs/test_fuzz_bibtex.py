@@ -291,7 +291,9 @@ def test_import_leaves_out_an_entry_that_reads_differently_alone(tmp_path: Path)
         Services.for_library(library), read_import_file(source, "bibtex"), source
     )
     assert report.added == ["trigger", "good2000"]
-    assert [problem.split(": ")[0] for problem in report.skipped] == [f"{source}:6"]
+    # Now refused by the parse itself, at the line of the field whose comma `%` hides.
+    assert [problem.split(": ")[0] for problem in report.skipped] == [f"{source}:7"]
+    assert "no comma between field 'author' and field 'title'" in report.skipped[0]
     assert ReferenceStore(library, use_cache=False).problems == []
 
 

@@ -145,3 +145,24 @@ def test_unexpected_exception_is_500_json_without_details(services: Services) ->
     assert response.status_code == 500
     assert "secret internals" not in response.get_data(as_text=True)
     assert set(response.get_json()) == {"error", "field"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        pytest.param("POST", "/api/passages", id="add"),
+        pytest.param("PATCH", "/api/passages/P1", id="edit"),
+        pytest.param("POST", "/api/passages/P1/notes", id="add-note"),
+        pytest.param("PATCH", "/api/notes/N1", id="edit-note"),
+    ],
+)
+def test_body_over_the_configured_limit_is_413_json(
+    services: Services, monkeypatch: pytest.MonkeyPatch, method: str, path: str
+) -> None:
+    monkeypatch.setenv("FLORILEGIUM_MAX_CONTENT_LENGTH", "500")
+    client = create_app({"TESTING": True, "SERVICES": services}).test_client()
+    response = client.open(path, method=method, json={"citekey": "linden1966", "text": "x" * 600})
+    assert response.status_code == 413
+    assert response.mimetype == "application/json"
+    assert set(response.get_json()) == {"error", "field"}
+    assert services.passages.passages() == []

@@ -1,0 +1,298 @@
+"""Soak the real server: a steady mix of searches (90%) and writes (10%) on loopback.
+
+Starts `florilegium serve` (waitress, `--server-threads`) on a private copy of a library,
+then drives it from `--threads` client threads, each with one keep-alive connection, for
+a warm-up and then `--seconds` measured. Prints requests per second, p50/p95/p99 latency
+(searches and writes apart), errors (any status other than 200/201, and lines of the
+server's log that show an error) and the server's memory (VmRSS from /proc) after warm-up,
+at the end and its slope.
+
+    .venv/bin/python bench/soak.py [--library DIR] [--seconds 60] [--threads 4]
+
+Target on the demo library with 4 threads: over 200 searches per second, p99 under
+250 ms, no errors, memory flat after warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from webapp.services import DEMO_LIBRARY
+
+FLORILEGIUM = Path(sys.executable).with_name("florilegium")
+# Queries people ask of the demo library, in several spellings and scripts.
+QUERIES = [
+    "Zhukov",
+    "Георгий Жуков",
+    "Khrushchev",
+    "Хрущёв",
+    "Malenkov",
+    "Molotov Kaganovich",
+    "anti-party group",
+    '"Central Committee"',
+    "Presidium vote",
+    "plenum June 1957",
+    "author:taubman",
+    "year:1955..1960 kind:passage",
+    "army",
+    "Shepilov",
+    "Bulganin~",
+    "econom*",
+]
+SERVER_LOG_ERRORS = re.compile(r"Traceback|LockError|IndexBusy|ERROR|Exception")
+
+
+@dataclass
+class Sample:
+    """One request: what it was, how long it took, whether it failed."""
+
+    kind: str  # "search" or "write"
+    seconds: float
+    ok: bool
+
+
+@dataclass
+class Load:
+    """Samples gathered by every client thread; only those after warm-up count."""
+
+    samples: list[Sample] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    measuring: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--library", type=Path, default=DEMO_LIBRARY, help="Library to copy.")
+    parser.add_argument("--seconds", type=float, default=60.0, help="Measured duration.")
+    parser.add_argument("--warmup", type=float, default=10.0, help="Unmeasured warm-up.")
+    parser.add_argument("--threads", type=int, default=4, help="Client threads.")
+    parser.add_argument("--server-threads", type=int, default=4, help="waitress threads.")
+    parser.add_argument("--write-share", type=float, default=0.1, help="Share of writes.")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="florilegium-soak-") as scratch:
+        library = Path(scratch) / "library"
+        shutil.copytree(args.library, library, ignore=shutil.ignore_patterns(".index", "*.lock"))
+        citekeys = [path.stem for path in (library / "passages").glob("*.json")]
+        log_path = Path(scratch) / "server.log"
+        port = _free_port()
+        with log_path.open("wb") as log:
+            server = subprocess.Popen(
+                [str(FLORILEGIUM), "--library", str(library), "serve", "--port", str(port),
+                 "--threads", str(args.server_threads)],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )  # fmt: skip
+        try:
+            _wait_until_answering(port, server)
+            _run(args, port, server.pid, citekeys, log_path)
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _run(
+    args: argparse.Namespace, port: int, pid: int, citekeys: list[str], log_path: Path
+) -> None:
+    load = Load()
+    stop = threading.Event()
+    memory: list[tuple[float, int]] = []
+    clients = [
+        threading.Thread(target=_client, args=(n, port, citekeys, args.write_share, load, stop))
+        for n in range(args.threads)
+    ]
+    sampler = threading.Thread(target=_sample_memory, args=(pid, load, memory, stop))
+    for thread in [*clients, sampler]:
+        thread.start()
+    time.sleep(args.warmup)
+    warm_rss = _rss_kib(pid)
+    warm_parts = [_rss_kib(pid, name) for name in ("RssAnon", "RssFile")]
+    log_offset = log_path.stat().st_size
+    with load.lock:
+        load.measuring = True
+    started = time.perf_counter()
+    time.sleep(args.seconds)
+    with load.lock:
+        load.measuring = False
+    elapsed = time.perf_counter() - started
+    stop.set()
+    for thread in [*clients, sampler]:
+        thread.join()
+    end_rss = _rss_kib(pid)
+    end_parts = [_rss_kib(pid, name) for name in ("RssAnon", "RssFile")]
+    with log_path.open("rb") as log:
+        log.seek(log_offset)
+        server_log = log.read().decode("utf-8", "replace")
+    _report(args, load, elapsed, warm_rss, end_rss, memory, server_log)
+    anon, mapped = ((end - warm) / 1024 for warm, end in zip(warm_parts, end_parts, strict=True))
+    print(f"  of which heap (RssAnon) {anon:+.1f} MiB, mapped files (RssFile) {mapped:+.1f} MiB")
+
+
+def _client(
+    number: int,
+    port: int,
+    citekeys: list[str],
+    write_share: float,
+    load: Load,
+    stop: threading.Event,
+) -> None:
+    rng = random.Random(number)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    passages: list[str] = []
+    sequence = 0
+    while not stop.is_set():
+        sequence += 1
+        if rng.random() < write_share:
+            kind = "write"
+            if passages and rng.random() < 0.5:
+                path = f"/api/passages/{rng.choice(passages)}/notes"
+                body: dict[str, object] = {"text": f"Soak note {number}-{sequence}."}
+            else:
+                path = "/api/passages"
+                body = {"citekey": rng.choice(citekeys), "text": f"Soak {number}-{sequence}.",
+                        "locator": {"label": "page", "value": str(sequence % 500 + 1)}}  # fmt: skip
+            method, data = "POST", json.dumps(body).encode()
+        else:
+            kind = "search"
+            path = f"/api/search?q={quote(rng.choice(QUERIES))}"
+            method, data = "GET", None
+        headers = {"Content-Type": "application/json"} if data else {}
+        begun = time.perf_counter()
+        try:
+            connection.request(method, path, body=data, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as error:
+            status, payload = 0, str(error).encode()
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        seconds = time.perf_counter() - begun
+        ok = status in (200, 201)
+        if ok and path == "/api/passages":
+            passages.append(json.loads(payload)["id"])
+        with load.lock:
+            if load.measuring:
+                load.samples.append(Sample(kind, seconds, ok))
+                if not ok:
+                    load.failures.append(f"{method} {path}: {status} {payload[:200]!r}")
+    connection.close()
+
+
+def _sample_memory(
+    pid: int, load: Load, memory: list[tuple[float, int]], stop: threading.Event
+) -> None:
+    while not stop.wait(1.0):
+        with load.lock:
+            measuring = load.measuring
+        if measuring:
+            memory.append((time.perf_counter(), _rss_kib(pid)))
+
+
+def _rss_kib(pid: int, name: str = "VmRSS") -> int:
+    """A memory figure of `pid` from /proc: VmRSS, or its parts RssAnon (the heap) and
+    RssFile (mapped files: Whoosh maps its segment files)."""
+    status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    found = re.search(rf"^{name}:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+def _slope_mib_per_minute(memory: list[tuple[float, int]]) -> float:
+    if len(memory) < 2:
+        return 0.0
+    times = [t for t, _ in memory]
+    sizes = [kib / 1024 for _, kib in memory]
+    slope = statistics.linear_regression(times, sizes).slope
+    return slope * 60
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _report(
+    args: argparse.Namespace,
+    load: Load,
+    elapsed: float,
+    warm_rss: int,
+    end_rss: int,
+    memory: list[tuple[float, int]],
+    server_log: str,
+) -> None:
+    log_errors = [line for line in server_log.splitlines() if SERVER_LOG_ERRORS.search(line)]
+    print(
+        f"soak: {args.threads} client threads, {args.server_threads} server threads, "
+        f"{elapsed:.0f} s measured after {args.warmup:.0f} s warm-up, "
+        f"{args.write_share:.0%} writes"
+    )
+    total = len(load.samples)
+    print(f"all: {total} requests, {total / elapsed:.1f} req/s")
+    for kind in ("search", "write"):
+        latencies = [s.seconds * 1e3 for s in load.samples if s.kind == kind]
+        print(
+            f"{kind}: {len(latencies)} ({len(latencies) / elapsed:.1f}/s), "
+            f"p50 {_percentile(latencies, 0.50):.1f} ms, "
+            f"p95 {_percentile(latencies, 0.95):.1f} ms, "
+            f"p99 {_percentile(latencies, 0.99):.1f} ms"
+        )
+    print(f"errors: {len(load.failures)} requests, {len(log_errors)} server log lines")
+    for failure in load.failures[:5]:
+        print(f"  {failure}")
+    for line in log_errors[:5]:
+        print(f"  log: {line}")
+    growth = (end_rss - warm_rss) / 1024
+    print(
+        f"memory (VmRSS): {warm_rss / 1024:.1f} MiB after warm-up, {end_rss / 1024:.1f} MiB "
+        f"at the end ({growth:+.1f} MiB), slope {_slope_mib_per_minute(memory):+.2f} MiB/min"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_answering(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"serve exited with {server.returncode}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request("GET", "/api/refs")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+        finally:
+            connection.close()
+    raise SystemExit("serve did not answer within 120 s")
+
+
+if __name__ == "__main__":
+    main()
