@@ -113,7 +113,20 @@ class SearchIndex:
         if state is None or not self._backend.is_usable():
             self._locked(self._rebuild_unless_done)
         elif self._changed_groups(state):
-            self._locked(self._catch_up)
+            self._catch_up_unless_busy()
+
+    def _catch_up_unless_busy(self) -> None:
+        """Reindex changed files, unless another thread or process holds the index's lock.
+
+        The holder is writing: a server's own writes update the index right after their
+        file, so a search that waited would be as slow as the write, and every search during
+        a burst of writes queued behind them. The search answers from the index as it is
+        (consistent, a write behind at most) and the next one catches up.
+        """
+        try:
+            self._locked(self._catch_up, timeout=0)
+        except IndexBusy:
+            logger.debug("index busy: searching it as it is, catching up next time")
 
     def pending_changes(self) -> list[str]:
         """Files changed since the index last saw them (by time and size), as group names.
@@ -258,13 +271,17 @@ class SearchIndex:
             document for passage in passages for document in passage_documents(passage, reference)
         ]
 
-    def _locked(self, work: Callable[[], _T]) -> _T:
+    def _locked(self, work: Callable[[], _T], *, timeout: float = LOCK_TIMEOUT_SECONDS) -> _T:
         self.folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.folder / LOCK_NAME, timeout=LOCK_TIMEOUT_SECONDS)
+        lock = FileLock(self.folder / LOCK_NAME, timeout=timeout)
         try:
             with lock:
                 self._state_cache = None
-                return work()
+                try:
+                    return work()
+                finally:
+                    # Work may have changed the cached state before failing: read it again.
+                    self._state_cache = None
         except Timeout as error:
             raise IndexBusy(self.folder) from error
 

@@ -17,6 +17,7 @@ import threading
 import weakref
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -137,27 +138,18 @@ class WhooshBackend:
         """
         if not groups:
             return
-        with self._writer() as writer:
+        writer = self._writer()
+        try:
             searcher = writer.searcher()
             try:
                 for group, documents in groups.items():
-                    held = {
-                        stored["id"]: stored.get("digest")
-                        for stored in searcher.documents(group=group)
-                    }
-                    wanted = {document.id: (document, _digest(document)) for document in documents}
-                    for document_id, digest in held.items():
-                        if document_id not in wanted or wanted[document_id][1] != digest:
-                            # By group and id: the same id in another file is another copy.
-                            writer.delete_by_query(
-                                And([Term("group", group), Term("id", document_id)]),
-                                searcher=searcher,
-                            )
-                    for document_id, (document, digest) in wanted.items():
-                        if held.get(document_id) != digest:
-                            writer.add_document(**_fields(document), digest=digest)
+                    _replace_group(writer, searcher, group, documents)
             finally:
                 searcher.close()
+            writer.commit()
+        except BaseException:
+            _abandon(writer)
+            raise
 
     def delete(self, groups: Iterable[str]) -> None:
         """Remove the documents of these groups, in one commit."""
@@ -268,6 +260,43 @@ class WhooshBackend:
         for path in self.folder.iterdir():
             if path.is_dir() and path.name != keep:
                 shutil.rmtree(path, ignore_errors=True)
+
+
+def _replace_group(
+    writer: Any,  # Any: a whoosh IndexWriter
+    searcher: Searcher,
+    group: str,
+    documents: Sequence[IndexDocument],
+) -> None:
+    """Delete the group's documents that changed or went, add the new and changed ones."""
+    held = {stored["id"]: stored.get("digest") for stored in searcher.documents(group=group)}
+    wanted = {document.id: (document, _digest(document)) for document in documents}
+    for document_id, digest in held.items():
+        if document_id not in wanted or wanted[document_id][1] != digest:
+            # By group and id: the same id in another file is another copy.
+            writer.delete_by_query(
+                And([Term("group", group), Term("id", document_id)]), searcher=searcher
+            )
+    for document_id, (document, digest) in wanted.items():
+        if held.get(document_id) != digest:
+            writer.add_document(**_fields(document), digest=digest)
+
+
+def _abandon(writer: Any) -> None:  # Any: a whoosh IndexWriter
+    """Give up a failed write and free the index's write lock.
+
+    A commit that fails (a full disk) leaves Whoosh's lock held; every later write of this
+    process would then wait for it and fail with `IndexBusy`.
+    """
+    try:
+        if not writer.is_closed:
+            writer.cancel()
+    except Exception as error:  # the writer is half-finished: free the lock by hand
+        logger.warning("abandoning a failed index write: %s", error)
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            with suppress(Exception):
+                lock.release()
 
 
 def _close_all(searchers: list[Searcher]) -> None:

@@ -8,10 +8,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh.writing import SegmentWriter
 
-from index.indexer import SearchIndex
+from index.indexer import LOCK_NAME, SearchIndex
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -228,3 +230,40 @@ def test_incremental_index_answers_like_a_rebuilt_one(
         assert {query: sorted(found(rebuilt, query)) for query in queries} == incremental
         state = json.loads((index.folder / "state.json").read_text())
         assert set(state["files"]) >= {f"passages:{c}" for c in passages.passage_files()}
+
+
+def test_a_failed_commit_frees_the_lock_and_is_retried(
+    library: tuple[SearchIndex, JsonPassageFiles], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index, passages = library
+    index.rebuild()
+    monkeypatch.setattr("index.whoosh_backend.WRITER_TIMEOUT_SECONDS", 1.0)
+    original_commit = SegmentWriter.commit
+
+    def full_disk(self: SegmentWriter, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "commit", full_disk)
+    passages.save(make_passage("P2", "taubman2003", "Molotov resigned."))
+    with pytest.raises(OSError):
+        index.passage_saved(passages.passages_of("taubman2003")[-1])
+    monkeypatch.setattr(SegmentWriter, "commit", original_commit)
+    # The lock is free (no IndexBusy after the 1 s wait) and the stamp was not kept, so the
+    # next search catches the file up.
+    assert found(index, "molotov") == ["P2"]
+    passages.save(make_passage("P3", "taubman2003", "Kaganovich too."))
+    index.passage_saved(passages.passages_of("taubman2003")[-1])
+    assert found(index, "kaganovich") == ["P3"]
+
+
+def test_a_search_does_not_wait_for_a_writer_holding_the_lock(
+    library: tuple[SearchIndex, JsonPassageFiles],
+) -> None:
+    index, passages = library
+    index.rebuild()
+    passages.save(make_passage("P2", "taubman2003", "Molotov resigned."))
+    with FileLock(index.folder / LOCK_NAME, timeout=0):
+        # Another writer is busy: the search answers from the index as it is, at once.
+        assert found(index, "molotov") == []
+        assert found(index, "respect") == ["P1"]
+    assert found(index, "molotov") == ["P2"]  # and catches up once the lock is free
