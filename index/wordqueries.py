@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from whoosh.matching.wrappers import FilterMatcher
@@ -56,13 +56,25 @@ class PostingCache:
             OrderedDict()
         )
         self._lock = threading.Lock()
+        self._live: frozenset[str] = frozenset()
+
+    def retain(self, segment_ids: Collection[str]) -> None:
+        """Forget the postings of segments no longer in the index (merged away by a write):
+        the budget is in postings, and many small dead segments would hold memory long."""
+        live = frozenset(segment_ids)
+        with self._lock:
+            if live == self._live:
+                return
+            self._live = live
+            for key in [key for key in self._entries if key[0] not in live]:
+                ids, _weights = self._entries.pop(key)
+                self._held -= len(ids)
 
     def postings(
         self, reader: IndexReader, fieldname: str, text: str
     ) -> tuple[array[int], array[float]]:
         """The document numbers and weights of one term's postings in `reader`'s segment."""
-        segment = reader.segment()
-        key = (str(segment.segment_id()) if segment is not None else "", fieldname, text)
+        key = (_segment_id(reader), fieldname, text)
         with self._lock:
             cached = self._entries.get(key)
             if cached is not None:
@@ -83,6 +95,7 @@ def scored_matches(
 ) -> Scores:
     """Every document matching `query` with its score, by global document number."""
     matches: Scores = {}
+    postings.retain([_segment_id(leaf.reader()) for leaf, _offset in searcher.leaf_searchers()])
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         scores = _Segment(leaf, weighting, postings).evaluate(query)
@@ -202,6 +215,11 @@ def _read_postings(
         weights.extend(matcher._weights)
         matcher._next_block()
     return ids, weights
+
+
+def _segment_id(reader: IndexReader) -> str:
+    segment = reader.segment()
+    return str(segment.segment_id()) if segment is not None else ""
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:

@@ -105,3 +105,15 @@ def test_a_tiny_posting_cache_evicts_and_still_answers_the_same(library: SearchI
     again = scored_matches(searcher, query, searcher.weighting, tiny)
     assert first == again == roomy
     assert len(tiny._entries) == 1  # only the last term read is kept
+
+
+def test_postings_of_segments_merged_away_are_forgotten(library: SearchIndex) -> None:
+    backend = _backend(library)
+    searcher = backend._current_searcher()
+    cache = PostingCache()
+    query = parse_query("zhukov", backend._query_parser())
+    scored_matches(searcher, query, searcher.weighting, cache)
+    held = set(cache._entries)
+    assert held
+    cache.retain(["no-such-segment"])
+    assert not cache._entries and cache._held == 0
