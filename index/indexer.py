@@ -157,7 +157,7 @@ class SearchIndex:
 
     def _reindex_citekeys(self, citekeys: Sequence[str]) -> None:
         def work() -> None:
-            state = self._read_state()
+            state = self._state_to_change()
             if state is None or not self._backend.is_usable():
                 self._rebuild()
                 return
@@ -212,7 +212,7 @@ class SearchIndex:
 
     def _catch_up(self) -> None:
         """Reindex every group whose file changed since the index last saw it."""
-        state = self._read_state()
+        state = self._state_to_change()
         if state is None or not self._backend.is_usable():
             self._rebuild()
             return
@@ -311,8 +311,9 @@ class SearchIndex:
         except FileNotFoundError:
             return None
         key = (info.st_mtime_ns, info.st_size)
-        if self._state_cache is not None and self._state_cache[0] == key:
-            return self._state_cache[1]
+        cached = self._state_cache  # once: another thread may reset it meanwhile
+        if cached is not None and cached[0] == key:
+            return cached[1]
         try:
             document = json.loads(path.read_bytes())
             state = IndexState(
@@ -330,6 +331,16 @@ class SearchIndex:
             return None
         self._state_cache = (key, state)
         return state
+
+    def _state_to_change(self) -> IndexState | None:
+        """A copy of the state for work under the lock to change: the cached one is read by
+        other threads' searches, which must never see it change under them."""
+        state = self._read_state()
+        if state is None:
+            return None
+        return IndexState(
+            version=state.version, files=dict(state.files), references=dict(state.references)
+        )
 
     def _write_state(self, state: IndexState) -> None:
         document = {
