@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -49,6 +51,8 @@ STATE_NAME = "state.json"
 LOCK_NAME = "write.lock"
 # A full rebuild of a large library takes minutes; a search waiting on one should wait.
 LOCK_TIMEOUT_SECONDS = 600.0
+# How long a write waits for the index's lock before going ahead without it.
+WRITE_WAIT_SECONDS = 5.0
 
 _T = TypeVar("_T")
 
@@ -92,6 +96,8 @@ class SearchIndex:
             self.folder / "whoosh", build_processes=build_processes
         )
         self._state_cache: tuple[tuple[int, int], IndexState] | None = None
+        # The lock this thread holds through `writing()`, if any.
+        self._held = threading.local()
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
         """One page of results, after bringing the index up to date with the files."""
@@ -139,6 +145,33 @@ class SearchIndex:
                 _current_files(self._references.bib_paths(), self._passages.passage_files())
             )
         return sorted(set(self._changed_groups(state)))
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's lock around a write to a passages file and the index update
+        that follows it (which then runs without locking again).
+
+        Searches that see the file changed meanwhile leave it to the writer instead of
+        taking the lock first and indexing the file themselves, while the writer waits.
+        If the lock is not free within `WRITE_WAIT_SECONDS` (a long rebuild), the write
+        goes ahead unlocked and its update waits for the lock as any other.
+        """
+        if getattr(self._held, "lock", None) is not None:
+            yield  # a write inside a write: the outer one holds the lock
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.folder / LOCK_NAME, timeout=WRITE_WAIT_SECONDS)
+        try:
+            lock.acquire()
+        except Timeout:
+            yield
+            return
+        self._held.lock = lock
+        try:
+            yield
+        finally:
+            self._held.lock = None
+            lock.release()
 
     def passage_saved(self, passage: Passage) -> None:
         """Reindex the passages file of `passage`, just written: it is searchable on return."""
@@ -272,18 +305,24 @@ class SearchIndex:
         ]
 
     def _locked(self, work: Callable[[], _T], *, timeout: float = LOCK_TIMEOUT_SECONDS) -> _T:
+        if getattr(self._held, "lock", None) is not None:
+            return self._fresh(work)  # this thread holds the lock (`writing`)
         self.folder.mkdir(parents=True, exist_ok=True)
         lock = FileLock(self.folder / LOCK_NAME, timeout=timeout)
         try:
             with lock:
-                self._state_cache = None
-                try:
-                    return work()
-                finally:
-                    # Work may have changed the cached state before failing: read it again.
-                    self._state_cache = None
+                return self._fresh(work)
         except Timeout as error:
             raise IndexBusy(self.folder) from error
+
+    def _fresh(self, work: Callable[[], _T]) -> _T:
+        """Run `work` (under the lock) on the state as on disk."""
+        self._state_cache = None
+        try:
+            return work()
+        finally:
+            # Work may have changed the state before failing: read it again next time.
+            self._state_cache = None
 
     # -- state --------------------------------------------------------------------------
 

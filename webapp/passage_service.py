@@ -8,10 +8,12 @@ file store.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from annotations.anchoring import describe_span, find_quote, reanchor
 from annotations.errors import AnnotationError, InvalidPassage
@@ -42,6 +44,27 @@ class PassageListener(Protocol):
     def passage_deleted(self, passage_id: str, citekey: str) -> None:
         """A passage (with its notes) was removed."""
         ...
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Held around each write and its notifications (the index holds its lock, so that
+        searches meanwhile never do the writer's indexing themselves)."""
+        ...
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _announced(method: _Method) -> _Method:
+    """Run a write method inside every listener's `writing()`."""
+
+    @functools.wraps(method)
+    def write(self: PassageService, *args: Any, **kwargs: Any) -> Any:  # Any: the method's
+        with ExitStack() as stack:
+            for listener in self._listeners:
+                stack.enter_context(listener.writing())
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, write)
 
 
 class PassageService:
@@ -87,6 +110,7 @@ class PassageService:
         """The passage a note belongs to, or `NoteNotFound`."""
         return self._passages.passage_of_note(note_id)
 
+    @_announced
     def add(
         self,
         citekey: str,
@@ -124,6 +148,7 @@ class PassageService:
         self._saved(passage)
         return passage
 
+    @_announced
     def edit(
         self,
         passage_id: str,
@@ -160,24 +185,28 @@ class PassageService:
         self._saved(passage)
         return passage
 
+    @_announced
     def delete(self, passage_id: str, *, revision: int | None = None) -> Passage:
         """Remove a passage and its notes; returns what was removed."""
         passage = self._passages.delete(passage_id, revision=revision)
         self._deleted(passage)
         return passage
 
+    @_announced
     def add_note(self, passage_id: str, text: str) -> Note:
         """Attach a Markdown note to a passage."""
         note = self._passages.add_note(passage_id, text)
         self._saved(self._passages.get(passage_id))
         return note
 
+    @_announced
     def edit_note(self, note_id: str, text: str) -> Note:
         """Replace a note's text."""
         note = self._passages.edit_note(note_id, text)
         self._saved(self._passages.passage_of_note(note_id))
         return note
 
+    @_announced
     def delete_note(self, note_id: str) -> Note:
         """Remove one note; returns it."""
         passage_id = self._passages.passage_of_note(note_id).id
@@ -185,6 +214,7 @@ class PassageService:
         self._saved(self._passages.get(passage_id))
         return note
 
+    @_announced
     def import_passages(self, passages: Iterable[Passage]) -> list[Passage]:
         """Store complete records (from an import); ids already stored are skipped."""
         incoming = list(passages)
@@ -195,6 +225,7 @@ class PassageService:
             self._saved(passage)
         return added
 
+    @_announced
     def delete_for_reference(self, citekey: str) -> list[Passage]:
         """Remove every passage of one reference (its deletion cascading)."""
         removed = self._passages.delete_citekey(citekey)

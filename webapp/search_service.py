@@ -8,6 +8,7 @@ returns; edits made outside the app are caught up before each search.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from annotations.model import Passage
@@ -57,6 +58,10 @@ class SearchService:
     def passage_deleted(self, passage_id: str, citekey: str) -> None:
         """Call after a passage was deleted."""
         self.index.passage_deleted(passage_id, citekey)
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the index's lock around a passage write and its index update."""
+        return self.index.writing()
 
     def reference_changed(self, citekey: str) -> None:
         """Call after a reference was added, edited or deleted."""

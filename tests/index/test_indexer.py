@@ -305,3 +305,24 @@ def test_searches_in_threads_never_see_the_state_change_under_them(
             thread.join()
     assert failures == []
     assert {f"W{number:02d}" for number in range(40)} <= set(found(index, "zhukov"))
+
+
+def test_a_write_holds_the_lock_from_its_file_to_its_index_update(
+    library: tuple[SearchIndex, JsonPassageFiles],
+) -> None:
+    index, passages = library
+    index.rebuild()
+    seen_during_the_write: list[list[str]] = []
+    passage = make_passage("P2", "taubman2003", "Molotov resigned.")
+    with index.writing():
+        passages.save(passage)
+        # Another thread searching meanwhile leaves the new file to the writer, at once.
+        searcher = threading.Thread(
+            target=lambda: seen_during_the_write.append(found(index, "molotov"))
+        )
+        searcher.start()
+        searcher.join(timeout=10)
+        index.passage_saved(passage)  # under the lock this thread holds: no second lock
+    assert seen_during_the_write == [[]]
+    assert found(index, "molotov") == ["P2"]
+    assert index.pending_changes() == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,12 +30,26 @@ class RecordingListener:
 
     def __init__(self) -> None:
         self.events: list[tuple[str, str]] = []
+        self.writes = 0  # writes begun and not yet ended
+        self.told_outside_a_write: list[str] = []
 
     def passage_saved(self, passage: Passage) -> None:
         self.events.append(("saved", passage.id))
+        if not self.writes:
+            self.told_outside_a_write.append(passage.id)
 
     def passage_deleted(self, passage_id: str, citekey: str) -> None:
         self.events.append(("deleted", f"{passage_id}@{citekey}"))
+        if not self.writes:
+            self.told_outside_a_write.append(passage_id)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        self.writes += 1
+        try:
+            yield
+        finally:
+            self.writes -= 1
 
 
 @pytest.fixture
@@ -53,6 +69,10 @@ def test_every_write_is_announced_to_listeners(service: PassageService) -> None:
     service.delete_note(note.id)
     service.edit(passage.id, text="the quote")
     service.delete(passage.id)
+    # Every notification came inside the listener's `writing()` (the index holds its lock
+    # from before the file is written until it is indexed).
+    assert listener.told_outside_a_write == []
+    assert listener.writes == 0
     assert listener.events == [("saved", passage.id)] * 5 + [
         ("deleted", f"{passage.id}@freeze2009")
     ]
