@@ -23,6 +23,7 @@ from typing import Any
 
 from ulid import ULID
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index, LockError
 from whoosh.qparser import MultifieldParser
 from whoosh.query import And, Term
@@ -105,21 +106,17 @@ class WhooshBackend:
         name = f"v{SCHEMA_VERSION}-{ULID()}"
         path = self.folder / name
         path.mkdir(parents=True)
-        created = whoosh_index.create_in(str(path), build_schema())
+        created = _storage(path).create_index(build_schema())
         # A big sort buffer: Whoosh spills postings to temporary runs beyond it and merges
-        # the runs at the end, the slowest part of a large build. Segments are left as
-        # separate files (`compound=False`, here and in every update): Whoosh reads a
-        # compound segment through a BytesIO copy of each part, which made every new
-        # searcher copy the whole index (90 ms at 100,000 passages) after each write.
+        # the runs at the end, the slowest part of a large build.
         if self.build_processes > 1 and len(documents) > PARALLEL_BUILD_MINIMUM:
             writer = created.writer(
                 procs=self.build_processes,
                 multisegment=True,
                 limitmb=BUILD_MEMORY_MB,
-                compound=False,
             )
         else:
-            writer = created.writer(limitmb=BUILD_MEMORY_MB, compound=False)
+            writer = created.writer(limitmb=BUILD_MEMORY_MB)
         count = 0
         for document in documents:
             writer.add_document(**_fields(document), digest=_digest(document))
@@ -211,7 +208,7 @@ class WhooshBackend:
         with self._mutex:
             index = self._open()
         try:
-            return index.writer(timeout=WRITER_TIMEOUT_SECONDS, delay=0.05, compound=False)
+            return index.writer(timeout=WRITER_TIMEOUT_SECONDS, delay=0.05)
         except LockError as error:
             raise IndexBusy(self.folder) from error
 
@@ -223,7 +220,7 @@ class WhooshBackend:
             raise IndexDamaged(f"{pointer}: index {name!r} is not of version {SCHEMA_VERSION}")
         if self._index is None or name != self._index_name:
             try:
-                self._index = whoosh_index.open_dir(str(self.folder / name))
+                self._index = _storage(self.folder / name).open_index()
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder / name}: cannot open ({error})") from error
             self._index_name = name
@@ -297,6 +294,18 @@ def _abandon(writer: Any) -> None:  # Any: a whoosh IndexWriter
         if lock is not None:
             with suppress(Exception):
                 lock.release()
+
+
+def _storage(folder: Path) -> FileStorage:
+    """The files of one index generation, read without mmap.
+
+    Whoosh reads a memory-mapped segment through a BytesIO copy of each part, so every new
+    searcher after a write copied the whole index (90 ms at 100,000 passages). Without
+    mmap it reads through the segment's open file. (Segments stay single compound files:
+    a reader holds its file open, so a writer that merges the segment away and deletes
+    its file cannot pull it from under a search, as it did with separate files.)
+    """
+    return FileStorage(str(folder), supports_mmap=False)
 
 
 def _close_all(searchers: list[Searcher]) -> None:
