@@ -153,17 +153,20 @@ class SearchIndex:
 
         Searches that see the file changed meanwhile leave it to the writer instead of
         taking the lock first and indexing the file themselves, while the writer waits.
-        If the lock is not free within `WRITE_WAIT_SECONDS` (a long rebuild), the write
-        goes ahead unlocked and its update waits for the lock as any other.
+        If the lock is not free within `WRITE_WAIT_SECONDS` (a long rebuild) or cannot be
+        taken at all (a read-only library), the write goes ahead unlocked and its update
+        waits for the lock as any other.
         """
         if getattr(self._held, "lock", None) is not None:
             yield  # a write inside a write: the outer one holds the lock
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         lock = FileLock(self.folder / LOCK_NAME, timeout=WRITE_WAIT_SECONDS)
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
             lock.acquire()
-        except Timeout:
+        except (Timeout, OSError):
+            # Busy, or a read-only or full library: the write itself goes ahead and says
+            # what is wrong with the files, naming them.
             yield
             return
         self._held.lock = lock

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from refs.atomicfile import is_temporary
+from tests.smallfs import fill, mounted_tmpfs
 from webapp.cli import cli
 from webapp.services import init_library
 
@@ -125,34 +125,8 @@ def test_write_refused_by_the_system_is_an_error_naming_the_file(
 
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MiB tmpfs (room for a library and its search index), where root may mount one."""
-    mount_point = tmp_path / "tmpfs"
-    mount_point.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root; the injected failures above still ran")
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"mount not permitted here ({mounted.stderr.decode().strip()})")
-    try:
+    with mounted_tmpfs(tmp_path / "tmpfs") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def _fill(folder: Path) -> Path:
-    """Fill the file system of `folder` to the last byte; returns the filler file."""
-    filler = folder / "filler"
-    with filler.open("wb", buffering=0) as stream:
-        try:
-            while True:
-                stream.write(b"\0" * 4096)
-        except OSError as error:
-            assert error.errno == errno.ENOSPC
-    return filler
 
 
 @pytest.mark.parametrize(("args", "target"), WRITES)
@@ -160,7 +134,7 @@ def test_write_to_a_full_disk_fails_and_keeps_the_old_file(
     tmpfs: Path, args: tuple[str, ...], target: str
 ) -> None:
     library, passage_id = _make_library(tmpfs / "library")
-    filler = _fill(tmpfs)
+    filler = fill(tmpfs)
     before = _snapshot(library)
     runner = CliRunner()
     result = _run(runner, library, *_args(args, passage_id))

@@ -23,6 +23,7 @@ from index.errors import IndexBusy
 from index.whoosh_backend import WhooshBackend
 from refs.atomicfile import is_temporary
 from refs.errors import FileBusy
+from tests.smallfs import fill, mounted_tmpfs
 from tests.webapp.conftest import csrf_token
 from webapp import create_app
 from webapp.services import Services
@@ -216,33 +217,8 @@ def test_passage_on_disk_is_acknowledged_when_the_index_update_fails(
 
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MiB tmpfs, where root may mount one (as in tests/test_write_failures.py)."""
-    mount_point = tmp_path / "tmpfs"
-    mount_point.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root; the injected failures above still ran")
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"mount not permitted here ({mounted.stderr.decode().strip()})")
-    try:
+    with mounted_tmpfs(tmp_path / "tmpfs") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def _fill(folder: Path) -> Path:
-    filler = folder / "filler"
-    with filler.open("wb", buffering=0) as stream:
-        try:
-            while True:
-                stream.write(b"\0" * 4096)
-        except OSError as error:
-            assert error.errno == errno.ENOSPC
-    return filler
 
 
 def _app_on(library: Path) -> Flask:
@@ -254,7 +230,7 @@ def test_add_on_a_real_full_disk_is_507_and_works_once_there_is_room(tmpfs: Path
     client = _app_on(library).test_client()
     first = client.post("/api/passages", json={"citekey": "linden1966", "text": "Words."})
     assert first.status_code == 201
-    filler = _fill(tmpfs)
+    filler = fill(tmpfs)
     before = _snapshot(library)
     refused = client.post("/api/passages", json={"citekey": "linden1966", "text": "More."})
     assert refused.status_code == 507
