@@ -21,10 +21,7 @@ import json
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,9 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.liveserver import running_server
 from webapp.services import DEMO_LIBRARY
 
-FLORILEGIUM = Path(sys.executable).with_name("florilegium")
 # Queries people ask of the demo library, in several spellings and scripts.
 QUERIES = [
     "Zhukov",
@@ -92,23 +91,8 @@ def main() -> None:
         shutil.copytree(args.library, library, ignore=shutil.ignore_patterns(".index", "*.lock"))
         citekeys = [path.stem for path in (library / "passages").glob("*.json")]
         log_path = Path(scratch) / "server.log"
-        port = _free_port()
-        with log_path.open("wb") as log:
-            server = subprocess.Popen(
-                [str(FLORILEGIUM), "--library", str(library), "serve", "--port", str(port),
-                 "--threads", str(args.server_threads)],
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )  # fmt: skip
-        try:
-            _wait_until_answering(port, server)
+        with running_server(library, log_path, threads=args.server_threads) as (server, port):
             _run(args, port, server.pid, citekeys, log_path)
-        finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
 
 
 def _run(
@@ -268,30 +252,6 @@ def _report(
         f"memory (VmRSS): {warm_rss / 1024:.1f} MiB after warm-up, {end_rss / 1024:.1f} MiB "
         f"at the end ({growth:+.1f} MiB), slope {_slope_mib_per_minute(memory):+.2f} MiB/min"
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_answering(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"serve exited with {server.returncode}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            connection.request("GET", "/api/refs")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-        finally:
-            connection.close()
-    raise SystemExit("serve did not answer within 120 s")
 
 
 if __name__ == "__main__":

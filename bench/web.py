@@ -24,7 +24,6 @@ import argparse
 import http.client
 import itertools
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from annotations.model import Passage
 from annotations.passagefile import passage_file_bytes
 from bench import search as corpus
+from tests.liveserver import florilegium_command, running_server
 from webapp.services import DEMO_LIBRARY, Services
 
 # The demo library's mix: names in several spellings and scripts, phrases, prefixes, fuzzy
@@ -119,56 +119,6 @@ def load(port: int, paths: list[str], seconds: float, clients: int) -> Figures:
     return Figures(len(flat), sum(errors), elapsed, flat)
 
 
-def florilegium() -> str:
-    """The `florilegium` script beside this Python (the .venv's)."""
-    beside = Path(sys.executable).parent / "florilegium"
-    found = str(beside) if beside.is_file() else shutil.which("florilegium")
-    if found is None:
-        raise SystemExit("no `florilegium` command: run `make setup` first")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def serve(library: Path, threads: int, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """Start `florilegium serve` with `threads` waitress threads; returns it once it answers."""
-    port = free_port()
-    command = [florilegium(), "--library", str(library), "serve", "--port", str(port)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*command, "--threads", str(threads)], stdout=output, stderr=subprocess.STDOUT
-        )
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/api/openapi.json", headers={"Host": f"127.0.0.1:{port}"})
-            if connection.getresponse().status == 200:
-                return process, port
-        except OSError:
-            time.sleep(0.1)  # not listening yet
-        finally:
-            connection.close()
-    process.kill()
-    raise SystemExit(f"serve did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def write_synthetic_library(library: Path, passages: list[Passage]) -> None:
     """bench/search.py's references, and its passages written as the passage store writes
     them (`passage_file_bytes`), with ULID-shaped ids, so that every file loads."""
@@ -233,7 +183,7 @@ def main() -> None:
         folder = Path(tmp)
         library, queries = prepare_library(args, folder)
         started = time.perf_counter()
-        subprocess.run([florilegium(), "--library", str(library), "reindex"], check=True)
+        subprocess.run([florilegium_command(), "--library", str(library), "reindex"], check=True)
         built = time.perf_counter() - started
         services = Services.for_library(library)
         passages = len(services.passage_store.passages())
@@ -246,15 +196,16 @@ def main() -> None:
             f"{args.runs} x {args.seconds:.0f} s per setting"
         )
         for threads in args.threads:
-            process, port = serve(library, threads, folder / f"serve-{threads}.log")
-            try:
+            log = folder / f"serve-{threads}.log"
+            with running_server(library, log, threads=threads, startup_seconds=STARTUP_SECONDS) as (
+                _process,
+                port,
+            ):
                 load(port, paths, 1.0, args.clients)  # warm: index readers, caches
                 runs = [load(port, paths, args.seconds, args.clients) for _ in range(args.runs)]
                 base = [load(port, baseline, args.seconds, args.clients) for _ in range(args.runs)]
                 if args.per_query:
                     print_per_query(port, paths)
-            finally:
-                stop(process)
             rps = statistics.median(f.per_second for f in runs)
             p50 = statistics.median(f.percentile(0.50) for f in runs)
             p95 = statistics.median(f.percentile(0.95) for f in runs)

@@ -15,10 +15,7 @@ import logging
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -29,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from tests.liveserver import florilegium_command, running_server
 from webapp.services import DEMO_LIBRARY
 
 logger = logging.getLogger(__name__)
@@ -39,7 +37,7 @@ HTTP_WRITERS = 4
 SERVER_THREADS = 4
 # Few references, so that writers keep meeting on the same files.
 CITEKEYS = ("freeze2009", "zhukov1957army")
-FLORILEGIUM = Path(sys.executable).with_name("florilegium")
+FLORILEGIUM = florilegium_command()
 LETTERS = "bcdfghjklmnpqrstvwxz"
 
 
@@ -87,13 +85,6 @@ class Tally:
             self.problems.append(text)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     return Path(
@@ -105,44 +96,10 @@ def library(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(library: Path, tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    """`florilegium serve` on a free port; yields the port and its log (stderr) file."""
-    port = _free_port()
+    """`florilegium serve` on a free port; yields the port and its log file."""
     log = tmp_path / "server.log"
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(
-            [str(FLORILEGIUM), "--library", str(library), "serve", "--port", str(port),
-             "--threads", str(SERVER_THREADS)],
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )  # fmt: skip
-    try:
-        _wait_until_answering(port, process)
+    with running_server(library, log, threads=SERVER_THREADS) as (_process, port):
         yield port, log
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_answering(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited with {process.returncode}")
-        connection = _connect(port)
-        try:
-            status, _ = _request(connection, "GET", "/api/refs")
-        except OSError:
-            time.sleep(0.1)  # polling for the port to open, not waiting for a result
-            continue
-        finally:
-            connection.close()
-        if status == 200:
-            return
-    raise AssertionError("serve did not answer within 120 s")
 
 
 def _connect(port: int) -> http.client.HTTPConnection:

@@ -11,12 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.liveserver import running_server
 from webapp.passage_service import PassageService
 from webapp.services import Services
 
@@ -94,60 +89,14 @@ def demo_server(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
-def florilegium_command() -> str:
-    """The `florilegium` script of the environment running the tests (the .venv's)."""
-    beside = Path(sys.executable).parent / "florilegium"
-    found = str(beside) if beside.is_file() else shutil.which("florilegium")
-    if found is None:
-        pytest.fail("no `florilegium` command: run `make setup` first")
-    return found
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def serving(library: Path, log: Path, *, threads: int = 4) -> Iterator[LiveServer]:
     """Run `florilegium --library LIBRARY serve` on a free port until the block ends."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLORILEGIUM")}
-    command = [florilegium_command(), "--library", str(library), "serve"]
-    command += ["--port", str(port), "--threads", str(threads)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
-    try:
-        _wait_until_answering(process, url, log)
-        yield LiveServer(url, Services.for_library(library))
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_answering(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    """Poll the server's API description until it answers; fail with its output if it died."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"`florilegium serve` exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/openapi.json", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.05)  # not yet listening: poll again shortly
-    pytest.fail(
-        f"`florilegium serve` did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}"
-    )
+    with running_server(
+        library, log, threads=threads, startup_seconds=STARTUP_SECONDS, env=env
+    ) as (_process, port):
+        yield LiveServer(f"http://127.0.0.1:{port}", Services.for_library(library))
 
 
 def save_screenshot(page: Any, name: str) -> None:  # Any: a Playwright Page

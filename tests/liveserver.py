@@ -1,0 +1,94 @@
+"""`florilegium serve` for real, in a subprocess on a free loopback port.
+
+The browser tests, the server-and-CLI concurrency test and the web benchmarks
+(bench/web.py, bench/soak.py) all need the same: the environment's own `florilegium`
+command, a port nothing listens on, a wait until the server answers, and a stop that
+lets it shut down cleanly.
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class ServerFailed(RuntimeError):
+    """The server could not be started, or died or never answered; says why, with its log."""
+
+
+def florilegium_command() -> str:
+    """The `florilegium` script beside this Python (the .venv's), else the one on PATH."""
+    beside = Path(sys.executable).parent / "florilegium"
+    found = str(beside) if beside.is_file() else shutil.which("florilegium")
+    if found is None:
+        raise ServerFailed("no `florilegium` command: run `make setup` first")
+    return found
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_server(
+    library: Path,
+    log: Path,
+    *,
+    threads: int = 4,
+    startup_seconds: float = 120.0,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """Run `florilegium --library LIBRARY serve` on a free port, its output in `log`, until
+    the block ends; yields the process and the port once the server answers."""
+    port = free_port()
+    command = [florilegium_command(), "--library", str(library), "serve"]
+    command += ["--port", str(port), "--threads", str(threads)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
+    try:
+        _wait_until_answering(process, port, log, startup_seconds)
+        yield process, port
+    finally:
+        _stop(process)
+
+
+def _wait_until_answering(
+    process: subprocess.Popen[bytes], port: int, log: Path, startup_seconds: float
+) -> None:
+    """Poll the server's API description until it answers; fail with its log if it died."""
+    deadline = time.monotonic() + startup_seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerFailed(f"serve exited with {process.returncode}:\n{log.read_text()}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=startup_seconds)
+        try:
+            connection.request("GET", "/api/openapi.json")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.05)  # not listening yet: poll again shortly
+        finally:
+            connection.close()
+    raise ServerFailed(f"serve did not answer within {startup_seconds} s:\n{log.read_text()}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C, as a user stops it (waitress finishes and the log is complete), then kill."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
