@@ -76,9 +76,8 @@ class WhooshBackend:
         self.build_processes = build_processes
         self._index: Index | None = None
         self._index_name = ""
-        self._searcher: Searcher | None = None
-        # The open searcher, closed when the backend is dropped or the process exits: its
-        # segment files are open file objects, not to be left for the garbage collector.
+        # The current searcher (none or one), closed when the backend is dropped or the
+        # process exits: its segment files are open, not to be left to the garbage collector.
         self._open_searchers: list[Searcher] = []
         weakref.finalize(self, _close_all, self._open_searchers)
         self._parser: MultifieldParser | None = None
@@ -236,17 +235,15 @@ class WhooshBackend:
         empty index refresh() raises TypeError.
         """
         index = self._open()
-        searcher = self._searcher
-        if searcher is not None and searcher.up_to_date():
-            return searcher
+        if self._open_searchers and self._open_searchers[-1].up_to_date():
+            return self._open_searchers[-1]
         self._forget_searcher()
-        searcher = self._searcher = index.searcher(weighting=self._weighting)
+        searcher = index.searcher(weighting=self._weighting)
         self._open_searchers.append(searcher)
         return searcher
 
     def _forget_searcher(self) -> None:
         _close_all(self._open_searchers)
-        self._searcher = None
 
     def _query_parser(self) -> MultifieldParser:
         if self._parser is None:
