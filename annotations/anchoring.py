@@ -23,6 +23,7 @@ CONTEXT_LENGTH = 32
 ERROR_BUDGET = 0.25  # edits allowed per character of the quote
 _MAX_BITAP = 32  # diff-match-patch's Match_MaxBits
 _MAX_EXACT_CANDIDATES = 500
+_QGRAM = 3  # the length of the pieces `_may_hold` looks for
 # Weights of the parts of a candidate's score, as in Hypothes.is's match-quote.
 _QUOTE_WEIGHT, _CONTEXT_WEIGHT, _POSITION_WEIGHT = 50.0, 20.0, 2.0
 
@@ -87,7 +88,11 @@ def _best_exact(text: str, quote: TextQuoteSelector, hint: int | None) -> _Candi
 
 def _best_fuzzy(text: str, quote: TextQuoteSelector, hint: int | None) -> _Candidate | None:
     exact = quote.exact
-    for distance in (1000, max(1000, 10 * len(text))):  # near the old place, then anywhere
+    if not _may_hold(text, exact, _budget(exact)):
+        return None
+    anywhere = max(1000, 10 * len(text))
+    # Near the old place first, when there is one, then anywhere.
+    for distance in (anywhere,) if hint is None else (1000, anywhere):
         matcher = diff_match_patch()
         matcher.Match_Threshold = 0.4
         matcher.Match_Distance = distance
@@ -104,6 +109,29 @@ def _best_fuzzy(text: str, quote: TextQuoteSelector, hint: int | None) -> _Candi
     return None
 
 
+def _budget(exact: str) -> int:
+    """The edits a span may differ from the quote by and still be it."""
+    return max(1, int(len(exact) * ERROR_BUDGET))
+
+
+def _may_hold(text: str, exact: str, budget: int) -> bool:
+    """False when no span of `text` can be within `budget` edits of `exact`.
+
+    Each edit spoils at most `_QGRAM` of the quote's overlapping q-grams, so a span within
+    the budget keeps at least `len - q + 1 - budget * q` of them, each somewhere in the
+    text (the q-gram lemma). A quote typed from elsewhere fails this at the cost of a few
+    substring searches, instead of the seconds' worth of Bitap passes over a long text.
+    """
+    needed = len(exact) - _QGRAM + 1 - budget * _QGRAM
+    found = 0
+    for start in range(len(exact) - _QGRAM + 1):
+        if found >= needed:
+            return True
+        if exact[start : start + _QGRAM] in text:
+            found += 1
+    return found >= needed
+
+
 def _candidate(
     matcher: diff_match_patch,
     text: str,
@@ -114,7 +142,7 @@ def _candidate(
 ) -> _Candidate | None:
     """The span [start, end) scored, if it is within the error budget of the quote."""
     exact = quote.exact
-    budget = max(1, int(len(exact) * ERROR_BUDGET))
+    budget = _budget(exact)
     if not 0 <= start < end <= len(text) or end - start > len(exact) + budget:
         return None
     errors = _edit_distance(matcher, exact, text[start:end])

@@ -17,13 +17,13 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from annotations.errors import AnnotationError
 from annotations.model import Passage
@@ -37,6 +37,8 @@ from index.documents import (
     reference_facts,
 )
 from index.errors import IndexBusy
+from index.groupcommit import GroupCommit
+from index.locking import IndexLock
 from index.results import SearchResult
 from index.schema import SCHEMA_VERSION
 from index.sources import PassageSource, ReferenceSource, SourceFile
@@ -96,8 +98,9 @@ class SearchIndex:
             self.folder / "whoosh", build_processes=build_processes
         )
         self._state_cache: tuple[tuple[int, int], IndexState] | None = None
-        # The lock this thread holds through `writing()`, if any.
-        self._held = threading.local()
+        self._writes_in_flight = 0
+        self._writes_lock = threading.Lock()
+        self._updates = GroupCommit()
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
         """One page of results, after bringing the index up to date with the files."""
@@ -122,13 +125,17 @@ class SearchIndex:
             self._catch_up_unless_busy()
 
     def _catch_up_unless_busy(self) -> None:
-        """Reindex changed files, unless another thread or process holds the index's lock.
+        """Reindex changed files, unless this process is writing, or another thread or
+        process holds the index's lock.
 
-        The holder is writing: a server's own writes update the index right after their
-        file, so a search that waited would be as slow as the write, and every search during
-        a burst of writes queued behind them. The search answers from the index as it is
-        (consistent, a write behind at most) and the next one catches up.
+        A server's own writes update the index right after their file, so a search that
+        waited would be as slow as the write, and every search during a burst of writes
+        queued behind them. The search answers from the index as it is (consistent, a
+        write behind at most) and the next one catches up.
         """
+        if self._writes_in_flight:
+            logger.debug("this process is writing: searching the index as it is")
+            return
         try:
             self._locked(self._catch_up, timeout=0)
         except IndexBusy:
@@ -148,33 +155,18 @@ class SearchIndex:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """Hold the index's lock around a write to a passages file and the index update
-        that follows it (which then runs without locking again).
+        """Mark a write to a passages file and the index update that follows it.
 
-        Searches that see the file changed meanwhile leave it to the writer instead of
-        taking the lock first and indexing the file themselves, while the writer waits.
-        If the lock is not free within `WRITE_WAIT_SECONDS` (a long rebuild) or cannot be
-        taken at all (a read-only library), the write goes ahead unlocked and its update
-        waits for the lock as any other.
+        Searches meanwhile leave the files to the writer instead of taking the index's
+        lock and indexing the new file themselves while the writer waits for it.
         """
-        if getattr(self._held, "lock", None) is not None:
-            yield  # a write inside a write: the outer one holds the lock
-            return
-        lock = FileLock(self.folder / LOCK_NAME, timeout=WRITE_WAIT_SECONDS)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            lock.acquire()
-        except (Timeout, OSError):
-            # Busy, or a read-only or full library: the write itself goes ahead and says
-            # what is wrong with the files, naming them.
-            yield
-            return
-        self._held.lock = lock
+        with self._writes_lock:
+            self._writes_in_flight += 1
         try:
             yield
         finally:
-            self._held.lock = None
-            lock.release()
+            with self._writes_lock:
+                self._writes_in_flight -= 1
 
     def passage_saved(self, passage: Passage) -> None:
         """Reindex the passages file of `passage`, just written: it is searchable on return."""
@@ -192,6 +184,10 @@ class SearchIndex:
     # -- work done under the lock -------------------------------------------------------
 
     def _reindex_citekeys(self, citekeys: Sequence[str]) -> None:
+        """Reindex the passages files of `citekeys` (with those of concurrent writes)."""
+        self._updates.run(citekeys, self._reindex_now)
+
+    def _reindex_now(self, citekeys: Collection[str]) -> None:
         def work() -> None:
             state = self._state_to_change()
             if state is None or not self._backend.is_usable():
@@ -200,7 +196,7 @@ class SearchIndex:
             files = self._passages.passage_files()
             references = _by_citekey(self._references.references())
             groups: dict[str, list[IndexDocument]] = {}
-            for citekey in citekeys:
+            for citekey in sorted(citekeys):
                 group = passage_group(citekey)
                 source = files.get(citekey)
                 try:
@@ -308,15 +304,16 @@ class SearchIndex:
         ]
 
     def _locked(self, work: Callable[[], _T], *, timeout: float = LOCK_TIMEOUT_SECONDS) -> _T:
-        if getattr(self._held, "lock", None) is not None:
-            return self._fresh(work)  # this thread holds the lock (`writing`)
         self.folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.folder / LOCK_NAME, timeout=timeout)
+        lock = IndexLock(self.folder / LOCK_NAME)
         try:
-            with lock:
-                return self._fresh(work)
+            lock.acquire(timeout)
         except Timeout as error:
             raise IndexBusy(self.folder) from error
+        try:
+            return self._fresh(work)
+        finally:
+            lock.release()
 
     def _fresh(self, work: Callable[[], _T]) -> _T:
         """Run `work` (under the lock) on the state as on disk."""

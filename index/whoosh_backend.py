@@ -91,8 +91,7 @@ class WhooshBackend:
         reads. Cheap: called before every write and search. Damaged segments show when a
         search reads them (`IndexDamaged`), and the caller rebuilds then."""
         try:
-            with self._mutex:
-                self._open()
+            self._opened()
         except (IndexDamaged, *_DAMAGE):
             return False
         return True
@@ -131,6 +130,8 @@ class WhooshBackend:
         Each document is stored with a digest of its content; a document whose digest is
         unchanged stays as it is. Adding one passage to a file of fifty then writes one
         document, not fifty. Documents written before digests existed count as changed.
+        When nothing changed (a search had already indexed the file), nothing is committed,
+        and searchers stay current.
         """
         if not groups:
             return
@@ -138,11 +139,16 @@ class WhooshBackend:
         try:
             searcher = writer.searcher()
             try:
-                for group, documents in groups.items():
+                changes = [
                     _replace_group(writer, searcher, group, documents)
+                    for group, documents in groups.items()
+                ]
             finally:
                 searcher.close()
-            writer.commit()
+            if any(changes):
+                writer.commit()
+            else:
+                writer.cancel()
         except BaseException:
             _abandon(writer)
             raise
@@ -204,19 +210,28 @@ class WhooshBackend:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
 
     def _writer(self) -> Any:  # Any: a whoosh IndexWriter, used as a context manager
-        with self._mutex:
-            index = self._open()
+        index = self._opened()
         try:
             return index.writer(timeout=WRITER_TIMEOUT_SECONDS, delay=0.05)
         except LockError as error:
             raise IndexBusy(self.folder) from error
 
+    def _opened(self) -> Index:
+        """The current generation, without waiting for a running search when it is the one
+        already open (writes checked it under the search lock, and queued behind searches).
+
+        The name is read before the index: `_open` sets them in the other order, so a
+        generation opened meanwhile shows as a name that differs, and is opened properly.
+        """
+        name, index = self._index_name, self._index
+        if index is not None and _current_name(self.folder) == name:
+            return index
+        with self._mutex:
+            return self._open()
+
     def _open(self) -> Index:
         """The current generation, reopened when another process has pointed elsewhere."""
-        pointer = self.folder / POINTER_NAME
-        name = pointer.read_text(encoding="utf-8").strip()
-        if not name.startswith(f"v{SCHEMA_VERSION}-"):
-            raise IndexDamaged(f"{pointer}: index {name!r} is not of version {SCHEMA_VERSION}")
+        name = _current_name(self.folder)
         if self._index is None or name != self._index_name:
             try:
                 self._index = _storage(self.folder / name).open_index()
@@ -261,19 +276,33 @@ def _replace_group(
     searcher: Searcher,
     group: str,
     documents: Sequence[IndexDocument],
-) -> None:
-    """Delete the group's documents that changed or went, add the new and changed ones."""
+) -> bool:
+    """Delete the group's documents that changed or went, add the new and changed ones;
+    True if there were any."""
     held = {stored["id"]: stored.get("digest") for stored in searcher.documents(group=group)}
     wanted = {document.id: (document, _digest(document)) for document in documents}
+    changed = False
     for document_id, digest in held.items():
         if document_id not in wanted or wanted[document_id][1] != digest:
             # By group and id: the same id in another file is another copy.
             writer.delete_by_query(
                 And([Term("group", group), Term("id", document_id)]), searcher=searcher
             )
+            changed = True
     for document_id, (document, digest) in wanted.items():
         if held.get(document_id) != digest:
             writer.add_document(**_fields(document), digest=digest)
+            changed = True
+    return changed
+
+
+def _current_name(folder: Path) -> str:
+    """The generation `CURRENT` names, if of this schema version (else `IndexDamaged`)."""
+    pointer = folder / POINTER_NAME
+    name = pointer.read_text(encoding="utf-8").strip()
+    if not name.startswith(f"v{SCHEMA_VERSION}-"):
+        raise IndexDamaged(f"{pointer}: index {name!r} is not of version {SCHEMA_VERSION}")
+    return name
 
 
 def _abandon(writer: Any) -> None:  # Any: a whoosh IndexWriter

@@ -46,8 +46,8 @@ class PassageListener(Protocol):
         ...
 
     def writing(self) -> AbstractContextManager[None]:
-        """Held around each write and its notifications (the index holds its lock, so that
-        searches meanwhile never do the writer's indexing themselves)."""
+        """Held around each write and its notifications (the index counts writes in
+        flight, so that searches meanwhile never do the writer's indexing themselves)."""
         ...
 
 

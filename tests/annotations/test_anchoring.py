@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations.anchoring import describe_span, find_quote, reanchor
+from annotations.anchoring import _budget, _may_hold, describe_span, find_quote, reanchor
 from annotations.model import Anchor
 from tests.annotations.strategies import PROPERTY_SETTINGS
 
@@ -144,3 +144,33 @@ def test_any_quote_survives_an_insertion_outside_it(data: st.DataObject, inserti
     changed = text[:where] + insertion + text[where:]
     shift = len(insertion) if where <= start else 0
     assert _span(reanchor(anchor, changed)) == (start + shift, end + shift)
+
+
+def test_quote_from_another_work_is_an_orphan_in_a_long_text() -> None:
+    # Words the text never uses: no span is within the error budget, and the q-gram check
+    # says so before any Bitap pass over the whole essay.
+    elsewhere = "Quod scripsi, scripsi; quod dixi, dixi: verba volant, scripta manent."
+    assert find_quote(ESSAY, "essay.txt", elsewhere) is None
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_a_quote_within_the_error_budget_passes_the_qgram_check(data: st.DataObject) -> None:
+    text = ESSAY
+    start = data.draw(st.integers(0, len(text) - 20), label="start")
+    end = data.draw(st.integers(start + 10, min(len(text), start + 200)), label="end")
+    quote = list(text[start:end])
+    edits = data.draw(st.integers(0, _budget(text[start:end])), label="edits")
+    for _ in range(edits):
+        where = data.draw(st.integers(0, max(0, len(quote) - 1)), label="where")
+        edit = data.draw(st.sampled_from(["insert", "delete", "replace"]), label="edit")
+        if edit == "insert":
+            quote.insert(where, "§")
+        elif quote and edit == "delete":
+            del quote[where]
+        elif quote:
+            quote[where] = "§"
+    typed = "".join(quote)
+    # The typed quote is within `edits` edits of a span of the text, so the check must let
+    # it through to the fuzzy search: it may only refuse quotes that cannot match.
+    assert _may_hold(text, typed, edits)

@@ -9,12 +9,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.writing import SegmentWriter
 
 from index.indexer import LOCK_NAME, SearchIndex
+from index.locking import IndexLock
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -307,7 +308,7 @@ def test_searches_in_threads_never_see_the_state_change_under_them(
     assert {f"W{number:02d}" for number in range(40)} <= set(found(index, "zhukov"))
 
 
-def test_a_write_holds_the_lock_from_its_file_to_its_index_update(
+def test_a_search_during_a_write_leaves_its_file_to_the_writer(
     library: tuple[SearchIndex, JsonPassageFiles],
 ) -> None:
     index, passages = library
@@ -316,13 +317,81 @@ def test_a_write_holds_the_lock_from_its_file_to_its_index_update(
     passage = make_passage("P2", "taubman2003", "Molotov resigned.")
     with index.writing():
         passages.save(passage)
-        # Another thread searching meanwhile leaves the new file to the writer, at once.
+        # Another thread searching meanwhile answers at once, without indexing the file.
         searcher = threading.Thread(
             target=lambda: seen_during_the_write.append(found(index, "molotov"))
         )
         searcher.start()
         searcher.join(timeout=10)
-        index.passage_saved(passage)  # under the lock this thread holds: no second lock
+        index.passage_saved(passage)
     assert seen_during_the_write == [[]]
     assert found(index, "molotov") == ["P2"]
     assert index.pending_changes() == []
+
+
+def test_reindexing_an_unchanged_file_commits_nothing(
+    library: tuple[SearchIndex, JsonPassageFiles],
+) -> None:
+    index, passages = library
+    assert found(index, "respect") == ["P1"]
+    # Each commit writes a table of contents of a new generation.
+    commits_before = sorted(path.name for path in (index.folder / "whoosh").rglob("*.toc"))
+    # A search indexed the file before its writer got to it: the writer has nothing to do,
+    # and commits nothing (a commit would make every searcher reopen the index).
+    index.passage_saved(passages.passages_of("taubman2003")[0])
+    commits_after = sorted(path.name for path in (index.folder / "whoosh").rglob("*.toc"))
+    assert commits_after == commits_before
+    passages.save(make_passage("P2", "taubman2003", "Molotov resigned."))
+    index.passage_saved(passages.passages_of("taubman2003")[-1])
+    assert sorted(path.name for path in (index.folder / "whoosh").rglob("*.toc")) != commits_after
+
+
+def test_concurrent_writes_are_each_searchable_when_acknowledged(
+    library: tuple[SearchIndex, JsonPassageFiles],
+) -> None:
+    index, passages = library
+    index.rebuild()
+    missing: list[str] = []
+
+    def write(number: int) -> None:
+        passage = make_passage(f"W{number:02d}", f"key{number:02d}", f"Bulganin {number}.")
+        with index.writing():
+            passages.save(passage)
+            index.passage_saved(passage)
+        if f"W{number:02d}" not in found(index, f'"bulganin {number}"'):
+            missing.append(passage.id)
+
+    threads = [threading.Thread(target=write, args=(number,)) for number in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert missing == []
+    assert len(found(index, "bulganin")) == 12
+
+
+def test_the_index_lock_goes_to_one_thread_or_process_at_a_time(tmp_path: Path) -> None:
+    path = tmp_path / LOCK_NAME
+    first, second = IndexLock(path), IndexLock(path)
+    first.acquire(1.0)
+    with pytest.raises(Timeout):
+        second.acquire(0)
+    with pytest.raises(Timeout):
+        second.acquire(0.05)
+    taken = threading.Event()
+
+    def take() -> None:  # a lock is released by the thread that took it
+        second.acquire(10.0)
+        taken.set()
+        second.release()
+
+    waiter = threading.Thread(target=take)
+    waiter.start()
+    first.release()
+    waiter.join(timeout=10)
+    assert taken.is_set()
+    # Another process's hold (its file lock) keeps this one out too.
+    with FileLock(path, timeout=0), pytest.raises(Timeout):
+        first.acquire(0.05)
+    first.acquire(0)
+    first.release()

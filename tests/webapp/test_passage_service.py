@@ -69,8 +69,8 @@ def test_every_write_is_announced_to_listeners(service: PassageService) -> None:
     service.delete_note(note.id)
     service.edit(passage.id, text="the quote")
     service.delete(passage.id)
-    # Every notification came inside the listener's `writing()` (the index holds its lock
-    # from before the file is written until it is indexed).
+    # Every notification came inside the listener's `writing()` (the index leaves the file
+    # to the writer from before it is written until it is indexed).
     assert listener.told_outside_a_write == []
     assert listener.writes == 0
     assert listener.events == [("saved", passage.id)] * 5 + [
