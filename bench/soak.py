@@ -2,10 +2,13 @@
 
 Starts `florilegium serve` (waitress, `--server-threads`) on a private copy of a library,
 then drives it from `--threads` client threads, each with one keep-alive connection, for
-a warm-up and then `--seconds` measured. Prints requests per second, p50/p95/p99 latency
-(searches and writes apart), errors (any status other than 200/201, and lines of the
-server's log that show an error) and the server's memory (VmRSS from /proc) after warm-up,
-at the end and its slope.
+a warm-up and then `--seconds` measured. The writes are what a reader does: add passages,
+add notes to them, correct their text, and delete them; each client keeps at most
+`KEPT_PASSAGES` of its own, deleting its oldest beyond that, so the library stays the same
+size through a long run and memory growth is the server's own. Prints requests per
+second, p50/p95/p99 latency (searches and writes apart), errors (any status other than
+200/201, and lines of the server's log that show an error) and the server's memory (VmRSS
+from /proc) after warm-up, at the end and its slope.
 
     .venv/bin/python bench/soak.py [--library DIR] [--seconds 60] [--threads 4]
 
@@ -54,6 +57,8 @@ QUERIES = [
     "Bulganin~",
     "econom*",
 ]
+# Passages each client keeps before it deletes its oldest: the library's size stays steady.
+KEPT_PASSAGES = 20
 SERVER_LOG_ERRORS = re.compile(r"Traceback|LockError|IndexBusy|ERROR|Exception")
 
 
@@ -148,19 +153,14 @@ def _client(
         sequence += 1
         if rng.random() < write_share:
             kind = "write"
-            if passages and rng.random() < 0.5:
-                path = f"/api/passages/{rng.choice(passages)}/notes"
-                body: dict[str, object] = {"text": f"Soak note {number}-{sequence}."}
-            else:
-                path = "/api/passages"
-                body = {"citekey": rng.choice(citekeys), "text": f"Soak {number}-{sequence}.",
-                        "locator": {"label": "page", "value": str(sequence % 500 + 1)}}  # fmt: skip
-            method, data = "POST", json.dumps(body).encode()
+            method, path, body = _write(rng, passages, citekeys, f"{number}-{sequence}")
+            data = None if body is None else json.dumps(body).encode()
         else:
             kind = "search"
             path = f"/api/search?q={quote(rng.choice(QUERIES))}"
             method, data = "GET", None
-        headers = {"Content-Type": "application/json"} if data else {}
+        # Every write is JSON, a DELETE too: the server refuses others (cross-site forms).
+        headers = {"Content-Type": "application/json"} if method != "GET" else {}
         begun = time.perf_counter()
         try:
             connection.request(method, path, body=data, headers=headers)
@@ -175,12 +175,33 @@ def _client(
         ok = status in (200, 201)
         if ok and path == "/api/passages":
             passages.append(json.loads(payload)["id"])
+        if ok and method == "DELETE":
+            passages.pop(0)
         with load.lock:
             if load.measuring:
                 load.samples.append(Sample(kind, seconds, ok))
                 if not ok:
                     load.failures.append(f"{method} {path}: {status} {payload[:200]!r}")
     connection.close()
+
+
+def _write(
+    rng: random.Random, passages: list[str], citekeys: list[str], label: str
+) -> tuple[str, str, dict[str, object] | None]:
+    """The next write of a client whose own passages (oldest first) are `passages`."""
+    if len(passages) >= KEPT_PASSAGES:
+        return "DELETE", f"/api/passages/{passages[0]}", None
+    choice = rng.random() if passages else 0.0
+    if choice < 0.4:
+        body: dict[str, object] = {
+            "citekey": rng.choice(citekeys),
+            "text": f"Soak {label}: the Presidium voted against Khrushchev.",
+            "locator": {"label": "page", "value": str(rng.randint(1, 500))},
+        }
+        return "POST", "/api/passages", body
+    if choice < 0.7:
+        return "POST", f"/api/passages/{rng.choice(passages)}/notes", {"text": f"Note {label}."}
+    return "PATCH", f"/api/passages/{rng.choice(passages)}", {"text": f"Soak {label}, corrected."}
 
 
 def _sample_memory(

@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from annotations.model import Locator
 from index.ranking import RERANKED_HITS, Candidate, ranking_words, reranked
 from index.results import FACET_NAMES, SearchHit, SearchResult
+from index.storedcache import StoredFieldsCache
 from index.wordqueries import PostingCache, Unsupported, scored_matches
 
 SNIPPET_CHARS = 240
@@ -99,10 +100,11 @@ def run_search(
     offset: int,
     facet_columns: FacetColumns,
     postings: PostingCache,
+    stored_fields: StoredFieldsCache,
 ) -> SearchResult:
     """One page of results for `query`, whose original text was `text`."""
     best, matched = _best_and_matched(searcher, query, max(RERANKED_HITS, offset + limit), postings)
-    stored = {docnum: searcher.stored_fields(docnum) for _score, docnum in best}
+    stored = stored_fields.of(searcher, (docnum for _score, docnum in best))
     ranked = reranked(
         [_candidate(score, docnum, stored[docnum]) for score, docnum in best],
         ranking_words(text),

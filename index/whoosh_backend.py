@@ -41,6 +41,7 @@ from index.schema import (
     build_schema,
 )
 from index.search import FacetColumns, run_search
+from index.storedcache import StoredFieldsCache
 from index.weighting import WeightedBM25F
 from index.wordqueries import PostingCache
 from refs.atomicfile import write_atomically
@@ -83,6 +84,7 @@ class WhooshBackend:
         self._parser: MultifieldParser | None = None
         self._facet_columns = FacetColumns()
         self._postings = PostingCache()
+        self._stored_fields = StoredFieldsCache()
         self._weighting = WeightedBM25F(FIELD_WEIGHTS, KIND_WEIGHTS, KIND_WEIGHTED_FIELDS)
         self._mutex = threading.Lock()
 
@@ -178,6 +180,7 @@ class WhooshBackend:
                     offset=offset,
                     facet_columns=self._facet_columns,
                     postings=self._postings,
+                    stored_fields=self._stored_fields,
                 )
                 fuzzy = fuzzy_words_query(query, parser) if result.total == 0 else None
                 if fuzzy is None:
@@ -190,6 +193,7 @@ class WhooshBackend:
                     offset=offset,
                     facet_columns=self._facet_columns,
                     postings=self._postings,
+                    stored_fields=self._stored_fields,
                 )
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
@@ -205,6 +209,7 @@ class WhooshBackend:
                     offset=offset,
                     facet_columns=self._facet_columns,
                     postings=self._postings,
+                    stored_fields=self._stored_fields,
                 )
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
