@@ -23,7 +23,7 @@ CONTEXT_LENGTH = 32
 ERROR_BUDGET = 0.25  # edits allowed per character of the quote
 _MAX_BITAP = 32  # diff-match-patch's Match_MaxBits
 _MAX_EXACT_CANDIDATES = 500
-_QGRAM = 3  # the length of the pieces `_may_hold` looks for
+_QGRAM = 3  # the length of the pieces `_regions` counts
 # Weights of the parts of a candidate's score, as in Hypothes.is's match-quote.
 _QUOTE_WEIGHT, _CONTEXT_WEIGHT, _POSITION_WEIGHT = 50.0, 20.0, 2.0
 
@@ -88,8 +88,7 @@ def _best_exact(text: str, quote: TextQuoteSelector, hint: int | None) -> _Candi
 
 def _best_fuzzy(text: str, quote: TextQuoteSelector, hint: int | None) -> _Candidate | None:
     exact = quote.exact
-    if not _may_hold(text, exact, _budget(exact)):
-        return None
+    regions = _regions(text, exact, _budget(exact))
     anywhere = max(1000, 10 * len(text))
     # Near the old place first, when there is one, then anywhere.
     for distance in (anywhere,) if hint is None else (1000, anywhere):
@@ -97,9 +96,11 @@ def _best_fuzzy(text: str, quote: TextQuoteSelector, hint: int | None) -> _Candi
         matcher.Match_Threshold = 0.4
         matcher.Match_Distance = distance
         expected = hint if hint is not None else 0
-        starts, ends = _start_and_end_candidates(matcher, text, quote, expected)
         candidates = [
             candidate
+            for region in regions
+            if region[0] - distance <= expected <= region[1] + distance
+            for starts, ends in [_start_and_end_candidates(matcher, text, quote, expected, region)]
             for start in starts
             for end in {*ends, start + len(exact)}
             if (candidate := _candidate(matcher, text, quote, start, end, hint)) is not None
@@ -114,22 +115,37 @@ def _budget(exact: str) -> int:
     return max(1, int(len(exact) * ERROR_BUDGET))
 
 
-def _may_hold(text: str, exact: str, budget: int) -> bool:
-    """False when no span of `text` can be within `budget` edits of `exact`.
+def _regions(text: str, exact: str, budget: int) -> list[tuple[int, int]]:
+    """The stretches of `text` where a span within `budget` edits of `exact` may lie.
 
-    Each edit spoils at most `_QGRAM` of the quote's overlapping q-grams, so a span within
-    the budget keeps at least `len - q + 1 - budget * q` of them, each somewhere in the
-    text (the q-gram lemma). A quote typed from elsewhere fails this at the cost of a few
-    substring searches, instead of the seconds' worth of Bitap passes over a long text.
+    Each edit spoils at most q of the quote's overlapping q-grams, so a span within the
+    budget shares at least `len - q + 1 - budget * q` of them, counted with repeats
+    (Ukkonen's q-gram lemma), all inside a window of `len + budget` characters. One pass
+    over the text counts them in every such window; Bitap, which costs tens of
+    milliseconds a page, then runs only where a window holds enough (with room for the
+    quote's context either side), and not at all for a quote the text cannot hold.
     """
-    needed = len(exact) - _QGRAM + 1 - budget * _QGRAM
-    found = 0
-    for start in range(len(exact) - _QGRAM + 1):
-        if found >= needed:
-            return True
-        if exact[start : start + _QGRAM] in text:
-            found += 1
-    return found >= needed
+    q = _QGRAM
+    needed = len(exact) - q + 1 - budget * q
+    if needed <= 0:
+        return [(0, len(text))]
+    grams = {exact[start : start + q] for start in range(len(exact) - q + 1)}
+    shared = [text[start : start + q] in grams for start in range(len(text) - q + 1)]
+    window = len(exact) + budget - q + 1
+    margin = _MAX_BITAP + budget
+    regions: list[tuple[int, int]] = []
+    count = sum(shared[:window])
+    for first in range(max(1, len(shared) - window + 1)):
+        if first:
+            count += shared[first + window - 1] - shared[first - 1]
+        if count < needed:
+            continue
+        low, high = max(0, first - margin), min(len(text), first + window + q - 1 + margin)
+        if regions and low <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], high)
+        else:
+            regions.append((low, high))
+    return regions
 
 
 def _candidate(
@@ -184,37 +200,46 @@ def _by_score(candidate: _Candidate) -> float:
 
 
 def _start_and_end_candidates(
-    matcher: diff_match_patch, text: str, quote: TextQuoteSelector, expected: int
+    matcher: diff_match_patch,
+    text: str,
+    quote: TextQuoteSelector,
+    expected: int,
+    region: tuple[int, int],
 ) -> tuple[set[int], set[int]]:
-    """Where the quote may begin and end: its head and tail located, and its context's."""
+    """Where in `region` the quote may begin and end: its head and tail located, and its
+    context's."""
     exact = quote.exact
     head, tail = exact[:_MAX_BITAP], exact[-_MAX_BITAP:]
     starts: set[int] = set()
     ends: set[int] = set()
-    found = _match(matcher, text, head, expected)
+    found = _match(matcher, text, head, expected, region)
     if found is not None:
         starts.add(found)
     tail_guess = (found if found is not None else expected) + len(exact) - len(tail)
-    found_tail = _match(matcher, text, tail, tail_guess)
+    found_tail = _match(matcher, text, tail, tail_guess, region)
     if found_tail is not None:
         ends.add(found_tail + len(tail))
         starts.add(max(0, found_tail + len(tail) - len(exact)))
     if quote.prefix:
         piece = quote.prefix[-_MAX_BITAP:]
-        found = _match(matcher, text, piece, max(0, expected - len(piece)))
+        found = _match(matcher, text, piece, max(0, expected - len(piece)), region)
         if found is not None:
             starts.add(found + len(piece))
     if quote.suffix:
         piece = quote.suffix[:_MAX_BITAP]
-        found = _match(matcher, text, piece, expected + len(exact))
+        found = _match(matcher, text, piece, expected + len(exact), region)
         if found is not None:
             ends.add(found)
     return starts, ends
 
 
-def _match(matcher: diff_match_patch, text: str, pattern: str, loc: int) -> int | None:
-    found: int = matcher.match_main(text, pattern, max(0, min(loc, len(text))))
-    return None if found == -1 else found
+def _match(
+    matcher: diff_match_patch, text: str, pattern: str, loc: int, region: tuple[int, int]
+) -> int | None:
+    """Where `pattern` is best matched in `text[low:high]` near `loc`, or None."""
+    low, high = region
+    found: int = matcher.match_main(text[low:high], pattern, max(0, min(loc - low, high - low)))
+    return None if found == -1 else low + found
 
 
 def _edit_distance(matcher: diff_match_patch, first: str, second: str) -> int:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+# How often a process waiting for another one's hold looks again: an index update takes
+# tens of milliseconds, and filelock's default of 50 ms left the lock idle after most.
+POLL_SECONDS = 0.005
 # One thread lock per lock file, for every IndexLock of this process.
 _THREAD_LOCKS: dict[Path, threading.Lock] = {}
 _REGISTRY_LOCK = threading.Lock()
@@ -38,7 +41,9 @@ class IndexLock:
         if not taken:
             raise Timeout(str(self._file_lock.lock_file))
         try:
-            self._file_lock.acquire(timeout=max(0.0, deadline - time.monotonic()))
+            self._file_lock.acquire(
+                timeout=max(0.0, deadline - time.monotonic()), poll_interval=POLL_SECONDS
+            )
         except BaseException:
             self._thread_lock.release()
             raise
