@@ -46,3 +46,4 @@ soak: $(STAMP)
 	$(BIN)/python bench/fuzz_bibtex.py --seconds 300
 	$(BIN)/python bench/crash_soak.py --seconds 300
 	$(BIN)/python bench/soak.py --seconds 60 --threads 4
+	$(BIN)/python bench/soak.py --seconds 60 --threads 4 --server-processes 2 --server-threads 2

@@ -3,7 +3,10 @@
 Starts `florilegium serve` (waitress, `--server-threads`) on a private copy of a library,
 then drives it from `--threads` client threads, each with one keep-alive connection, for
 a warm-up and then `--seconds` measured. The writes are what a reader does: add passages,
-add notes to them, correct their text, and delete them; each client keeps at most
+add notes to them, correct their text, and delete them. A passage of a work whose full
+text the library holds quotes a sentence of it, as the reader's select-and-quote does
+(`--typed-quotes`: words not in the text, which the server then looks for fuzzily, the
+costly case); each client keeps at most
 `KEPT_PASSAGES` of its own, deleting its oldest beyond that, so the library stays the same
 size through a long run and memory growth is the server's own. Prints requests per
 second, p50/p95/p99 latency (searches and writes apart), errors (any status other than
@@ -87,27 +90,36 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="Measured duration.")
     parser.add_argument("--warmup", type=float, default=10.0, help="Unmeasured warm-up.")
     parser.add_argument("--threads", type=int, default=4, help="Client threads.")
-    parser.add_argument("--server-threads", type=int, default=4, help="waitress threads.")
+    parser.add_argument(
+        "--server-threads", type=int, default=4, help="waitress threads (in each process)."
+    )
+    parser.add_argument(
+        "--server-processes", type=int, default=1, help="Server processes (serve --processes)."
+    )
     parser.add_argument("--write-share", type=float, default=0.1, help="Share of writes.")
+    parser.add_argument(
+        "--typed-quotes", action="store_true", help="Quote words no source text holds."
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="florilegium-soak-") as scratch:
         library = Path(scratch) / "library"
         shutil.copytree(args.library, library, ignore=shutil.ignore_patterns(".index", "*.lock"))
         citekeys = [path.stem for path in (library / "passages").glob("*.json")]
+        quotable = {} if args.typed_quotes else _sentences(library / "sources", citekeys)
         log_path = Path(scratch) / "server.log"
-        with running_server(library, log_path, threads=args.server_threads) as (server, port):
-            _run(args, port, server.pid, citekeys, log_path)
+        with running_server(
+            library, log_path, threads=args.server_threads, processes=args.server_processes
+        ) as (server, port):
+            _run(args, port, server.pid, Writes(citekeys, quotable), log_path)
 
 
-def _run(
-    args: argparse.Namespace, port: int, pid: int, citekeys: list[str], log_path: Path
-) -> None:
+def _run(args: argparse.Namespace, port: int, pid: int, writes: Writes, log_path: Path) -> None:
     load = Load()
     stop = threading.Event()
     memory: list[tuple[float, int]] = []
     clients = [
-        threading.Thread(target=_client, args=(n, port, citekeys, args.write_share, load, stop))
+        threading.Thread(target=_client, args=(n, port, writes, args.write_share, load, stop))
         for n in range(args.threads)
     ]
     sampler = threading.Thread(target=_sample_memory, args=(pid, load, memory, stop))
@@ -140,20 +152,20 @@ def _run(
 def _client(
     number: int,
     port: int,
-    citekeys: list[str],
+    writes: Writes,
     write_share: float,
     load: Load,
     stop: threading.Event,
 ) -> None:
     rng = random.Random(number)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    passages: list[str] = []
+    passages: list[tuple[str, str]] = []  # (id, citekey), oldest first
     sequence = 0
     while not stop.is_set():
         sequence += 1
         if rng.random() < write_share:
             kind = "write"
-            method, path, body = _write(rng, passages, citekeys, f"{number}-{sequence}")
+            method, path, body = writes.next(rng, passages, f"{number}-{sequence}")
             data = None if body is None else json.dumps(body).encode()
         else:
             kind = "search"
@@ -174,7 +186,8 @@ def _client(
         seconds = time.perf_counter() - begun
         ok = status in (200, 201)
         if ok and path == "/api/passages":
-            passages.append(json.loads(payload)["id"])
+            record = json.loads(payload)
+            passages.append((record["id"], record["citekey"]))
         if ok and method == "DELETE":
             passages.pop(0)
         with load.lock:
@@ -185,23 +198,53 @@ def _client(
     connection.close()
 
 
-def _write(
-    rng: random.Random, passages: list[str], citekeys: list[str], label: str
-) -> tuple[str, str, dict[str, object] | None]:
-    """The next write of a client whose own passages (oldest first) are `passages`."""
-    if len(passages) >= KEPT_PASSAGES:
-        return "DELETE", f"/api/passages/{passages[0]}", None
-    choice = rng.random() if passages else 0.0
-    if choice < 0.4:
-        body: dict[str, object] = {
-            "citekey": rng.choice(citekeys),
-            "text": f"Soak {label}: the Presidium voted against Khrushchev.",
-            "locator": {"label": "page", "value": str(rng.randint(1, 500))},
-        }
-        return "POST", "/api/passages", body
-    if choice < 0.7:
-        return "POST", f"/api/passages/{rng.choice(passages)}/notes", {"text": f"Note {label}."}
-    return "PATCH", f"/api/passages/{rng.choice(passages)}", {"text": f"Soak {label}, corrected."}
+@dataclass(frozen=True)
+class Writes:
+    """What the clients write: passages of these citekeys, quoting their sentences."""
+
+    citekeys: list[str]
+    sentences: dict[str, list[str]]  # citekey -> sentences of its full text, if any
+
+    def next(
+        self, rng: random.Random, passages: list[tuple[str, str]], label: str
+    ) -> tuple[str, str, dict[str, object] | None]:
+        """The next write of a client whose own passages (oldest first) are `passages`."""
+        if len(passages) >= KEPT_PASSAGES:
+            return "DELETE", f"/api/passages/{passages[0][0]}", None
+        choice = rng.random() if passages else 0.0
+        if choice < 0.4:
+            citekey = rng.choice(self.citekeys)
+            body: dict[str, object] = {
+                "citekey": citekey,
+                "text": self._quote(rng, citekey, label),
+                "locator": {"label": "page", "value": str(rng.randint(1, 500))},
+            }
+            return "POST", "/api/passages", body
+        passage_id, citekey = rng.choice(passages)
+        if choice < 0.7:
+            return "POST", f"/api/passages/{passage_id}/notes", {"text": f"Note {label}."}
+        return "PATCH", f"/api/passages/{passage_id}", {"text": self._quote(rng, citekey, label)}
+
+    def _quote(self, rng: random.Random, citekey: str, label: str) -> str:
+        sentences = self.sentences.get(citekey)
+        if sentences:
+            return rng.choice(sentences)
+        return f"Soak {label}: the Presidium voted against Khrushchev."
+
+
+def _sentences(sources: Path, citekeys: list[str]) -> dict[str, list[str]]:
+    """The sentences (40 to 300 characters) of each citekey's full text in `sources/`."""
+    found: dict[str, list[str]] = {}
+    for citekey in citekeys:
+        path = sources / f"{citekey}.txt"
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            found[citekey] = [
+                sentence.strip()
+                for sentence in re.split(r"(?<=[.!?])\s+", text)
+                if 40 <= len(sentence.strip()) <= 300
+            ]
+    return found
 
 
 def _sample_memory(
@@ -215,11 +258,15 @@ def _sample_memory(
 
 
 def _rss_kib(pid: int, name: str = "VmRSS") -> int:
-    """A memory figure of `pid` from /proc: VmRSS, or its parts RssAnon (the heap) and
-    RssFile (mapped files: Whoosh maps its segment files)."""
-    status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-    found = re.search(rf"^{name}:\s+(\d+) kB", status, re.MULTILINE)
-    return int(found.group(1)) if found else 0
+    """A memory figure of the server `pid` and its worker processes (`--processes`), from
+    /proc: VmRSS, or its parts RssAnon (the heap) and RssFile (mapped files)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii").split()
+    total = 0
+    for process in [pid, *map(int, children)]:
+        status = Path(f"/proc/{process}/status").read_text(encoding="ascii")
+        found = re.search(rf"^{name}:\s+(\d+) kB", status, re.MULTILINE)
+        total += int(found.group(1)) if found else 0
+    return total
 
 
 def _slope_mib_per_minute(memory: list[tuple[float, int]]) -> float:
@@ -249,7 +296,8 @@ def _report(
 ) -> None:
     log_errors = [line for line in server_log.splitlines() if SERVER_LOG_ERRORS.search(line)]
     print(
-        f"soak: {args.threads} client threads, {args.server_threads} server threads, "
+        f"soak: {args.threads} client threads, {args.server_processes} server process(es) "
+        f"of {args.server_threads} threads, "
         f"{elapsed:.0f} s measured after {args.warmup:.0f} s warm-up, "
         f"{args.write_share:.0%} writes"
     )

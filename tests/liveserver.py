@@ -47,6 +47,7 @@ def running_server(
     log: Path,
     *,
     threads: int = 4,
+    processes: int = 1,
     startup_seconds: float = 120.0,
     env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
@@ -54,7 +55,7 @@ def running_server(
     the block ends; yields the process and the port once the server answers."""
     port = free_port()
     command = [florilegium_command(), "--library", str(library), "serve"]
-    command += ["--port", str(port), "--threads", str(threads)]
+    command += ["--port", str(port), "--threads", str(threads), "--processes", str(processes)]
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
     try:
