@@ -7,14 +7,16 @@ over every match from sortable columns.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from heapq import heappush, heapreplace, nlargest
 from itertools import chain
 from operator import neg
 from typing import Any
 
+from whoosh.analysis import Token
 from whoosh.collectors import TopCollector
 from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, highlight
 from whoosh.query import Query
@@ -23,13 +25,18 @@ from whoosh.searching import Searcher
 from annotations.model import Locator
 from index.ranking import RERANKED_HITS, Candidate, ranking_words, reranked
 from index.results import FACET_NAMES, SearchHit, SearchResult
+from index.schema import build_schema
 from index.storedcache import StoredFieldsCache
 from index.wordqueries import PostingCache, Unsupported, scored_matches
 
 SNIPPET_CHARS = 240
 _FRAGMENT_SEPARATOR = " … "
-# The field whose matched terms are marked in a hit's text.
+# The field whose matched terms are marked in a hit's text, and its analyzer's own copy.
 _HIGHLIGHT_FIELD = "body"
+_HIGHLIGHT_ANALYZER = build_schema()[_HIGHLIGHT_FIELD].analyzer
+# Texts whose tokens are kept for highlighting: a passage's few hundred characters make a
+# few hundred tuples, so this holds some tens of megabytes at most.
+HIGHLIGHTED_TEXTS = 4096
 
 
 class MarkFormatter(Formatter):  # type: ignore[misc]  # whoosh is untyped
@@ -119,12 +126,11 @@ def run_search(
             searcher.reader(), expand=True, fieldname=_HIGHLIGHT_FIELD
         )
     )
-    analyzer = searcher.schema[_HIGHLIGHT_FIELD].analyzer
     return SearchResult(
         query=text,
         total=len(matched),
         offset=offset,
-        hits=tuple(_hit(stored[docnum], score, words, analyzer) for score, docnum in page),
+        hits=tuple(_hit(stored[docnum], score, words) for score, docnum in page),
         facets=_facets(facet_columns.of(searcher), matched),
     )
 
@@ -164,7 +170,6 @@ def _hit(
     stored: dict[str, Any],  # Any: stored field values
     score: float,
     words: frozenset[str],
-    analyzer: Any,  # Any: a whoosh Analyzer
 ) -> SearchHit:
     locator = stored.get("locator")
     text = stored.get("text", "")
@@ -173,23 +178,44 @@ def _hit(
         id=stored.get("id", ""),
         citekey=stored.get("citekey", ""),
         text=text,
-        snippet=_snippet(text, words, analyzer),
+        snippet=_snippet(text, words),
         score=round(float(score), 4),
         locator=Locator(*locator) if locator else None,
         passage_id=stored.get("passage_id", ""),
     )
 
 
-def _snippet(text: str, words: frozenset[str], analyzer: Any) -> str:  # Any: an Analyzer
+def _snippet(text: str, words: frozenset[str]) -> str:
     """The best fragments of `text` around the words that matched, else its beginning."""
     # A text that fits is shown whole: fragments end at a matched word's last letter.
     fragmenter = _WHOLE if len(text) <= SNIPPET_CHARS else _FRAGMENTER
-    highlighted = highlight(text, words, analyzer, fragmenter, _FORMATTER, top=2)
+    highlighted = highlight(text, words, _replayed_tokens, fragmenter, _FORMATTER, top=2)
     if highlighted:
         return str(highlighted)
     if len(text) > SNIPPET_CHARS:
         text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     return html.escape(text, quote=False)
+
+
+def _replayed_tokens(text: str, **_options: Any) -> Iterator[Token]:  # Any: Whoosh's options
+    """The highlighted field's tokens of `text` (as its analyzer gives them for highlighting),
+    analysed once and replayed: one token object changed in place, as Whoosh's own
+    tokenizers do (the fragmenters copy the tokens they keep)."""
+    token = Token(chars=True, removestops=False, mode="query")
+    for term, start, end in _spans(text):
+        token.text, token.startchar, token.endchar = term, start, end
+        yield token
+
+
+@functools.lru_cache(maxsize=HIGHLIGHTED_TEXTS)
+def _spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Each token of `text`: its term and where it starts and ends.
+
+    Highlighting analysed every hit's text again (folding, spelling keys, stemming): a
+    third of a search's time, for the same passages query after query.
+    """
+    tokens = _HIGHLIGHT_ANALYZER(text, chars=True, mode="query", removestops=False)
+    return tuple((token.text, token.startchar, token.endchar) for token in tokens)
 
 
 class FacetColumns:
