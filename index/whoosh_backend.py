@@ -16,6 +16,7 @@ import struct
 import threading
 import weakref
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -26,7 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index, LockError
 from whoosh.qparser import MultifieldParser
-from whoosh.query import And, Term
+from whoosh.query import And, Query, Term
 from whoosh.searching import Searcher
 
 from index.documents import NOTE, REFERENCE, IndexDocument
@@ -51,6 +52,8 @@ logger = logging.getLogger(__name__)
 POINTER_NAME = "CURRENT"
 WRITER_TIMEOUT_SECONDS = 30.0
 BUILD_MEMORY_MB = 1024
+# Queries whose parse is kept (`_parsed`).
+PARSED_QUERIES = 1024
 PARALLEL_BUILD_MINIMUM = 20_000
 # What a damaged or half-written index raises when opened or read.
 _DAMAGE = (
@@ -82,6 +85,7 @@ class WhooshBackend:
         self._open_searchers: list[Searcher] = []
         weakref.finalize(self, _close_all, self._open_searchers)
         self._parser: MultifieldParser | None = None
+        self._parses: OrderedDict[str, Query] = OrderedDict()
         self._facet_columns = FacetColumns()
         self._postings = PostingCache()
         self._stored_fields = StoredFieldsCache()
@@ -171,7 +175,7 @@ class WhooshBackend:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
             parser = self._query_parser()
             try:
-                parsed = parse_query(query, parser)
+                parsed = self._parsed(query, parser)
                 result = run_search(
                     searcher,
                     parsed,
@@ -264,6 +268,22 @@ class WhooshBackend:
 
     def _forget_searcher(self) -> None:
         _close_all(self._open_searchers)
+
+    def _parsed(self, query: str, parser: MultifieldParser) -> Query:
+        """`query` parsed, from the recent queries' parses when it is one of them.
+
+        Whoosh's parser took a tenth of a search; a live search repeats the words typed
+        so far, and people go back to their queries. A parsed query is never changed by
+        searching with it. Called under the search lock.
+        """
+        parsed = self._parses.get(query)
+        if parsed is None:
+            parsed = self._parses[query] = parse_query(query, parser)
+            if len(self._parses) > PARSED_QUERIES:
+                self._parses.popitem(last=False)
+        else:
+            self._parses.move_to_end(query)
+        return parsed
 
     def _query_parser(self) -> MultifieldParser:
         if self._parser is None:
