@@ -143,14 +143,15 @@ class WhooshBackend:
             return
         writer = self._writer()
         try:
-            searcher = writer.searcher()
-            try:
+            # The searchers' own searcher, when current: it sees the generation the writer
+            # opened (the writer holds the lock), so document numbers agree; opening one for
+            # each write read every segment's term index again.
+            with self._mutex:
+                searcher = self._current_searcher()
                 changes = [
                     _replace_group(writer, searcher, group, documents)
                     for group, documents in groups.items()
                 ]
-            finally:
-                searcher.close()
             if any(changes):
                 writer.commit()
             else:
