@@ -19,12 +19,14 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from ulid import ULID
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index, LockError
 from whoosh.qparser import MultifieldParser
 from whoosh.query import And, Query, Term
@@ -52,6 +54,8 @@ logger = logging.getLogger(__name__)
 POINTER_NAME = "CURRENT"
 WRITER_TIMEOUT_SECONDS = 30.0
 BUILD_MEMORY_MB = 1024
+# The files Whoosh writes each segment into (one compound file a segment).
+SEGMENT_SUFFIX = ".seg"
 # Queries whose parse is kept (`_parsed`).
 PARSED_QUERIES = 1024
 PARALLEL_BUILD_MINIMUM = 20_000
@@ -349,15 +353,41 @@ def _abandon(writer: Any) -> None:  # Any: a whoosh IndexWriter
 
 
 def _storage(folder: Path) -> FileStorage:
-    """The files of one index generation, read without mmap.
+    """The files of one index generation, each segment read into memory once.
 
     Whoosh reads a memory-mapped segment through a BytesIO copy of each part, so every new
-    searcher after a write copied the whole index (90 ms at 100,000 passages). Without
-    mmap it reads through the segment's open file. (Segments stay single compound files:
-    a reader holds its file open, so a writer that merges the segment away and deletes
-    its file cannot pull it from under a search, as it did with separate files.)
+    searcher after a write copied the whole index (90 ms at 100,000 passages). Read from
+    the file instead, every few bytes of postings or stored fields were a seek and a read
+    call, each of which let another thread take the interpreter and waited to get it back:
+    under load, a third of the server's time went to system calls. A segment file never
+    changes once written, so its bytes are read once and every reader of it shares them.
+    (Segments stay single compound files: a merge that deletes one cannot pull it from
+    under a search, which holds its bytes.)
     """
-    return FileStorage(str(folder), supports_mmap=False)
+    return _SegmentsInMemory(str(folder), supports_mmap=False)
+
+
+class _SegmentsInMemory(FileStorage):  # type: ignore[misc]  # whoosh is untyped
+    """A generation folder whose segment files are read from memory, each read once."""
+
+    def __init__(self, path: str, **options: Any) -> None:  # Any: FileStorage's options
+        super().__init__(path, **options)
+        self._segments: dict[str, bytes] = {}
+        self._segments_lock = threading.Lock()
+
+    def open_file(self, name: str, **options: Any) -> StructFile:  # Any: StructFile's
+        """The file `name`; a segment file from its bytes in memory."""
+        if not name.endswith(SEGMENT_SUFFIX):
+            return super().open_file(name, **options)
+        with self._segments_lock:
+            data = self._segments.get(name)
+            if data is None:
+                # Forget segments merged away since (their files are gone).
+                for gone in [old for old in self._segments if not self.file_exists(old)]:
+                    del self._segments[gone]
+                with open(self._fpath(name), "rb") as file:
+                    data = self._segments[name] = file.read()
+        return StructFile(BytesIO(data), name=name, **options)
 
 
 def _close_all(searchers: list[Searcher]) -> None:
