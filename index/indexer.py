@@ -38,12 +38,12 @@ from index.documents import (
 )
 from index.errors import IndexBusy
 from index.groupcommit import GroupCommit
-from index.locking import IndexLock
 from index.results import SearchResult
 from index.schema import SCHEMA_VERSION
 from index.sources import PassageSource, ReferenceSource, SourceFile
 from index.whoosh_backend import IndexDamaged, WhooshBackend
 from refs.atomicfile import write_atomically
+from refs.filelocks import FileWriteLock
 from refs.model import Reference
 
 logger = logging.getLogger(__name__)
@@ -305,7 +305,7 @@ class SearchIndex:
 
     def _locked(self, work: Callable[[], _T], *, timeout: float = LOCK_TIMEOUT_SECONDS) -> _T:
         self.folder.mkdir(parents=True, exist_ok=True)
-        lock = IndexLock(self.folder / LOCK_NAME)
+        lock = FileWriteLock(self.folder / LOCK_NAME)
         try:
             lock.acquire(timeout)
         except Timeout as error:

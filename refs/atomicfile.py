@@ -14,9 +14,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from refs.errors import FileBusy, WriteFailed
+from refs.filelocks import FileWriteLock
 
 LOCK_TIMEOUT_SECONDS = 30.0
 TEMP_PREFIX = ".tmp-"
@@ -36,9 +37,9 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     `timeout` seconds, `WriteFailed` when the folder refuses the lock file), not a
     traceback.
     """
-    lock = FileLock(lock_path_for(path), timeout=timeout)
+    lock = FileWriteLock(lock_path_for(path))
     try:
-        lock.acquire()
+        lock.acquire(timeout)
     except Timeout as error:
         raise FileBusy(path, timeout) from error
     except OSError as error:

@@ -9,13 +9,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from filelock import FileLock, Timeout
+from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.writing import SegmentWriter
 
 from index.indexer import LOCK_NAME, SearchIndex
-from index.locking import IndexLock
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -368,30 +367,3 @@ def test_concurrent_writes_are_each_searchable_when_acknowledged(
         thread.join(timeout=60)
     assert missing == []
     assert len(found(index, "bulganin")) == 12
-
-
-def test_the_index_lock_goes_to_one_thread_or_process_at_a_time(tmp_path: Path) -> None:
-    path = tmp_path / LOCK_NAME
-    first, second = IndexLock(path), IndexLock(path)
-    first.acquire(1.0)
-    with pytest.raises(Timeout):
-        second.acquire(0)
-    with pytest.raises(Timeout):
-        second.acquire(0.05)
-    taken = threading.Event()
-
-    def take() -> None:  # a lock is released by the thread that took it
-        second.acquire(10.0)
-        taken.set()
-        second.release()
-
-    waiter = threading.Thread(target=take)
-    waiter.start()
-    first.release()
-    waiter.join(timeout=10)
-    assert taken.is_set()
-    # Another process's hold (its file lock) keeps this one out too.
-    with FileLock(path, timeout=0), pytest.raises(Timeout):
-        first.acquire(0.05)
-    first.acquire(0)
-    first.release()

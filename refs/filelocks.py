@@ -1,4 +1,4 @@
-"""The index's write lock: one process at a time, and one thread at a time within it."""
+"""A file's write lock: one process at a time, and one thread at a time within it."""
 
 from __future__ import annotations
 
@@ -8,21 +8,21 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-# How often a process waiting for another one's hold looks again: an index update takes
-# tens of milliseconds, and filelock's default of 50 ms left the lock idle after most.
+# How often a process waiting for another one's hold looks again: a write takes a few
+# milliseconds to tens, and filelock's default of 50 ms left the lock idle after most.
 POLL_SECONDS = 0.005
-# One thread lock per lock file, for every IndexLock of this process.
+# One thread lock per lock file, for every FileWriteLock of this process.
 _THREAD_LOCKS: dict[Path, threading.Lock] = {}
 _REGISTRY_LOCK = threading.Lock()
 
 
-class IndexLock:
-    """The index's cross-process lock, queued for first among this process's threads.
+class FileWriteLock:
+    """A cross-process lock file, queued for first among this process's threads.
 
     A file lock is taken by polling; threads of one server polling for it would leave it
     idle for part of each poll interval after every release, and writes, which take it
     one at a time, would go at the pace of the polls. A thread lock of the process hands
-    it over at once, so only threads of different processes poll.
+    it over at once, so only threads of different processes poll (and often).
     """
 
     def __init__(self, path: Path) -> None:
