@@ -20,6 +20,22 @@ def wait_until(condition: Callable[[], bool]) -> None:
         time.sleep(0.001)
 
 
+def run_followers(
+    commits: GroupCommit,
+    leader: threading.Thread,
+    followers: list[threading.Thread],
+    release: threading.Event,
+) -> None:
+    """Start `followers` while the leader's update runs; once every one of them has added
+    its key and waits, let the leader's update end (`release`), and wait for them all."""
+    for thread in followers:
+        thread.start()
+    wait_until(lambda: len(commits._waiting) == len(followers))  # the waiting room
+    release.set()
+    for thread in [leader, *followers]:
+        thread.join(timeout=10)
+
+
 def run_together(callers: list[Callable[[], None]]) -> list[BaseException]:
     """Start every caller at once; the errors they raised."""
     failures: list[BaseException] = []
@@ -62,18 +78,11 @@ def test_writes_arriving_during_an_update_share_the_next_one() -> None:
 
         return caller
 
-    followers = [write(f"key{number}") for number in range(5)]
     leader = threading.Thread(target=write("first"))
     leader.start()
     assert first_running.wait(timeout=10)
-    threads = [threading.Thread(target=caller) for caller in followers]
-    for thread in threads:
-        thread.start()
-    # Every follower has added its key and waits (for the first update to end).
-    wait_until(lambda: len(commits._waiting) == 5)  # the waiting room
-    others_waiting.set()
-    for thread in [leader, *threads]:
-        thread.join(timeout=10)
+    followers = [threading.Thread(target=write(f"key{number}")) for number in range(5)]
+    run_followers(commits, leader, followers, others_waiting)
     assert batches == [{"first"}, {f"key{number}" for number in range(5)}]
     # Nobody returned before an update that held its key had ended.
     for key, seen in seen_on_return.items():
@@ -124,12 +133,7 @@ def test_a_failed_update_fails_every_write_it_held() -> None:
     leader.start()
     assert running.wait(timeout=10)
     followers = [threading.Thread(target=write, args=(f"k{n}",)) for n in range(3)]
-    for thread in followers:
-        thread.start()
-    wait_until(lambda: len(commits._waiting) == 3)  # the waiting room
-    release.set()
-    for thread in [leader, *followers]:
-        thread.join(timeout=10)
+    run_followers(commits, leader, followers, release)
     assert "first" not in errors
     # The one that ran the update sees its own error; the others one that names it.
     own = [error for error in errors.values() if isinstance(error, OSError)]
