@@ -316,6 +316,8 @@ def _report(
         print(f"  {failure}")
     for line in log_errors[:5]:
         print(f"  log: {line}")
+    # Sampled once a second: every sixtieth sample is a minute apart.
+    print("memory each minute (MiB):", " ".join(f"{kib / 1024:.0f}" for _, kib in memory[::60]))
     growth = (end_rss - warm_rss) / 1024
     print(
         f"memory (VmRSS): {warm_rss / 1024:.1f} MiB after warm-up, {end_rss / 1024:.1f} MiB "

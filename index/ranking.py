@@ -32,7 +32,7 @@ AUTHOR_BONUS = 10.0
 # Hits' texts whose words are kept: the same passages come back query after query, and
 # reading their words again was a fifth of a search's time. Passages are a few hundred
 # characters, so this holds a few megabytes.
-WORD_CACHE_TEXTS = 8192
+WORD_CACHE_TEXTS = 4096
 
 # One query token: negated (`-word`, `NOT word`), fielded (`author:x`), a phrase or a word.
 _TOKEN = re.compile(r'(?P<negated>-|\bNOT\s+)?(?P<field>\w+:)?(?P<body>"[^"]*"?|[^\s"]+)')

@@ -34,9 +34,9 @@ _FRAGMENT_SEPARATOR = " … "
 # The field whose matched terms are marked in a hit's text, and its analyzer's own copy.
 _HIGHLIGHT_FIELD = "body"
 _HIGHLIGHT_ANALYZER = build_schema()[_HIGHLIGHT_FIELD].analyzer
-# Texts whose tokens are kept for highlighting: a passage's few hundred characters make a
-# few hundred tuples, so this holds some tens of megabytes at most.
-HIGHLIGHTED_TEXTS = 4096
+# Texts whose tokens are kept for highlighting: a passage of a few hundred characters
+# makes some kilobytes of tuples, so this holds ten megabytes at most. A page shows 20.
+HIGHLIGHTED_TEXTS = 1024
 
 
 class MarkFormatter(Formatter):  # type: ignore[misc]  # whoosh is untyped

@@ -12,51 +12,61 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
 from whoosh.searching import Searcher
 
 # Documents whose stored fields are kept: a passage's are a few hundred bytes to a few
-# kilobytes, so this holds a few tens of megabytes at most.
-STORED_CACHE_DOCUMENTS = 20_000
+# kilobytes, so this holds ten or twenty megabytes at most.
+STORED_CACHE_DOCUMENTS = 10_000
 
 Stored = dict[str, Any]  # Any: Whoosh's stored values (strings and numbers)
 
 
 class StoredFieldsCache:
-    """Stored fields by (segment id, document number in the segment), least recent out.
+    """Stored fields by segment id and document number in the segment.
 
-    The dicts handed out are shared: callers read them and never change them.
+    Only the current searcher's segments are kept (a write's new segment and the merges
+    that follow retire others all the time), up to `capacity` documents in all; past it,
+    everything is dropped and read again as needed. The dicts handed out are shared:
+    callers read them and never change them.
     """
 
     def __init__(self, capacity: int = STORED_CACHE_DOCUMENTS) -> None:
         self._capacity = capacity
-        self._entries: OrderedDict[tuple[str, int], Stored] = OrderedDict()
+        self._segments: dict[str, dict[int, Stored]] = {}
+        self._held = 0
         self._lock = threading.Lock()
 
     def of(self, searcher: Searcher, docnums: Iterable[int]) -> dict[int, Stored]:
         """The stored fields of each of `docnums` (numbers in `searcher`)."""
         leaves = searcher.reader().leaf_readers()
         starts = [offset for _reader, offset in leaves]
+        live = {_segment_id(reader) for reader, _offset in leaves}
         found: dict[int, Stored] = {}
-        for docnum in docnums:
-            reader, offset = leaves[bisect_right(starts, docnum) - 1]
-            segment = reader.segment()
-            if segment is None:  # an empty index has no segment to name
-                found[docnum] = searcher.stored_fields(docnum)
-                continue
-            key = (str(segment.segment_id()), docnum - offset)
-            with self._lock:
-                stored = self._entries.get(key)
-                if stored is not None:
-                    self._entries.move_to_end(key)
-            if stored is None:
-                stored = reader.stored_fields(docnum - offset)
-                with self._lock:
-                    self._entries[key] = stored
-                    if len(self._entries) > self._capacity:
-                        self._entries.popitem(last=False)
-            found[docnum] = stored
+        with self._lock:
+            for gone in self._segments.keys() - live:
+                self._held -= len(self._segments.pop(gone))
+            for docnum in docnums:
+                reader, offset = leaves[bisect_right(starts, docnum) - 1]
+                segment_id = _segment_id(reader)
+                if not segment_id:  # an empty index has no segment to name
+                    found[docnum] = searcher.stored_fields(docnum)
+                    continue
+                kept = self._segments.setdefault(segment_id, {})
+                stored = kept.get(docnum - offset)
+                if stored is None:
+                    if self._held >= self._capacity:
+                        for entries in self._segments.values():
+                            entries.clear()
+                        self._held = 0
+                    stored = kept[docnum - offset] = reader.stored_fields(docnum - offset)
+                    self._held += 1
+                found[docnum] = stored
         return found
+
+
+def _segment_id(reader: Any) -> str:  # Any: a whoosh IndexReader
+    segment = reader.segment()
+    return str(segment.segment_id()) if segment is not None else ""

@@ -49,3 +49,15 @@ def test_documents_renumbered_by_a_write_are_not_confused() -> None:
     direct, cached = everything(index, cache)
     assert cached == direct
     assert {fields["id"] for fields in direct} == {f"d{n}" for n in range(11)} - {"d1"}
+
+
+def test_segments_gone_from_the_index_are_forgotten() -> None:
+    index = small_index()
+    cache = StoredFieldsCache()
+    everything(index, cache)
+    writer = index.writer()
+    writer.commit(optimize=True)  # both segments merged into a new one
+    with index.searcher() as searcher:
+        live = {reader.segment().segment_id() for reader, _ in searcher.reader().leaf_readers()}
+        cache.of(searcher, [0])
+    assert set(cache._segments) <= live  # the kept segments
