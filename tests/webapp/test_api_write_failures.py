@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from index.errors import IndexBusy
 from index.whoosh_backend import WhooshBackend
@@ -51,19 +52,28 @@ def _snapshot(library: Path) -> dict[str, bytes]:
 
 # Each API write, as (method, path, body) with `{passage}` and `{note}` filled in.
 WRITES = [
-    pytest.param("POST", "/api/passages", {"citekey": "linden1966", "text": "More."}, id="add"),
-    pytest.param("PATCH", "/api/passages/{passage}", {"text": "Other."}, id="edit"),
-    pytest.param("DELETE", "/api/passages/{passage}", {}, id="delete"),
-    pytest.param("POST", "/api/passages/{passage}/notes", {"text": "A note."}, id="add-note"),
-    pytest.param("PATCH", "/api/notes/{note}", {"text": "Changed."}, id="edit-note"),
+    pytest.param(("POST", "/api/passages", {"citekey": "linden1966", "text": "More."}), id="add"),
+    pytest.param(("PATCH", "/api/passages/{passage}", {"text": "Other."}), id="edit"),
+    pytest.param(("DELETE", "/api/passages/{passage}", {}), id="delete"),
+    pytest.param(("POST", "/api/passages/{passage}/notes", {"text": "A note."}), id="add-note"),
+    pytest.param(("PATCH", "/api/notes/{note}", {"text": "Changed."}), id="edit-note"),
 ]
 
 
-def _send(
-    client: FlaskClient, method: str, path: str, body: object, passage_id: str, note_id: str
-) -> object:
-    url = path.replace("{passage}", passage_id).replace("{note}", note_id)
-    return client.open(url, method=method, json=body)
+Write = tuple[str, str, object]  # (method, path, body) as in WRITES
+
+
+@pytest.fixture
+def send(client: FlaskClient, passage_id: str) -> Callable[[Write], TestResponse]:
+    """Sends one of WRITES about `passage_id` and a note of it (added here, beforehand)."""
+    note_id = _note(client, passage_id)
+
+    def send_write(write: Write) -> TestResponse:
+        method, path, body = write
+        url = path.replace("{passage}", passage_id).replace("{note}", note_id)
+        return client.open(url, method=method, json=body)
+
+    return send_write
 
 
 def _note(client: FlaskClient, passage_id: str) -> str:
@@ -85,7 +95,7 @@ def _refuse_replace(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
     monkeypatch.setattr(os, "replace", replace)
 
 
-@pytest.mark.parametrize(("method", "path", "body"), WRITES)
+@pytest.mark.parametrize("write", WRITES)
 @pytest.mark.parametrize(
     "code",
     [pytest.param(errno.ENOSPC, id="full-disk"), pytest.param(errno.EROFS, id="read-only")],
@@ -93,21 +103,18 @@ def _refuse_replace(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
 def test_refused_write_is_507_naming_the_file_which_is_unchanged(
     client: FlaskClient,
     web_library: Path,
-    passage_id: str,
+    send: Callable[[Write], TestResponse],
     monkeypatch: pytest.MonkeyPatch,
-    method: str,
-    path: str,
-    body: object,
+    write: Write,
     code: int,
 ) -> None:
-    note_id = _note(client, passage_id)
     # A second passage, so that deleting the first rewrites the file instead of removing it.
     client.post("/api/passages", json={"citekey": "linden1966", "text": "Others."})
     before = _snapshot(web_library)
     _refuse_replace(monkeypatch, code)
-    response = _send(client, method, path, body, passage_id, note_id)
-    assert response.status_code == 507  # type: ignore[attr-defined]
-    document = response.get_json()  # type: ignore[attr-defined]
+    response = send(write)
+    assert response.status_code == 507
+    document = response.get_json()
     assert set(document) == {"error", "field"}
     assert document["error"] == (
         f"{web_library / PASSAGES}: could not write ({os.strerror(code)}); the file is unchanged"
@@ -122,23 +129,19 @@ def _busy(path: Path, timeout: float = 30.0) -> Iterator[None]:
     yield  # a generator, so that this is a context manager
 
 
-@pytest.mark.parametrize(("method", "path", "body"), WRITES)
+@pytest.mark.parametrize("write", WRITES)
 def test_busy_file_is_503_with_retry_after_naming_the_file(
-    client: FlaskClient,
     web_library: Path,
-    passage_id: str,
+    send: Callable[[Write], TestResponse],
     monkeypatch: pytest.MonkeyPatch,
-    method: str,
-    path: str,
-    body: object,
+    write: Write,
 ) -> None:
-    note_id = _note(client, passage_id)
     before = _snapshot(web_library)
     monkeypatch.setattr("annotations.store.locked", _busy)
-    response = _send(client, method, path, body, passage_id, note_id)
-    assert response.status_code == 503  # type: ignore[attr-defined]
-    assert int(response.headers["Retry-After"]) > 0  # type: ignore[attr-defined]
-    message = response.get_json()["error"]  # type: ignore[attr-defined]
+    response = send(write)
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    message = response.get_json()["error"]
     assert message.startswith(f"{web_library / PASSAGES}: another writer held it")
     assert _snapshot(web_library) == before
 
