@@ -4,14 +4,15 @@ Starts `florilegium serve` (waitress, `--server-threads`) on a private copy of a
 then drives it from `--threads` client threads, each with one keep-alive connection, for
 a warm-up and then `--seconds` measured. The writes are what a reader does: add passages,
 add notes to them, correct their text, and delete them. A passage of a work whose full
-text the library holds quotes a sentence of it, as the reader's select-and-quote does
-(`--typed-quotes`: words not in the text, which the server then looks for fuzzily, the
-costly case); each client keeps at most
-`KEPT_PASSAGES` of its own, deleting its oldest beyond that, so the library stays the same
-size through a long run and memory growth is the server's own. Prints requests per
-second, p50/p95/p99 latency (searches and writes apart), errors (any status other than
-200/201, and lines of the server's log that show an error) and the server's memory (VmRSS
-from /proc) after warm-up, at the end and its slope.
+text the library holds quotes a sentence of it, as the reader's select-and-quote does; a
+note compares it with a sentence of some work, so notes use the library's vocabulary as a
+reader's mostly do (`--typed-quotes`: quotes and notes of made-up words no text holds,
+which the server looks for fuzzily, the costly case, and whose vocabulary never stops
+growing). Each client keeps at most `KEPT_PASSAGES` of its own, deleting its oldest
+beyond that, so the library stays the same size through a long run and memory growth is
+the server's own. Prints requests per second, p50/p95/p99 latency (searches and writes
+apart), errors (any status other than 200/201, and lines of the server's log that show an
+error) and the server's memory (VmRSS from /proc) after warm-up, at the end and its slope.
 
     .venv/bin/python bench/soak.py [--library DIR] [--seconds 60] [--threads 4]
 
@@ -222,7 +223,8 @@ class Writes:
             return "POST", "/api/passages", body
         passage_id, citekey = rng.choice(passages)
         if choice < 0.7:
-            return "POST", f"/api/passages/{passage_id}/notes", {"text": f"Note {label}."}
+            note = f"Compare: {self._quote(rng, rng.choice(self.citekeys), label)}"
+            return "POST", f"/api/passages/{passage_id}/notes", {"text": note}
         return "PATCH", f"/api/passages/{passage_id}", {"text": self._quote(rng, citekey, label)}
 
     def _quote(self, rng: random.Random, citekey: str, label: str) -> str:
