@@ -17,6 +17,8 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from index.segments import segment_id
+
 # Documents whose stored fields are kept: a passage's are a few hundred bytes to a few
 # kilobytes, so this holds ten or twenty megabytes at most.
 STORED_CACHE_DOCUMENTS = 10_000
@@ -43,18 +45,18 @@ class StoredFieldsCache:
         """The stored fields of each of `docnums` (numbers in `searcher`)."""
         leaves = searcher.reader().leaf_readers()
         starts = [offset for _reader, offset in leaves]
-        live = {_segment_id(reader) for reader, _offset in leaves}
+        live = {segment_id(reader) for reader, _offset in leaves}
         found: dict[int, Stored] = {}
         with self._lock:
             for gone in self._segments.keys() - live:
                 self._held -= len(self._segments.pop(gone))
             for docnum in docnums:
                 reader, offset = leaves[bisect_right(starts, docnum) - 1]
-                segment_id = _segment_id(reader)
-                if not segment_id:  # an empty index has no segment to name
+                segment = segment_id(reader)
+                if not segment:  # an empty index has no segment to name
                     found[docnum] = searcher.stored_fields(docnum)
                     continue
-                kept = self._segments.setdefault(segment_id, {})
+                kept = self._segments.setdefault(segment, {})
                 stored = kept.get(docnum - offset)
                 if stored is None:
                     if self._held >= self._capacity:
@@ -65,8 +67,3 @@ class StoredFieldsCache:
                     self._held += 1
                 found[docnum] = stored
         return found
-
-
-def _segment_id(reader: Any) -> str:  # Any: a whoosh IndexReader
-    segment = reader.segment()
-    return str(segment.segment_id()) if segment is not None else ""

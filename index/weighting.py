@@ -19,6 +19,8 @@ from whoosh.scoring import BM25F, bm25
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from index.segments import segment_id
+
 # Segments whose lists are kept; an index has a few dozen at most between merges.
 _CACHED_SEGMENTS = 64
 _LENGTH_OF_BYTE = [byte_to_length(value) for value in range(256)]
@@ -37,7 +39,7 @@ class _SegmentFacts:
         self._kinds: dict[str, list[float]] = {}
 
     def lengths(self, reader: IndexReader, fieldname: str) -> list[int]:
-        key = (_segment_id(reader), fieldname)
+        key = (segment_id(reader), fieldname)
         cached = self._lengths.get(key)
         if cached is None:
             if len(self._lengths) > _CACHED_SEGMENTS:
@@ -46,7 +48,7 @@ class _SegmentFacts:
         return cached
 
     def kind_weights(self, reader: IndexReader) -> list[float]:
-        segment = _segment_id(reader)
+        segment = segment_id(reader)
         cached = self._kinds.get(segment)
         if cached is None:
             if len(self._kinds) > _CACHED_SEGMENTS:
@@ -72,11 +74,6 @@ class _SegmentFacts:
             raw = column.load()
         values = [_LENGTH_OF_BYTE[value] for value in list(raw)[:size]]
         return values + [0] * (size - len(values))
-
-
-def _segment_id(reader: IndexReader) -> str:
-    segment = reader.segment()
-    return str(segment.segment_id()) if segment is not None else ""
 
 
 class WeightedBM25F(BM25F):  # type: ignore[misc]  # whoosh is untyped

@@ -29,6 +29,7 @@ from whoosh.query.wrappers import WrappingQuery
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from index.segments import segment_id
 from index.weighting import WeightedBM25F
 
 Scores = dict[int, float]
@@ -74,7 +75,7 @@ class PostingCache:
         self, reader: IndexReader, fieldname: str, text: str
     ) -> tuple[array[int], array[float]]:
         """The document numbers and weights of one term's postings in `reader`'s segment."""
-        key = (_segment_id(reader), fieldname, text)
+        key = (segment_id(reader), fieldname, text)
         with self._lock:
             cached = self._entries.get(key)
             if cached is not None:
@@ -95,7 +96,7 @@ def scored_matches(
 ) -> Scores:
     """Every document matching `query` with its score, by global document number."""
     matches: Scores = {}
-    postings.retain([_segment_id(leaf.reader()) for leaf, _offset in searcher.leaf_searchers()])
+    postings.retain([segment_id(leaf.reader()) for leaf, _offset in searcher.leaf_searchers()])
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         scores = _Segment(leaf, weighting, postings).evaluate(query)
@@ -215,11 +216,6 @@ def _read_postings(
         weights.extend(matcher._weights)
         matcher._next_block()
     return ids, weights
-
-
-def _segment_id(reader: IndexReader) -> str:
-    segment = reader.segment()
-    return str(segment.segment_id()) if segment is not None else ""
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:
