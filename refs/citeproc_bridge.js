@@ -19,6 +19,91 @@ var florilegium = (function () {
   markdown["@font-weight/bold"] = "**%%STRING%%**";
   CSL.Output.Formats.markdown = markdown;
 
+  // BibTeX's "and others" reaches us as a last name {"literal": "others"} (pandoc's
+  // convention), which citeproc-js would print as a name: "Smith, John and others".
+  // citeproc-js prints the style's et-al whenever the names it displays are fewer than
+  // the list's original count (`_setEtAlParameter`). So, just before it applies the
+  // style's et-al-min/et-al-use-first (`_imposeNameConstraints`), the marker leaves the
+  // displayed list while the count, taken earlier, still includes it: the list comes out
+  // with the style's own et-al ("Smith, John, et al.", "John Smith et al."), and a list
+  // the style truncates anyway is truncated as usual. Lists without the marker go
+  // straight to citeproc-js. Wrapping the prototype keeps the vendored file untouched.
+  // Two adjustments, only for lists with the marker:
+  // - Styles with et-al-use-last (APA's "A, B, … Z") need the last author, unknown
+  //   here, so such a list takes the plain et-al.
+  // - A style's delimiter-precedes-et-al="contextual" (the default) puts no comma
+  //   before the et-al of a single name, because a style only ever truncates to one name
+  //   in citations ("Smith et al."). "and others" can leave one inverted name in a
+  //   bibliography, where "Smith, John et al." would misread; the comma follows an
+  //   inverted name there (CSL's "after-inverted-name"): "Smith, John, et al.".
+  function endsWithOthers(names) {
+    if (!names || names.length < 2) {
+      return false;
+    }
+    var last = names[names.length - 1];
+    return !!last && last.literal === "others" && !last.family && !last.given;
+  }
+
+  function withoutUseLast(output, names, call) {
+    if (!endsWithOthers(names)) {
+      return call();
+    }
+    var useLast = output.etal_use_last;
+    output.etal_use_last = false;
+    try {
+      return call();
+    } finally {
+      output.etal_use_last = useLast;
+    }
+  }
+
+  var NameOutput = CSL.NameOutput.prototype;
+
+  var imposeNameConstraints = NameOutput._imposeNameConstraints;
+  NameOutput._imposeNameConstraints = function (lst, count, key, pos) {
+    var self = this;
+    var names = lst[key];
+    this.florilegiumOthers = this.florilegiumOthers || {};
+    this.florilegiumOthers[pos] = endsWithOthers(names);
+    return withoutUseLast(this, names, function () {
+      if (endsWithOthers(names)) {
+        lst[key] = names.slice(0, -1);
+      }
+      return imposeNameConstraints.call(self, lst, count, key, pos);
+    });
+  };
+
+  var setEtAlParameter = NameOutput._setEtAlParameter;
+  NameOutput._setEtAlParameter = function (type, v, j) {
+    var self = this;
+    return withoutUseLast(this, this.Item[v], function () {
+      return setEtAlParameter.call(self, type, v, j);
+    });
+  };
+
+  var joinPersons = NameOutput.joinPersons;
+  NameOutput.joinPersons = function (blobs, pos, j, tokenname) {
+    var contextual = this.etal_prefix_single === " " && this.etal_prefix_multiple !== " ";
+    var first = blobs.filter(function (blob) {
+      return blob && blob.blobs && blob.blobs.length;
+    })[0];
+    var inverted = !!first && !!first.blobs[0] && !!first.blobs[0].isInverted;
+    if (!(this.florilegiumOthers && this.florilegiumOthers[pos]) || !contextual || !inverted) {
+      return joinPersons.call(this, blobs, pos, j, tokenname);
+    }
+    var etAl = this["et-al"];
+    this.state.output.append(this.etal_term, this.etal_style, true);
+    var single = this.state.output.pop();
+    single.strings.suffix = this.etal_suffix;
+    single.strings.prefix = this.state.inheritOpt(this.name, "delimiter", "name-delimiter", ", ");
+    this["et-al"] = { single: single, multiple: etAl.multiple };
+    try {
+      return joinPersons.call(this, blobs, pos, j, tokenname);
+    } finally {
+      this["et-al"] = etAl;
+    }
+  };
+
   var sys = {
     retrieveLocale: function (lang) {
       return locales[lang] || locales["en-US"];

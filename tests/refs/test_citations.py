@@ -231,5 +231,101 @@ def test_complete_items_miss_nothing() -> None:
     assert all(missing_fields(item) == [] for item in ITEMS.values() if item["type"] == "book")
 
 
-def entry_of(item: dict[str, Any], style: str) -> str:
-    return format_bibliography([item], style)[0][1]
+def entry_of(item: dict[str, Any], style: str, output: str = "text") -> str:
+    return format_bibliography([item], style, output)[0][1]
+
+
+# BibTeX's "and others", as the converter emits it: a last name {"literal": "others"}.
+OTHERS = {"literal": "others"}
+SMITH = {"family": "Smith", "given": "John"}
+JONES = {"family": "Jones", "given": "Ann"}
+BROWN = {"family": "Brown", "given": "Bob"}
+# Enough names for every style to truncate the list itself.
+TWENTY_FIVE = [{"family": f"Name{number:02d}", "given": "Alan"} for number in range(25)]
+
+
+def book_by(names: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "id": "etal",
+        "type": "book",
+        "author": names,
+        "title": "A Book",
+        "publisher": "Pub",
+        "issued": {"date-parts": [[1957]]},
+    }
+
+
+def cite_of(item: dict[str, Any], style: str, output: str = "text") -> str:
+    [text] = format_citations([item], [[CiteItem(citekey=item["id"])]], style, output)
+    return text
+
+
+@pytest.mark.parametrize("output", ["text", "html"])
+@pytest.mark.parametrize(
+    ("style", "bibliography", "citation"),
+    [
+        pytest.param("mla", "Smith, John, et al. ", "(Smith et al.)", id="mla"),
+        pytest.param("chicago", "Smith, John, et al. ", "John Smith et al., ", id="chicago-notes"),
+        pytest.param(
+            "chicago-author-date", "Smith, John, et al. 1957", "(Smith et al. 1957)", id="cad"
+        ),
+        pytest.param("apa", "Smith, J., et al. (1957)", "(Smith et al., 1957)", id="apa"),
+    ],
+)
+def test_and_others_prints_the_styles_et_al(
+    style: str, bibliography: str, citation: str, output: str
+) -> None:
+    item = book_by([SMITH, OTHERS])
+    assert entry_of(item, style, output).startswith(bibliography)
+    assert cite_of(item, style, output).startswith(citation)
+    assert "others" not in entry_of(item, style, output) + cite_of(item, style, output)
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        pytest.param("mla", "Smith, John, et al. ", id="mla"),
+        pytest.param("chicago", "Smith, John, Ann Jones, et al. ", id="chicago"),
+        pytest.param("apa", "Smith, J., Jones, A., et al. (1957)", id="apa"),
+    ],
+)
+def test_and_others_after_two_names_keeps_both_where_the_style_lists_them(
+    style: str, expected: str
+) -> None:
+    assert entry_of(book_by([SMITH, JONES, OTHERS]), style).startswith(expected)
+
+
+@pytest.mark.parametrize("style", ["mla", "chicago", "chicago-author-date", "apa"])
+def test_and_others_on_a_list_the_style_truncates_anyway_changes_no_citation(
+    style: str,
+) -> None:
+    assert cite_of(book_by([*TWENTY_FIVE, OTHERS]), style) == cite_of(book_by(TWENTY_FIVE), style)
+
+
+@pytest.mark.parametrize("style", ["mla", "chicago", "chicago-author-date"])
+def test_and_others_on_a_list_the_style_truncates_anyway_changes_no_entry(style: str) -> None:
+    assert entry_of(book_by([*TWENTY_FIVE, OTHERS]), style) == entry_of(book_by(TWENTY_FIVE), style)
+
+
+def test_apa_and_others_on_a_long_list_ends_in_et_al_not_an_unknown_last_author() -> None:
+    # APA lists 19 names, an ellipsis and the last author; with "and others" the last
+    # author is unknown, so the list ends in the plain et-al instead.
+    assert "Name18, A., … Name24, A. (1957)" in entry_of(book_by(TWENTY_FIVE), "apa")
+    assert "Name18, A., et al. (1957)" in entry_of(book_by([*TWENTY_FIVE, OTHERS]), "apa")
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        pytest.param("mla", "Smith, John, et al. ", id="mla"),
+        pytest.param("chicago", "Smith, John, Ann Jones, and Bob Brown. ", id="chicago"),
+        pytest.param("apa", "Smith, J., Jones, A., & Brown, B. (1957)", id="apa"),
+    ],
+)
+def test_lists_without_the_marker_are_as_citeproc_js_prints_them(style: str, expected: str) -> None:
+    assert entry_of(book_by([SMITH, JONES, BROWN]), style).startswith(expected)
+
+
+def test_an_institution_named_as_a_literal_is_still_printed() -> None:
+    item = book_by([SMITH, {"literal": "Academy of Sciences"}])
+    assert entry_of(item, "chicago").startswith("Smith, John and Academy of Sciences. ")
