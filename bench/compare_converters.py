@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import logging
 import re
 import statistics
 import subprocess
@@ -58,7 +59,9 @@ VARIABLES = (
 NAME_VARIABLES = frozenset({"author", "editor"})
 # Values where a backslash or brace is no leaked LaTeX.
 VERBATIM = frozenset({"URL", "DOI", "id", "citation-key"})
-PANDOC_TIMEOUT = 60.0  # seconds; pandoc loops for ever on a circular crossref
+# pandoc loops for ever, growing, on a crossref cycle: a time-out and a heap limit stop it.
+PANDOC_TIMEOUT = 60.0  # seconds
+PANDOC_HEAP = "-M2g"
 NODE_TIMEOUT = 600.0
 _ENTRY_HEAD = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]*)\s*,")
 _NOT_ENTRIES = frozenset({"string", "preamble", "comment"})
@@ -164,7 +167,17 @@ def run_pandoc(pandoc: Path, reader: str, path: Path, runs: int) -> Conversion:
         start = time.perf_counter()
         try:
             done = subprocess.run(
-                [str(pandoc), "-f", reader, "-t", "csljson", str(path)],
+                [
+                    str(pandoc),
+                    "+RTS",
+                    PANDOC_HEAP,
+                    "-RTS",
+                    "-f",
+                    reader,
+                    "-t",
+                    "csljson",
+                    str(path),
+                ],
                 capture_output=True,
                 timeout=PANDOC_TIMEOUT,
                 check=False,
@@ -304,6 +317,18 @@ def strip_tags(value: object) -> object:
     return value
 
 
+@dataclass(frozen=True, kw_only=True)
+class Outvoted:
+    """One value of one converter that the majority of the others does not share."""
+
+    file: str
+    citekey: str
+    variable: str
+    converter: str
+    kind: str  # what the difference is: see `difference_kind`
+    values: dict[str, object]  # every converter's value, voters or not
+
+
 @dataclass
 class Agreement:
     """Per (converter, variable): entries with a majority among the others, and agreements."""
@@ -311,12 +336,16 @@ class Agreement:
     judged: Counter[tuple[str, str]] = field(default_factory=Counter)
     agreed: Counter[tuple[str, str]] = field(default_factory=Counter)
     agreed_loose: Counter[tuple[str, str]] = field(default_factory=Counter)
-    # (file, citekey, variable, values by converter, loose agreement) where ours is outvoted
-    ours_outvoted: list[tuple[str, str, str, dict[str, object], bool]] = field(default_factory=list)
+    outvoted: list[Outvoted] = field(default_factory=list)
 
 
 def vote(agreement: Agreement, file: str, results: dict[str, Conversion]) -> None:
-    """Add each converter's agreement with the majority of the others, entry by entry."""
+    """Add each converter's agreement with the majority of the others, entry by entry.
+
+    A converter without an item for the entry abstains, and so does one whose value for the
+    variable is not its own (`ABSTAINS`); absence of the variable is a value like any other,
+    but entries where every voter leaves a variable out are not counted.
+    """
     citekeys = dict.fromkeys(key for name in VOTERS for key in results[name].items)
     for citekey in citekeys:
         for variable in VARIABLES:
@@ -328,21 +357,45 @@ def vote(agreement: Agreement, file: str, results: dict[str, Conversion]) -> Non
             if all(value is None for value in values.values()):
                 continue
             for name, value in values.items():
-                others = [other for other in values if other != name]
-                majority = _majority([exact(values[other]) for other in others])
+                others = [values[other] for other in values if other != name]
+                majority = _majority([exact(other) for other in others])
                 if majority is None:
                     continue
-                loose_majority = _majority([loose(variable, values[o]) for o in others])
+                loose_majority = _majority([loose(variable, other) for other in others])
                 agreement.judged[name, variable] += 1
                 agrees = exact(value) == majority
-                agrees_loose = loose_majority is not None and loose(variable, value) == (
-                    loose_majority
-                )
                 agreement.agreed[name, variable] += agrees
-                agreement.agreed_loose[name, variable] += agrees_loose
-                if name == "ours" and not agrees:
-                    shown = {n: results[n].items.get(citekey, {}).get(variable) for n in CONVERTERS}
-                    agreement.ours_outvoted.append((file, citekey, variable, shown, agrees_loose))
+                agreement.agreed_loose[name, variable] += loose(variable, value) == loose_majority
+                if not agrees:
+                    expected = next(other for other in others if exact(other) == majority)
+                    agreement.outvoted.append(
+                        Outvoted(
+                            file=file,
+                            citekey=citekey,
+                            variable=variable,
+                            converter=name,
+                            kind=difference_kind(variable, value, expected),
+                            values={
+                                other: results[other].items.get(citekey, {}).get(variable)
+                                for other in CONVERTERS
+                            },
+                        )
+                    )
+
+
+def difference_kind(variable: str, value: object, majority: object) -> str:
+    """How `value` differs from the majority's: the first of these that explains it."""
+    if value is None:
+        return "missing"
+    if majority is None:
+        return "extra"
+    if exact(strip_tags(value)) == exact(strip_tags(majority)):
+        return "markup only"
+    if exact(strip_tags(value)).casefold() == exact(strip_tags(majority)).casefold():
+        return "case (and markup)"
+    if loose(variable, value) == loose(variable, majority):
+        return "typography"
+    return "content"
 
 
 def _majority(values: list[str]) -> str | None:
@@ -447,12 +500,17 @@ def print_file_table(
             )
             totals[name] += row
             totals[name]["ms"] += 0  # keep the key even when every time rounds to zero
-            speed = f"{len(citekeys) / seconds:,.0f}" if seconds else "–"
+            if "time-out" in conversion.errors or not seconds:
+                timing = "time-out | – | –" if seconds else "– | – | –"
+            else:
+                timing = (
+                    f"{seconds * 1e3:,.1f} | {len(citekeys) / seconds:,.0f}"
+                    f" | {seconds / baselines[path]:.1f}"
+                )
             print(
                 f"| {path.name} | {name} | {row['entries']} | {row['items']} | {row['dropped']}"
                 f" | {row['messages']} | {'yes' if conversion.failed else 'no'} | {empty}"
-                f" | {len(leaks)} | {seconds * 1e3:,.1f} | {speed}"
-                f" | {seconds / baselines[path]:.1f} |"
+                f" | {len(leaks)} | {timing} |"
             )
     print("\n## All files\n")
     print(
@@ -486,6 +544,28 @@ def print_agreement(agreement: Agreement) -> None:
                 f"{_percent(agreed, judged)} / {_percent(agreed_loose, judged)} ({judged})"
             )
         print(f"| {variable} | " + " | ".join(cells) + " |")
+
+
+def print_kinds(agreement: Agreement) -> None:
+    """Print what kind of difference each converter's outvoted values are, and ours per variable."""
+    kinds = ("missing", "extra", "markup only", "case (and markup)", "typography", "content")
+    print("\n## Outvoted values by kind of difference\n")
+    print("| converter | " + " | ".join(kinds) + " |")
+    print("|---|" + "--:|" * len(kinds))
+    for name in VOTERS:
+        found = Counter(row.kind for row in agreement.outvoted if row.converter == name)
+        print(f"| {name} | " + " | ".join(str(found[kind]) for kind in kinds) + " |")
+    print("\nOurs, per variable:\n")
+    print("| variable | " + " | ".join(kinds) + " |")
+    print("|---|" + "--:|" * len(kinds))
+    for variable in VARIABLES:
+        found = Counter(
+            row.kind
+            for row in agreement.outvoted
+            if row.converter == "ours" and row.variable == variable
+        )
+        if found:
+            print(f"| {variable} | " + " | ".join(str(found[kind]) for kind in kinds) + " |")
 
 
 def print_cases(cases: list[Case], checked: dict[str, dict[str, tuple[bool, bool, str]]]) -> None:
@@ -528,16 +608,19 @@ def write_reports(
         for path, by_converter in results.items()
     }
     (out / "items.json").write_text(json.dumps(items, ensure_ascii=True, indent=1))
+    outvoted = [vars(row) for row in agreement.outvoted]
+    (out / "outvoted.json").write_text(json.dumps(outvoted, ensure_ascii=True, indent=1))
     lines = ["# Where ours disagrees with the majority of the others", ""]
-    header = "| file | citekey | loose agrees | " + " | ".join(CONVERTERS) + " |"
+    header = "| file | citekey | kind | " + " | ".join(CONVERTERS) + " |"
+    ours = [row for row in agreement.outvoted if row.converter == "ours"]
     for variable in VARIABLES:
-        rows = [row for row in agreement.ours_outvoted if row[2] == variable]
+        rows = [row for row in ours if row.variable == variable]
         if not rows:
             continue
         lines += [f"## {variable} ({len(rows)})", "", header, "|" + "---|" * (3 + len(CONVERTERS))]
-        for file, citekey, _, shown, agrees_loose in rows:
-            cells = " | ".join(_cell(shown[name]) for name in CONVERTERS)
-            lines.append(f"| {file} | {citekey} | {'yes' if agrees_loose else 'no'} | {cells} |")
+        for row in rows:
+            cells = " | ".join(_cell(row.values[name]) for name in CONVERTERS)
+            lines.append(f"| {row.file} | {row.citekey} | {row.kind} | {cells} |")
         lines.append("")
     (out / "ours_vs_majority.md").write_text("\n".join(lines), errors="backslashreplace")
     leak_lines = ["| file | converter | citekey | variable | value |", "|---|---|---|---|---|"]
@@ -572,6 +655,8 @@ def main() -> None:
     parser.add_argument("--wild", type=Path, default=WILD, help="folder of .bib files")
     parser.add_argument("--cases", type=Path, default=CASES, help="folder of feature cases")
     args = parser.parse_args()
+    # bibtexparser warns of each bad block on stderr; the tables count them instead.
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
     pandoc = args.pandoc or find_pandoc()
     out = args.out or Path(tempfile.mkdtemp(prefix="converters-"))
 
@@ -590,6 +675,7 @@ def main() -> None:
     for path, by_converter in results.items():
         vote(agreement, path.name, by_converter)
     print_agreement(agreement)
+    print_kinds(agreement)
     cases = load_cases(args.cases) if args.cases.is_dir() else []
     checked = check_cases(cases, pandoc) if cases else {name: {} for name in CONVERTERS}
     if cases:
@@ -597,7 +683,7 @@ def main() -> None:
     else:
         print(f"\nNo feature cases in {args.cases}.")
     write_reports(out, results, agreement, leaks, cases, checked)
-    print(f"\nDetails in {out}: items.json, ours_vs_majority.md, leaks.md, cases.md")
+    print(f"\nDetails in {out}: items.json, outvoted.json, ours_vs_majority.md, leaks.md, cases.md")
 
 
 if __name__ == "__main__":

@@ -194,11 +194,11 @@ function citationJsItems(text) {
   return new Cite(text).data.map(({ _graph, ...item }) => item)
 }
 
-// Citation.js rejects a whole file for one syntax error. Then each entry is
-// tried alone, after the file's @string definitions, and the entries that
-// parse alone are converted together (so that crossrefs between them still
-// resolve): one bad entry costs one item, as with the other converters. The
-// file's error and each bad entry's are kept.
+// Citation.js rejects a whole file for one syntax error or one crossref cycle.
+// Then each entry is tried alone, after the file's @string definitions, and the
+// entries that parse alone are converted together (so that crossrefs between
+// them still resolve) or, if that fails too, each as read alone: one bad entry
+// costs one item, as with the other converters. Every error is kept.
 function convertCitationJs(text) {
   try {
     return { items: citationJsItems(text), errors: [] }
@@ -208,17 +208,24 @@ function convertCitationJs(text) {
     const isMacro = (chunk) => /^\s*@\s*(string|preamble)\b/i.test(chunk)
     const strings = chunks.filter(isMacro).join("")
     const good = []
+    const alone = []
     for (const chunk of chunks) {
       if (isMacro(chunk) || /^\s*@\s*comment\b/i.test(chunk)) continue
       if (!/^\s*@\s*\w+\s*[{(]/.test(chunk)) continue
       try {
-        citationJsItems(strings + chunk)
+        alone.push(...citationJsItems(strings + chunk))
         good.push(chunk)
       } catch (chunkError) {
         errors.push(chunkError.message.split("\n")[0])
       }
     }
-    return { items: citationJsItems(strings + good.join("")), errors }
+    try {
+      return { items: citationJsItems(strings + good.join("")), errors }
+    } catch (goodError) {
+      // The good entries fail together (a crossref cycle): keep each as read alone.
+      errors.push(`good entries together: ${goodError.message.split("\n")[0]}`)
+      return { items: alone, errors }
+    }
   }
 }
 
