@@ -1,35 +1,551 @@
-"""Turn LaTeX in field values into plain Unicode for display and search (the file keeps LaTeX)."""
+"""Turn the LaTeX of a field value into Unicode text, or into CSL rich text for titles.
+
+A .bib file keeps its LaTeX; everything shown, searched or cited reads it through here.
+The conversion never raises and runs in linear time, whatever the value: the text is
+cut into tokens by one regular expression, the tokens are built into a tree of groups
+without recursion (groups nested deeper than `MAX_DEPTH` lose their braces, not their
+text), and the tree is rendered once. Every command degrades to readable text: a symbol
+or logo prints itself (`\\TeX` → TeX), a markup command its argument, an unknown command
+its argument or, with none, its own name, reported by `unknown_commands` so that `check`
+can name the entry and field.
+
+Rich text is what CSL-JSON and citeproc-js understand: `<i>`, `<b>`, `<sc>`, `<sup>`,
+`<sub>`, and `<span class="nocase">` around what braces protect from a style's title case
+(`{USSR}`, math). A group that starts with a command (`{\\'e}`, `{\\em x}`) is a special
+character to BibTeX, not a protection.
+"""
 
 from __future__ import annotations
 
-import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text
+from refs.latexsymbols import (
+    ACCENTS,
+    DROPPED_ARGUMENT,
+    MARKUP_COMMANDS,
+    QUOTES,
+    SKIP_FIRST_ARGUMENT,
+    SWITCHES,
+    TRANSPARENT,
+    symbol,
+)
 
-logger = logging.getLogger(__name__)
+# Braces nested deeper than this are dropped (their text kept): no real value needs more,
+# and a hostile one must cost neither the stack nor more than linear time.
+MAX_DEPTH = 64
+NOCASE_OPEN = '<span class="nocase">'
+NOCASE_CLOSE = "</span>"
 
-_CONVERTER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+# One alternative per kind of token, the commonest first. `lastgroup` names the kind: the
+# last group a control word closes is `skipped` (the spaces TeX skips after it).
+_TOKENS = re.compile(
+    r"""
+      (?P<text>[^\\{}$~ \t\r\n^_]+)
+    | (?P<space>[ \t\r\n]+)
+    | \\verb\*?(?P<delimiter>[^A-Za-z\s])(?P<verbatim>.*?)(?P=delimiter)
+    | \\(?P<word>[A-Za-z@]+)(?P<star>\*?)(?P<skipped>[ \t\r\n]*)
+    | (?P<open>\{)
+    | (?P<close>\})
+    | (?P<math>\$\$?|\\[()\[\]])
+    | \\(?P<symbol>.?)
+    | (?P<tilde>~)
+    | (?P<script>[\^_])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_NEEDS_PARSING = re.compile(r"[\\{}~$`']|--|,,")
+# Every kind of white space but the no-break ones (`~`), which stay as they are.
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+_SPACE_INSIDE_OPENING = re.compile(r'(<(?:i|b|sc|sup|sub|span class="nocase")>) ')
+_SPACE_INSIDE_CLOSING = re.compile(r" (</(?:i|b|sc|sup|sub|span)>)")
+_LIGATURES = re.compile(r"---|--|``|''|`|'|,,")
+_TEXT_LIGATURES = {"---": "—", "--": "–", "``": "“", "''": "”", "`": "‘", "'": "’", ",,": "„"}
+_SPACING_ACCENTS = {
+    "\u0301": "´",
+    "\u0300": "`",
+    "\u0308": "¨",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "¯",
+    "\u0307": "˙",
+    "\u0306": "˘",
+    "\u030c": "ˇ",
+    "\u030b": "˝",
+    "\u0327": "¸",
+    "\u0328": "˛",
+}
+_SUPERSCRIPTS = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+_SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
+_TABLE_ENVIRONMENTS = frozenset({"array", "tabular", "tabular*", "tabularx", "matrix"})
+
+
+@dataclass(slots=True)
+class _Text:
+    text: str
+
+
+@dataclass(slots=True)
+class _Space:
+    pass
+
+
+@dataclass(slots=True)
+class _Tilde:
+    pass
+
+
+@dataclass(slots=True)
+class _Script:
+    sign: str
+
+
+@dataclass(slots=True)
+class _Command:
+    name: str
+    star: bool
+    skipped_space: bool
+
+
+@dataclass(slots=True)
+class _Verbatim:
+    text: str
+
+
+@dataclass(slots=True)
+class _Group:
+    children: list[_Node]
+    source: str = ""
+    math: bool = False
+
+
+_Node = _Text | _Space | _Tilde | _Script | _Command | _Verbatim | _Group
+_SPACE = _Space()
+_TILDE = _Tilde()
+
+
+def latex_to_text(value: str) -> str:
+    """`Mi{\\'c}unovi{\\'c}` → `Mićunović`: Unicode without markup, for display and search."""
+    return _converted(value, markup=False)[0]
+
+
+def latex_to_markup(value: str) -> str:
+    """A title's LaTeX as CSL rich text: `{USSR} and \\emph{Pravda}` →
+    `<span class="nocase">USSR</span> and <i>Pravda</i>`."""
+    return _converted(value, markup=True)[0]
+
+
+def unknown_commands(value: str) -> frozenset[str]:
+    """The commands in `value` this converter does not know (shown by name or argument)."""
+    return _converted(value, markup=False)[1]
 
 
 @lru_cache(maxsize=65536)
-def latex_to_text(value: str) -> str:
-    """`Mi{\\'c}unovi{\\'c}` → `Mićunović`; braces that protect capitals disappear.
-
-    Values without a backslash, brace, tilde or dollar are returned as they are: most
-    fields are plain text, and pylatexenc is the slow part of a load.
-    """
-    if any(char in value for char in "\\{}~$"):
-        try:
-            value = _CONVERTER.latex_to_text(value)
-        except RecursionError:
-            # pylatexenc recurses once per brace: thousands of nested braces (a damaged or
-            # hostile file) must not stop a load or an import, so show the text unbraced.
-            logger.warning("LaTeX nested too deeply to convert; braces dropped")
-            value = value.replace("{", "").replace("}", "")
-    return _typographic_dashes(" ".join(value.split()))
+def _converted(value: str, *, markup: bool) -> tuple[str, frozenset[str]]:
+    if not _NEEDS_PARSING.search(value):
+        return _SPACES.sub(" ", value).strip(), frozenset()
+    renderer = _Renderer(markup=markup)
+    renderer.render(_parse(value).children)
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(renderer.out)))
+    if markup:
+        text = _SPACE_INSIDE_OPENING.sub(r" \1", _SPACE_INSIDE_CLOSING.sub(r"\1 ", text))
+        text = _SPACES.sub(" ", text)
+    return text.strip(), frozenset(renderer.unknown)
 
 
-def _typographic_dashes(text: str) -> str:
-    """TeX ligatures: `---` is an em dash, `--` an en dash (as in `1957--1964`)."""
-    return text.replace("---", "\u2014").replace("--", "\u2013")
+def _parse(value: str) -> _Group:
+    """The tokens of `value` as a tree of groups, built with an explicit stack."""
+    root = _Group([], value)
+    stack: list[tuple[_Group, int]] = [(root, 0)]
+    dropped_depth = 0
+    children = root.children
+    for token in _TOKENS.finditer(value):
+        kind = token.lastgroup
+        if kind == "text":
+            children.append(_Text(token.group()))
+        elif kind == "space":
+            children.append(_SPACE)
+        elif kind == "skipped":
+            children.append(_Command(token["word"], bool(token["star"]), bool(token["skipped"])))
+        elif kind == "open":
+            if len(stack) > MAX_DEPTH:
+                dropped_depth += 1
+                continue
+            group = _Group([])
+            children.append(group)
+            stack.append((group, token.start()))
+            children = group.children
+        elif kind == "close":
+            if dropped_depth:
+                dropped_depth -= 1
+                continue
+            while len(stack) > 1:
+                group, start = stack.pop()
+                if not group.math:
+                    group.source = value[start + 1 : token.start()]
+                    break
+            children = stack[-1][0].children
+        elif kind == "math":
+            if stack[-1][0].math:
+                stack.pop()
+            elif token.group() not in (r"\)", r"\]"):
+                group = _Group([], math=True)
+                children.append(group)
+                stack.append((group, token.start()))
+            children = stack[-1][0].children
+        elif kind == "symbol":
+            children.append(_Command(token["symbol"], False, False))
+        elif kind == "tilde":
+            children.append(_TILDE)
+        elif kind == "script":
+            children.append(_Script(token.group()))
+        else:
+            children.append(_Verbatim(token["verbatim"]))
+    while len(stack) > 1:
+        group, start = stack.pop()
+        group.source = value[start + 1 :]
+    return root
+
+
+class _Cursor:
+    """Reads a list of sibling nodes, handing out a command's arguments as TeX reads them:
+    a group, or else one character of the text that follows."""
+
+    def __init__(self, nodes: list[_Node]) -> None:
+        self.nodes = nodes
+        self.index = 0
+        self.pending = ""
+
+    def __iter__(self) -> Iterator[_Node]:
+        while True:
+            if self.pending:
+                text, self.pending = self.pending, ""
+                yield _Text(text)
+            elif self.index < len(self.nodes):
+                self.index += 1
+                yield self.nodes[self.index - 1]
+            else:
+                return
+
+    def argument(self) -> _Group | None:
+        """The next argument (spaces before it skipped), or None at the end."""
+        if self.pending:
+            char, self.pending = self.pending[0], self.pending[1:]
+            return _Group([_Text(char)], char)
+        while self.index < len(self.nodes) and isinstance(self.nodes[self.index], _Space):
+            self.index += 1
+        if self.index >= len(self.nodes):
+            return None
+        node = self.nodes[self.index]
+        self.index += 1
+        if isinstance(node, _Group):
+            return _Group(node.children, node.source) if not node.math else node
+        if isinstance(node, _Text):
+            self.pending = node.text[1:]
+            return _Group([_Text(node.text[0])], node.text[0])
+        return _Group([node])
+
+    def optional_argument(self) -> _Group | None:
+        """A `[…]` argument if one comes next (its text up to the first `]`)."""
+        if self.pending:
+            if not self.pending.startswith("["):
+                return None
+            inside, closed, rest = self.pending[1:].partition("]")
+            if closed:
+                self.pending = rest
+                return _Group([_Text(inside)], inside)
+            self.pending = ""
+            return self._rest_of_optional([_Text(inside)] if inside else [])
+        node = self.nodes[self.index] if self.index < len(self.nodes) else None
+        if not (isinstance(node, _Text) and node.text.startswith("[")):
+            return None
+        self.index += 1
+        inside, closed, rest = node.text[1:].partition("]")
+        if closed:
+            self.pending = rest
+            return _Group([_Text(inside)], inside)
+        return self._rest_of_optional([_Text(inside)] if inside else [])
+
+    def _rest_of_optional(self, found: list[_Node]) -> _Group:
+        while self.index < len(self.nodes):
+            node = self.nodes[self.index]
+            self.index += 1
+            if isinstance(node, _Text) and "]" in node.text:
+                inside, _, self.pending = node.text.partition("]")
+                if inside:
+                    found.append(_Text(inside))
+                break
+            found.append(node)
+        return _Group(found)
+
+    def next_is_group(self, *, empty: bool) -> bool:
+        """True when an `empty` (or a non-empty) brace group follows at once."""
+        if self.pending or self.index >= len(self.nodes):
+            return False
+        node = self.nodes[self.index]
+        return isinstance(node, _Group) and not node.math and (not node.children) == empty
+
+
+@dataclass(slots=True)
+class _Renderer:
+    """Renders a tree into `out`, as rich text (`markup`) or as plain Unicode."""
+
+    markup: bool
+    out: list[str] = field(default_factory=list)
+    unknown: set[str] = field(default_factory=set)
+    math: bool = False
+    protected: bool = False
+
+    def render(self, nodes: list[_Node]) -> None:
+        """Render sibling `nodes`; switches such as `\\em` end with them."""
+        cursor = _Cursor(nodes)
+        closing: list[str] = []
+        for node in cursor:
+            if isinstance(node, _Text):
+                self._text(node.text)
+            elif isinstance(node, _Space):
+                self.out.append(" ")
+            elif isinstance(node, _Tilde):
+                self.out.append("\u00a0")
+            elif isinstance(node, _Verbatim):
+                self.out.append(node.text)
+            elif isinstance(node, _Script):
+                self._script(node.sign, cursor)
+            elif isinstance(node, _Group):
+                self._group(node)
+            else:
+                closing += self._command(node, cursor)
+        self.out.extend(reversed(closing))
+
+    def _text(self, text: str) -> None:
+        if self.math:
+            self.out.append(text.replace("'", "′"))
+        else:
+            self.out.append(_LIGATURES.sub(lambda match: _TEXT_LIGATURES[match.group()], text))
+
+    def _group(self, group: _Group) -> None:
+        if group.math:
+            self._math(group)
+            return
+        if not self.markup or self.protected or not _protects_case(group):
+            self.render(group.children)
+            return
+        self.protected = True
+        self.out.append(NOCASE_OPEN)
+        self.render(group.children)
+        self.out.append(NOCASE_CLOSE)
+        self.protected = False
+
+    def _math(self, group: _Group) -> None:
+        outer_math, outer_protected = self.math, self.protected
+        wrap = self.markup and not self.protected
+        self.math = self.protected = True
+        if wrap:
+            self.out.append(NOCASE_OPEN)
+        self.render(group.children)
+        if wrap:
+            self.out.append(NOCASE_CLOSE)
+        self.math, self.protected = outer_math, outer_protected
+
+    def _script(self, sign: str, cursor: _Cursor) -> None:
+        if not self.math:
+            self.out.append(sign)
+            return
+        argument = cursor.argument()
+        if argument is not None:
+            self._element("sup" if sign == "^" else "sub", argument)
+
+    def _argument_text(self, argument: _Group | None) -> str:
+        """An argument rendered as plain text (for accents, ordinals, case changes)."""
+        if argument is None:
+            return ""
+        inner = _Renderer(markup=False, math=self.math, protected=True)
+        inner.render(argument.children)
+        self.unknown |= inner.unknown
+        return "".join(inner.out)
+
+    def _argument(self, argument: _Group | None) -> None:
+        """An argument rendered in place: its braces delimit it, they protect nothing."""
+        if argument is not None:
+            if argument.math:
+                self._math(argument)
+            else:
+                self.render(argument.children)
+
+    def _element(self, tag: str, argument: _Group | None) -> None:
+        if not self.markup:
+            text = self._argument_text(argument)
+            table = {"sup": _SUPERSCRIPTS, "sub": _SUBSCRIPTS}.get(tag)
+            converted = text.translate(table) if table else text
+            self.out.append(converted if converted != text and converted.isprintable() else text)
+            return
+        self.out.append(f"<{tag}>")
+        self._argument(argument)
+        self.out.append(f"</{tag}>")
+
+    def _command(self, command: _Command, cursor: _Cursor) -> list[str]:
+        """Render one command with the arguments it takes; returns tags its switch opened."""
+        name = command.name
+        handler = _HANDLERS.get(name)
+        if handler is not None:
+            handler(self, command, cursor)
+        elif name in ACCENTS:
+            self._accent(ACCENTS[name], cursor.argument())
+        elif name in MARKUP_COMMANDS:
+            self._element(MARKUP_COMMANDS[name].tag, cursor.argument())
+        elif name in SWITCHES:
+            return self._switch(SWITCHES[name])
+        elif name in QUOTES:
+            opening, closing = QUOTES[name]
+            if command.star and name == "enquote":
+                opening, closing = "‘", "’"
+            self.out.append(opening)
+            self._argument(cursor.argument())
+            self.out.append(closing)
+        elif name in TRANSPARENT:
+            self._argument(cursor.argument())
+        elif name in SKIP_FIRST_ARGUMENT:
+            cursor.optional_argument()
+            cursor.argument()
+            self._argument(cursor.argument())
+        elif name in DROPPED_ARGUMENT:
+            while cursor.optional_argument() is not None:
+                pass
+            cursor.argument()
+        else:
+            self._symbol_or_unknown(command, cursor)
+        return []
+
+    def _switch(self, tag: str) -> list[str]:
+        if not tag or not self.markup:
+            return []
+        self.out.append(f"<{tag}>")
+        return [f"</{tag}>"]
+
+    def _accent(self, mark: str, argument: _Group | None) -> None:
+        text = self._argument_text(argument)
+        if not text.strip():
+            self.out.append(_SPACING_ACCENTS.get(mark, mark))
+            return
+        first = {"ı": "i", "ȷ": "j"}.get(text[0], text[0])
+        self.out.append(first + mark + text[1:])
+
+    def _symbol_or_unknown(self, command: _Command, cursor: _Cursor) -> None:
+        text = symbol(command.name)
+        if text is not None:
+            # In math, TeX sets an operator (`\\log n`) apart from what follows.
+            spaced = self.math and command.skipped_space and text.isalpha()
+            self.out.append(text + " " if spaced else text)
+        elif command.name.strip():
+            self.unknown.add(command.name)
+            if cursor.next_is_group(empty=False):
+                self._argument(cursor.argument())
+            else:
+                if cursor.next_is_group(empty=True):
+                    cursor.argument()  # `\CSTUG{}`: the braces only end the name
+                self.out.append(command.name + (" " if command.skipped_space else ""))
+        else:
+            self.out.append(" ")  # a backslash before a line break or at the very end
+
+
+def _protects_case(group: _Group) -> bool:
+    """A brace group protects case unless it is empty or starts with a command."""
+    for child in group.children:
+        if isinstance(child, _Space):
+            continue
+        return not isinstance(child, _Command)
+    return False
+
+
+def _url(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    argument = cursor.argument()
+    if argument is not None:
+        renderer.out.append(argument.source)
+
+
+def _href(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    cursor.optional_argument()
+    cursor.argument()
+    renderer._argument(cursor.argument())
+
+
+def _fraction(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    numerator = renderer._argument_text(cursor.argument())
+    denominator = renderer._argument_text(cursor.argument())
+    renderer.out.append(f"{_bracketed(numerator)}/{_bracketed(denominator)}")
+
+
+def _square_root(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    degree = cursor.optional_argument()
+    radicand = renderer._argument_text(cursor.argument())
+    root = {"3": "∛", "4": "∜"}.get(renderer._argument_text(degree), "√")
+    renderer.out.append(root + _bracketed(radicand))
+
+
+def _bracketed(text: str) -> str:
+    return text if len(text.strip()) <= 1 else f"({text.strip()})"
+
+
+def _ordinal(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    number = renderer._argument_text(cursor.argument()).strip()
+    if not number.isdigit():
+        renderer.out.append(number)
+        return
+    value = int(number)
+    suffix = "th" if 10 <= value % 100 <= 20 else _ORDINAL_SUFFIXES.get(value % 10, "th")
+    renderer.out.append(number + suffix)
+
+
+def _upper(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    renderer.out.append(renderer._argument_text(cursor.argument()).upper())
+
+
+def _lower(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    renderer.out.append(renderer._argument_text(cursor.argument()).lower())
+
+
+def _environment(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    """`\\begin{array}{cc}` and `\\end{…}` print nothing; the environment's body does."""
+    name = renderer._argument_text(cursor.argument()).strip()
+    if command.name == "begin" and name in _TABLE_ENVIRONMENTS:
+        if name in ("tabular*", "tabularx"):
+            cursor.argument()
+        cursor.optional_argument()
+        cursor.argument()
+
+
+def _line_break(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    """`\\\\` (optionally `\\\\*` or `\\\\[2pt]`) ends a line: a space in a field."""
+    cursor.optional_argument()
+    renderer.out.append(" ")
+
+
+_Handler = Callable[[_Renderer, _Command, _Cursor], None]
+_HANDLERS: dict[str, _Handler] = {
+    "url": _url,
+    "nolinkurl": _url,
+    "path": _url,
+    "doi": _url,
+    "href": _href,
+    "frac": _fraction,
+    "dfrac": _fraction,
+    "tfrac": _fraction,
+    "nicefrac": _fraction,
+    "sfrac": _fraction,
+    "sqrt": _square_root,
+    "nth": _ordinal,
+    "mkbibordinal": _ordinal,
+    "MakeUppercase": _upper,
+    "MakeTextUppercase": _upper,
+    "uppercase": _upper,
+    "MakeLowercase": _lower,
+    "MakeTextLowercase": _lower,
+    "lowercase": _lower,
+    "begin": _environment,
+    "end": _environment,
+    "\\": _line_break,
+}
