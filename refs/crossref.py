@@ -1,16 +1,19 @@
-"""BibLaTeX's default `crossref` inheritance: which fields a child entry gets from its parent.
+"""BibLaTeX's default `crossref` and `xdata` inheritance: which fields an entry gets from others.
 
 The rules are the BibLaTeX manual's (appendix "Default Crossref Setup", biblatex 3.18):
 every field is inherited as it is unless the child has it already, except a few that
 never are (`ids`, `crossref`, `label`…), and for some pairs of entry types a field is
 renamed on the way down: a `@book` parent's `title` becomes an `@inbook` child's
 `booktitle`, an `@mvbook`'s `title` becomes `maintitle`, a `@periodical`'s `title` an
-`@article`'s `journaltitle`.
+`@article`'s `journaltitle`. An `xdata` entry's fields are copied as they are.
+
+Conversion to CSL-JSON, `check` and display all read an entry's fields through
+`resolved_fields`, so that they agree on what an entry inherits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from refs.model import Reference
 
@@ -90,12 +93,49 @@ def entry_type_of(reference: Reference) -> str:
 
 def inherited_fields(child: Reference, parent: Reference) -> dict[str, str]:
     """The child's fields with those it inherits from `parent` added (the child's win)."""
-    rules = _RULES.get((entry_type_of(parent), entry_type_of(child)), {})
+    return _inherit(entry_type_of(child), child.fields, entry_type_of(parent), parent.fields)
+
+
+def _inherit(
+    child_type: str, child: Mapping[str, str], parent_type: str, parent: Mapping[str, str]
+) -> dict[str, str]:
+    rules = _RULES.get((parent_type, child_type), {})
     fields: dict[str, str] = {}
-    for name, value in parent.fields.items():
+    for name, value in parent.items():
         if name in NOT_INHERITED:
             continue
         for target in rules.get(name, (name,)):
             fields[target] = value
-    fields.update(child.fields)
+    fields.update(child)
     return fields
+
+
+Lookup = Callable[[str], Reference | None]
+
+
+def resolved_fields(reference: Reference, lookup: Lookup) -> dict[str, str]:
+    """The fields biber hands to a style for `reference`: its own, then those of its `xdata`
+    entries (copied as they are), then those its `crossref` parent passes down by the rules
+    above, the parent itself resolved first. `lookup` finds an entry by citekey (biber
+    ignores the case of a crossref); a chain that loops back stops where it does."""
+    return _resolved(reference, lookup, frozenset())
+
+
+def _resolved(reference: Reference, lookup: Lookup, seen: frozenset[str]) -> dict[str, str]:
+    seen = seen | {reference.citekey.lower()}
+    fields = dict(reference.fields)
+    for citekey in _citekeys(fields.get("xdata", "")):
+        source = lookup(citekey)
+        if source is not None and citekey.lower() not in seen:
+            fields = {**_resolved(source, lookup, seen), **fields}
+    parent_key = fields.get("crossref", "").strip()
+    parent = lookup(parent_key) if parent_key else None
+    if parent is not None and parent_key.lower() not in seen:
+        parent_fields = _resolved(parent, lookup, seen)
+        fields = _inherit(entry_type_of(reference), fields, entry_type_of(parent), parent_fields)
+    fields.pop("xdata", None)
+    return fields
+
+
+def _citekeys(value: str) -> list[str]:
+    return [citekey.strip() for citekey in value.split(",") if citekey.strip()]

@@ -1,255 +1,160 @@
 """Convert a reference to a CSL-JSON item, the input of every citation style.
 
+The mapping follows BibLaTeX's data model (biber's view of an entry: its own fields, its
+`xdata` and `crossref` inheritance, list fields, localisation keys, EDTF dates) and writes
+what citeproc-js needs to print it as Zotero would. Each CSL variable is filled by one
+step below, in order, and a step never overwrites what an earlier one set.
+
 Titles are never re-cased here: the style decides casing, as Zotero's does. What the user
-protected with braces (`{USSR}`, `{de Gaulle}`) becomes `<span class="nocase">…</span>`,
-the CSL-JSON markup that citeproc-js honours, so no style's title case touches it;
-`\\emph{…}` inside a title becomes `<i>…</i>` (a title within a title).
+protected with braces (`{USSR}`) becomes `<span class="nocase">…</span>` and markup
+becomes CSL rich text (`refs/latex.py`). URLs, DOIs and eprints are never read as LaTeX.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from refs.latex import latex_to_text
+from refs.crossref import Lookup, resolved_fields
+from refs.csldates import issued_date, parse_date
+from refs.cslvocab import (
+    CONTAINED_TYPES,
+    ENTRY_TYPES,
+    EPRINT_URLS,
+    EPRINT_VARIABLES,
+    LANGUAGES,
+    LOCALISATION_KEYS,
+    NAME_FIELDS,
+    NOT_WORKS,
+    ROLES,
+    THESIS_GENRES,
+)
+from refs.latex import latex_to_markup, latex_to_text
 from refs.model import Reference
 from refs.names import NameList, Person, parse_names
 from refs.store import ReferenceStore
 
 # Any: a CSL-JSON item is open-ended JSON whose values are strings, lists and dicts.
 CslItem = dict[str, Any]
+Fields = Mapping[str, str]
 
-ENTRY_TYPES: Mapping[str, str] = {
-    "article": "article-journal",
-    "book": "book",
-    "mvbook": "book",
-    "inbook": "chapter",
-    "bookinbook": "chapter",
-    "incollection": "chapter",
-    "collection": "book",
-    "mvcollection": "book",
-    "inproceedings": "paper-conference",
-    "proceedings": "book",
-    "reference": "book",
-    "mvreference": "book",
-    "inreference": "entry-encyclopedia",
-    "online": "webpage",
-    "www": "webpage",
-    "electronic": "webpage",
-    "report": "report",
-    "techreport": "report",
-    "thesis": "thesis",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "manual": "report",
-    "booklet": "pamphlet",
-    "unpublished": "manuscript",
-    "misc": "document",
-    "periodical": "periodical",
-    "patent": "patent",
-    "dataset": "dataset",
-    "software": "software",
-}
+# CSL's marker for BibTeX's `and others`: a last name that the citation bridge prints as
+# the style's own "et al." (pandoc writes it the same way).
+OTHERS = {"literal": "others"}
 
-# BibLaTeX `editoratype` values and the CSL name variable each means.
-EDITOR_TYPES: Mapping[str, str] = {
-    "editor": "editor",
-    "translator": "translator",
-    "compiler": "compiler",
-    "director": "director",
-    "organizer": "organizer",
-    "collaborator": "contributor",
-    "redactor": "editor",
-    "reviser": "editor",
-    "founder": "contributor",
-    "continuator": "contributor",
-}
-
-NAME_FIELDS: Mapping[str, str] = {
-    "author": "author",
-    "editor": "editor",
-    "translator": "translator",
-    "bookauthor": "container-author",
-}
-
-TEXT_FIELDS: Mapping[str, str] = {
-    "volume": "volume",
-    "publisher": "publisher",
-    "location": "publisher-place",
-    "address": "publisher-place",
-    "isbn": "ISBN",
-    "issn": "ISSN",
-    "url": "URL",
-    "note": "note",
-    "abstract": "abstract",
-    "keywords": "keyword",
-    "volumes": "number-of-volumes",
-    "pagetotal": "number-of-pages",
-    "series": "collection-title",
-    "chapter": "chapter-number",
-    "institution": "publisher",
-    "school": "publisher",
-    "organization": "publisher",
-    "eventtitle": "event-title",
-    "venue": "event-place",
-    "version": "version",
-    "shortjournal": "container-title-short",
-    "origlocation": "original-publisher-place",
-    "origpublisher": "original-publisher",
-}
-
-# Babel/polyglossia language names (BibLaTeX `langid`) as BCP 47 tags; citeproc-js
-# applies English title case only to items in English (or of no stated language).
-LANGUAGES: Mapping[str, str] = {
-    "english": "en",
-    "american": "en-US",
-    "usenglish": "en-US",
-    "british": "en-GB",
-    "ukenglish": "en-GB",
-    "russian": "ru",
-    "ukrainian": "uk",
-    "german": "de",
-    "ngerman": "de",
-    "austrian": "de-AT",
-    "french": "fr",
-    "italian": "it",
-    "spanish": "es",
-    "portuguese": "pt",
-    "polish": "pl",
-    "czech": "cs",
-    "serbian": "sr",
-    "croatian": "hr",
-    "dutch": "nl",
-    "swedish": "sv",
-    "latin": "la",
-    "greek": "el",
-}
-
-_THESIS_GENRES: Mapping[str, str] = {
-    "phdthesis": "PhD diss.",
-    "mastersthesis": "Master's thesis",
-    "mathesis": "Master's thesis",
-    "phd": "PhD diss.",
-}
-
+# Plain-text fields and the CSL variable each fills (the first field present wins).
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("isbn", "ISBN"),
+    ("issn", "ISSN"),
+    ("isrn", "number"),
+    ("abstract", "abstract"),
+    ("keywords", "keyword"),
+    ("volumes", "number-of-volumes"),
+    ("pagetotal", "number-of-pages"),
+    ("chapter", "chapter-number"),
+    ("venue", "event-place"),
+    ("version", "version"),
+    ("origlocation", "original-publisher-place"),
+    ("origpublisher", "original-publisher"),
+    ("library", "call-number"),
+)
+# Title-like fields (rich text) and the CSL variable each fills.
+TITLE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("shorttitle", "title-short"),
+    ("shortjournal", "container-title-short"),
+    ("eventtitle", "event-title"),
+    ("origtitle", "original-title"),
+)
+_DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_URL_COMMAND = re.compile(r"^\s*\\(?:url|href)\s*\{([^{}]*)\}.*$", re.DOTALL)
 _ORDINALS: Mapping[str, int] = {
     word: number
     for number, word in enumerate(
-        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"),
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+        ],
         start=1,
     )
-} | {"tenth": 10}
-
-# Fields a child never takes from its `crossref` parent (BibLaTeX's inheritance rules).
-_NOT_INHERITED = frozenset(
-    {"ids", "crossref", "xref", "entryset", "entrysubtype", "label", "shorthand", "sortkey"}
-)
-# A parent's own title fields become the child's container fields.
-_INHERITED_AS: Mapping[str, str] = {
-    "title": "booktitle",
-    "subtitle": "booksubtitle",
-    "titleaddon": "booktitleaddon",
-    "shorttitle": "",
 }
-_NEWSPAPER_HINTS = ("newspaper", "news")
 
 
 def stored_reference_to_csl(store: ReferenceStore, citekey: str) -> CslItem:
-    """The CSL-JSON item of `citekey` in `store`, with its `crossref` parent's fields."""
-    reference = store.get(citekey)
-    parent_key = reference.fields.get("crossref", "")
-    parent = store.get(parent_key) if parent_key in store else None
-    return reference_to_csl(reference, parent)
+    """The CSL-JSON item of `citekey` in `store`, with what it inherits from other entries."""
+    return reference_to_csl(store.get(citekey), store.find)
 
 
-def reference_to_csl(reference: Reference, parent: Reference | None = None) -> CslItem:
-    """The CSL-JSON item for `reference`; `parent` is its `crossref` target, if any."""
-    fields = _inherited_fields(reference, parent)
-    csl_type = _csl_type(reference.entry_type, fields)
+def reference_to_csl(reference: Reference, lookup: Lookup | None = None) -> CslItem:
+    """The CSL-JSON item for `reference`; `lookup` finds its `crossref` and `xdata` entries."""
+    fields = resolved_fields(reference, lookup or _nothing)
+    entry_type = reference.entry_type.lower()
+    csl_type = _csl_type(entry_type, fields)
     item: CslItem = {"id": reference.citekey, "type": csl_type}
-    _add_names(item, fields)
-    title = _full_title(fields, "title", "subtitle", "titleaddon")
-    if title:
-        item["title"] = title
-    if "shorttitle" in fields:
-        item["title-short"] = latex_to_markup(fields["shorttitle"])
-    container = _container_title(fields, csl_type)
-    if container:
-        item["container-title"] = container
-    _add_main_title(item, fields)
-    for bib_name, csl_name in TEXT_FIELDS.items():
-        if bib_name in fields and csl_name not in item:
-            item[csl_name] = latex_to_text(fields[bib_name])
-    _add_howpublished(item, fields)
-    if csl_type == "webpage" and "container-title" not in item and "publisher" in item:
-        item["container-title"] = item.pop("publisher")
-    _add_numbers(item, fields, csl_type)
-    _add_genre(item, reference.entry_type, fields)
-    if "edition" in fields:
-        item["edition"] = _edition(latex_to_text(fields["edition"]))
-    if "pages" in fields:
-        item["page"] = latex_to_text(fields["pages"]).replace("\u2013", "-")
-    if "doi" in fields:
-        item["DOI"] = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", fields["doi"].strip())
-    language = fields.get("langid") or fields.get("language")
-    if language:
-        folded = latex_to_text(language).strip().lower()
-        item["language"] = LANGUAGES.get(folded, folded)
-    issued = _issued(fields)
-    if issued is not None:
-        item["issued"] = issued
-    for bib_name, csl_name in (
-        ("urldate", "accessed"),
-        ("origdate", "original-date"),
-        ("eventdate", "event-date"),
-    ):
-        if bib_name in fields:
-            date = parse_date(fields[bib_name])
-            if date is not None:
-                item[csl_name] = date
+    for step in _STEPS:
+        step(item, entry_type, fields)
     return item
 
 
-def _inherited_fields(reference: Reference, parent: Reference | None) -> dict[str, str]:
-    fields = dict(reference.fields)
-    if parent is None:
-        return fields
-    for name, value in parent.fields.items():
-        if name in _NOT_INHERITED:
-            continue
-        target = _INHERITED_AS.get(name, name)
-        if target:
-            fields.setdefault(target, value)
-    return fields
+def csl_items(
+    references: Sequence[Reference], library: Mapping[str, Reference] | None = None
+) -> list[CslItem]:
+    """The CSL items of the works among `references`, in order, each with what it inherits
+    from entries in `library` (by default, from the others among `references`)."""
+    known = library if library is not None else {ref.citekey: ref for ref in references}
+    folded = {citekey.lower(): reference for citekey, reference in known.items()}
+
+    def lookup(citekey: str) -> Reference | None:
+        return known.get(citekey) or folded.get(citekey.lower())
+
+    return [reference_to_csl(reference, lookup) for reference in references if is_work(reference)]
 
 
-def _csl_type(entry_type: str, fields: Mapping[str, str]) -> str:
-    entry_subtype = fields.get("entrysubtype", "").strip().lower()
-    if entry_type == "article" and entry_subtype in _NEWSPAPER_HINTS:
+def is_work(reference: Reference) -> bool:
+    """False for entries that only lend fields to others (`@xdata`) or group them (`@set`)."""
+    return reference.entry_type.lower() not in NOT_WORKS
+
+
+def _nothing(citekey: str) -> Reference | None:
+    return None
+
+
+def _csl_type(entry_type: str, fields: Fields) -> str:
+    subtype = fields.get("entrysubtype", "").strip().lower()
+    if entry_type == "article" and subtype in ("newspaper", "news"):
         return "article-newspaper"
-    if entry_type == "article" and entry_subtype == "magazine":
+    if entry_type == "article" and subtype == "magazine":
         return "article-magazine"
     return ENTRY_TYPES.get(entry_type, "document")
 
 
-def _add_names(item: CslItem, fields: Mapping[str, str]) -> None:
+def _add_names(item: CslItem, entry_type: str, fields: Fields) -> None:
+    """Authors, editors (by `editortype`), translators, `editora`–`editorc` by their types."""
     for bib_name, csl_name in NAME_FIELDS.items():
-        if bib_name in fields:
-            names = _csl_names(parse_names(fields[bib_name]))
-            if names:
-                item[csl_name] = names
-    if "editora" in fields:
-        role = EDITOR_TYPES.get(fields.get("editoratype", "editor").strip().lower(), "editor")
-        names = _csl_names(parse_names(fields["editora"]))
-        if names:
-            item[role] = [*item.get(role, []), *names]
+        _add_people(item, csl_name, fields.get(bib_name, ""))
+    for bib_name in ("editor", "editora", "editorb", "editorc"):
+        default = "editor" if bib_name == "editor" else "contributor"
+        role = latex_to_text(fields.get(f"{bib_name}type", "editor")).strip().lower()
+        _add_people(item, ROLES.get(role, default), fields.get(bib_name, ""))
+
+
+def _add_people(item: CslItem, variable: str, value: str) -> None:
+    names = _csl_names(parse_names(value)) if value.strip() else []
+    if names:
+        item[variable] = [*item.get(variable, []), *names]
 
 
 def _csl_names(names: NameList) -> list[dict[str, str]]:
-    """CSL names; "and others" is left out, since CSL-JSON has no way to say it (the
-    style's own et-al rule then decides)."""
-    return [_csl_person(person) for person in names.people]
+    people = [_csl_person(person) for person in names.people]
+    return [*people, dict(OTHERS)] if names.has_others and people else people
 
 
 def _csl_person(person: Person) -> dict[str, str]:
@@ -263,241 +168,241 @@ def _csl_person(person: Person) -> dict[str, str]:
     return {key: value for key, value in csl.items() if value}
 
 
-def _full_title(fields: Mapping[str, str], title: str, subtitle: str, addon: str) -> str:
-    """`title: subtitle. addon`, as BibLaTeX prints them (no colon after `?` or `!`)."""
-    if title not in fields:
+def _add_titles(item: CslItem, entry_type: str, fields: Fields) -> None:
+    """The work's title, its container's, and a volume's title within a multi-volume work."""
+    title = full_title(fields, "title", "subtitle", "titleaddon")
+    if title:
+        item["title"] = title
+    container = full_title(fields, "journaltitle", "journalsubtitle", "journaltitleaddon")
+    if not container and fields.get("journal", "").strip():
+        container = latex_to_markup(fields["journal"])
+    if not container and entry_type in CONTAINED_TYPES:
+        container = full_title(fields, "booktitle", "booksubtitle", "booktitleaddon")
+    if container:
+        item["container-title"] = container
+    main = full_title(fields, "maintitle", "mainsubtitle", "maintitleaddon")
+    if main and item.get("container-title", main) != main:
+        item["volume-title"], item["container-title"] = item["container-title"], main
+    elif main and "container-title" not in item and "title" in item and main != title:
+        item["volume-title"], item["title"] = item["title"], main
+    for bib_name, csl_name in TITLE_FIELDS:
+        if fields.get(bib_name, "").strip():
+            item.setdefault(csl_name, latex_to_markup(fields[bib_name]))
+    # A journal's series may name a localisation key (`newseries`); a book's series never.
+    series_field = fields.get("series", "")
+    if item["type"] in ("article-journal", "periodical"):
+        series = _localised(series_field, markup=True)
+    else:
+        series = latex_to_markup(series_field)
+    if series:
+        item["collection-title"] = series
+
+
+def full_title(fields: Fields, title: str, subtitle: str, addon: str) -> str:
+    """`title: subtitle`, then the addon: after a space when it is in square brackets (a
+    translated title, as APA and Chicago print one), else after a period, as BibLaTeX does."""
+    text = latex_to_markup(fields.get(title, ""))
+    if not text:
         return ""
-    text = latex_to_markup(fields[title])
-    if subtitle in fields:
-        separator = " " if text.rstrip().endswith(("?", "!")) else ": "
-        text = f"{text}{separator}{latex_to_markup(fields[subtitle])}"
-    if addon in fields:
-        separator = " " if text.rstrip().endswith((".", "?", "!")) else ". "
-        text = f"{text}{separator}{latex_to_markup(fields[addon])}"
+    sub = latex_to_markup(fields.get(subtitle, ""))
+    if sub:
+        separator = " " if text.endswith(("?", "!", ":", ".")) else ": "
+        text = f"{text}{separator}{sub}"
+    extra = latex_to_markup(fields.get(addon, ""))
+    if extra:
+        separator = " " if extra.startswith("[") or text.endswith((".", "?", "!")) else ". "
+        text = f"{text}{separator}{extra}"
     return text
 
 
-def _container_title(fields: Mapping[str, str], csl_type: str) -> str:
-    journal = _full_title(fields, "journaltitle", "journalsubtitle", "journaltitleaddon")
-    if journal or "journal" in fields:
-        return journal or latex_to_markup(fields["journal"])
-    return _full_title(fields, "booktitle", "booksubtitle", "booktitleaddon")
-
-
-def _add_howpublished(item: CslItem, fields: Mapping[str, str]) -> None:
-    """BibTeX's `howpublished` is a URL (`\\url{…}`) or, most often, who published it."""
-    if "howpublished" not in fields:
-        return
-    value = latex_to_text(re.sub(r"\\url\s*\{([^}]*)\}", r"\1", fields["howpublished"]))
-    if re.match(r"https?://", value):
-        item.setdefault("URL", value)
+def _add_publication(item: CslItem, entry_type: str, fields: Fields) -> None:
+    """Who published the work and where (lists in BibLaTeX: `A and B` is two of them)."""
+    publisher = _list_text(fields.get("publisher", ""))
+    institution = _list_text(fields.get("institution", "") or fields.get("school", ""))
+    organization = _list_text(fields.get("organization", ""))
+    if entry_type in ("report", "techreport", "thesis", "phdthesis", "mastersthesis"):
+        publisher = institution or publisher or organization
     else:
-        item.setdefault("publisher", value)
+        publisher = publisher or institution or organization
+    if item["type"] == "webpage" and publisher and "container-title" not in item:
+        item["container-title"] = publisher
+    elif publisher:
+        item["publisher"] = publisher
+    place = _list_text(fields.get("location", "") or fields.get("address", ""))
+    if place:
+        item["publisher-place"] = place
+    howpublished = fields.get("howpublished", "")
+    url = _verbatim_url(howpublished)
+    if url:
+        item.setdefault("URL", url)
+    elif howpublished.strip() and "publisher" not in item:
+        item["publisher"] = latex_to_text(howpublished)
 
 
-def _add_main_title(item: CslItem, fields: Mapping[str, str]) -> None:
-    """A volume of a multi-volume work: CSL's `volume-title` is the volume's own title and
-    the set's title (`maintitle`) becomes the title or container title."""
-    main = _full_title(fields, "maintitle", "mainsubtitle", "maintitleaddon")
-    if not main:
-        return
-    if "container-title" in item and item["container-title"] != main:
-        item["volume-title"], item["container-title"] = item["container-title"], main
-    elif "container-title" not in item and "title" in item:
-        item["volume-title"], item["title"] = item["title"], main
+def _list_text(value: str) -> str:
+    """A BibLaTeX literal list as English prints it: `A`, `A and B`, `A, B and C`."""
+    if not value.strip():
+        return ""
+    items = [latex_to_text(part) for part in _split_list(value)]
+    items = [item for item in items if item]
+    if items and items[-1].lower() == "others":
+        return ", ".join(items[:-1]) + " et al."
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _add_numbers(item: CslItem, fields: Mapping[str, str], csl_type: str) -> None:
-    """`number` is an issue in a periodical, a series number for a book, else a number."""
-    number = latex_to_text(fields["number"]) if "number" in fields else ""
-    issue = latex_to_text(fields["issue"]) if "issue" in fields else ""
-    if csl_type.startswith("article"):
+def _split_list(value: str) -> list[str]:
+    """Split at ` and ` outside braces, as BibTeX splits name lists."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for match in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            parts.append(value[start : match.start()])
+            start = match.end()
+    parts.append(value[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _add_plain_fields(item: CslItem, entry_type: str, fields: Fields) -> None:
+    for bib_name, csl_name in TEXT_FIELDS:
+        if fields.get(bib_name, "").strip() and csl_name not in item:
+            item[csl_name] = latex_to_text(fields[bib_name])
+
+
+def _add_numbers(item: CslItem, entry_type: str, fields: Fields) -> None:
+    """Volume, issue, a series number or another number, pages and edition."""
+    volume = latex_to_text(fields.get("volume", ""))
+    part = latex_to_text(fields.get("part", ""))
+    if volume:
+        item["volume"] = f"{volume}.{part}" if part else volume
+    number = latex_to_text(fields.get("number", ""))
+    issue = latex_to_text(fields.get("issue", ""))
+    if item["type"].startswith("article") or item["type"] == "periodical":
         if number or issue:
-            item["issue"] = number or issue
-    elif number and "series" in fields:
+            item["issue"] = ", ".join(value for value in (number, issue) if value)
+    elif number and "collection-title" in item:
         item["collection-number"] = number
     elif number:
         item["number"] = number
-    if issue and "issue" not in item:
-        item["issue"] = issue
-
-
-def _add_genre(item: CslItem, entry_type: str, fields: Mapping[str, str]) -> None:
-    given = latex_to_text(fields["type"]).strip() if "type" in fields else ""
-    genre = _THESIS_GENRES.get(given.lower(), given) or _THESIS_GENRES.get(entry_type, "")
-    if genre:
-        item["genre"] = genre
+    pages = latex_to_text(fields.get("pages", "")).replace("\u2013", "-").replace("\u2014", "-")
+    if pages:
+        item["page"] = pages
+    elif fields.get("eid", "").strip():
+        item["number"] = latex_to_text(fields["eid"])
+    edition = _edition(latex_to_text(fields.get("edition", "")))
+    if edition:
+        item["edition"] = edition
 
 
 def _edition(value: str) -> str:
-    """`3`, `3rd`, `third` → "3" (a number the style can write as "3rd ed."); else as given."""
+    """`3`, `3rd`, `third` → "3" (a number the style writes as "3rd ed."); else as given."""
     text = value.strip()
-    match = re.fullmatch(r"(\d+)\s*(st|nd|rd|th)?\.?", text, re.IGNORECASE)
+    match = re.fullmatch(r"(\d+)\s*(st|nd|rd|th|\.)?", text, re.IGNORECASE)
     if match:
         return match.group(1)
     ordinal = _ORDINALS.get(text.lower())
     return str(ordinal) if ordinal else text
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
+def _add_genre(item: CslItem, entry_type: str, fields: Fields) -> None:
+    """`type` names the kind of thesis or report, often by a localisation key."""
+    genre = _localised(fields.get("type", "")) or LOCALISATION_KEYS.get(
+        THESIS_GENRES.get(entry_type, ""), ""
     )
-    for name in names
-}
+    if genre:
+        item["genre"] = genre
+    status = _localised(fields.get("pubstate", ""))
+    if status:
+        item["status"] = status
 
 
-def _issued(fields: Mapping[str, str]) -> dict[str, Any] | None:
-    if "date" in fields:
-        return parse_date(fields["date"])
-    if "year" not in fields:
-        return None
-    year = latex_to_text(fields["year"]).strip()
-    if not year.lstrip("-").isdigit():
-        return {"literal": year}
-    part: list[int] = [int(year)]
-    month = _month_number(fields.get("month", ""))
-    if month is not None:
-        part.append(month)
-        day = fields.get("day", "").strip()
-        if day.isdigit():
-            part.append(int(day))
-    return {"date-parts": [part]}
+def _localised(value: str, *, markup: bool = False) -> str:
+    """A field's text, or the English string when the field names a localisation key."""
+    text = latex_to_markup(value) if markup else latex_to_text(value)
+    return LOCALISATION_KEYS.get(text.strip().lower(), text)
 
 
-def _month_number(value: str) -> int | None:
-    value = value.strip().lower().rstrip(".")
-    if value.isdigit() and 1 <= int(value) <= 12:
-        return int(value)
-    return _MONTHS.get(value)
+def _add_notes(item: CslItem, entry_type: str, fields: Fields) -> None:
+    """`note` and `addendum` are printed notes; an `annote` or `annotation` is the
+    reader's own comment, kept as CSL's `annote` and shown as the note when there is none."""
+    notes = [latex_to_text(fields.get(name, "")) for name in ("note", "addendum")]
+    annotation = latex_to_text(fields.get("annotation", "") or fields.get("annote", ""))
+    if annotation:
+        item["annote"] = annotation
+    text = ". ".join(note.rstrip(".") for note in notes if note) or annotation
+    if text:
+        item["note"] = text
 
 
-_DATE = re.compile(r"(?P<year>-?\d{1,4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+def _add_identifiers(item: CslItem, entry_type: str, fields: Fields) -> None:
+    """DOI, URL and eprint, read verbatim (a `%` or `~` in a URL is part of it)."""
+    doi = _DOI_PREFIX.sub("", _unwrapped(fields.get("doi", ""))).strip()
+    if doi:
+        item["DOI"] = doi
+    url = _verbatim_url(fields.get("url", ""))
+    if url:
+        item["URL"] = url
+    eprint = _unwrapped(fields.get("eprint", "")).strip()
+    kind = (fields.get("eprinttype", "") or fields.get("archiveprefix", "")).strip().lower()
+    if eprint and kind in EPRINT_VARIABLES:
+        item[EPRINT_VARIABLES[kind]] = eprint
+    elif eprint and kind in EPRINT_URLS:
+        item.setdefault("URL", EPRINT_URLS[kind].format(eprint))
 
 
-def parse_date(value: str) -> dict[str, Any] | None:
-    """A BibLaTeX/ISO 8601 date or range as CSL: `1957-07-07`, `1955/1960`, `1957-07/`.
-
-    An uncertain (`1957?`) or approximate (`1957~`) date is marked `circa`; anything else
-    is kept as a literal rather than guessed at.
-    """
-    text = value.strip()
-    if not text:
-        return None
-    circa = text.endswith(("?", "~", "%"))
-    text = text.rstrip("?~%")
-    parts: list[list[int]] = []
-    for end in text.split("/")[:2]:
-        end = end.strip().split("T")[0]
-        if not end or end == "..":
-            continue
-        match = _DATE.fullmatch(end)
-        if match is None:
-            return {"literal": value.strip()}
-        parts.append([int(piece) for piece in match.groups() if piece is not None])
-    if not parts:
-        return None
-    date: dict[str, Any] = {"date-parts": parts}
-    if circa:
-        date["circa"] = True
-    return date
+def _verbatim_url(value: str) -> str:
+    text = _unwrapped(value).strip()
+    return text if re.match(r"(?:https?|ftp)://", text) else ""
 
 
-_EMPHASIS = ("emph", "textit", "mkbibemph", "textsl")
-# Groups nested deeper than this are shown as plain text: no title needs more, and a
-# damaged or hostile file with thousands of nested braces must not exhaust the stack.
-_MAX_NESTING = 32
+def _unwrapped(value: str) -> str:
+    """A verbatim value without a `\\url{…}` around it."""
+    match = _URL_COMMAND.match(value)
+    return match.group(1) if match else value
 
 
-def latex_to_markup(value: str, *, protected: bool = False, depth: int = 0) -> str:
-    """A title's LaTeX as CSL-JSON rich text: protected groups in nocase spans, emphasis
-    in `<i>`, everything else as Unicode (`{USSR} and \\emph{Pravda}` →
-    `<span class="nocase">USSR</span> and <i>Pravda</i>`)."""
-    if depth > _MAX_NESTING:
-        return _plain(value).strip()
-    pieces: list[str] = []
-    plain_start = 0
-    position = 0
-    while position < len(value):
-        char = value[position]
-        if char == "\\":
-            command = re.match(r"\\([A-Za-z]+)\s*\{", value[position:])
-            if command and command.group(1) in _EMPHASIS:
-                end = _group_end(value, position + command.end() - 1)
-                pieces.append(_plain(value[plain_start:position]))
-                inner = value[position + command.end() : end]
-                markup = latex_to_markup(inner, protected=protected, depth=depth + 1)
-                pieces.append(f"<i>{markup}</i>")
-                position = plain_start = end + 1
-                continue
-            # Any other command keeps its argument: `\'{c}` is an accent, not protection.
-            other = re.match(r"\\(?:[A-Za-z]+|.)\s*", value[position:])
-            position += other.end() if other else 1
-            if position < len(value) and value[position] == "{":
-                position = _group_end(value, position) + 1
-            continue
-        if char == "{":
-            end = _group_end(value, position)
-            group = value[position + 1 : end]
-            if group.startswith("\\") or not group.strip():
-                position = end + 1  # a LaTeX special character: BibTeX does not protect it
-                continue
-            pieces.append(_plain(value[plain_start:position]))
-            inner = latex_to_markup(group, protected=True, depth=depth + 1)
-            pieces.append(inner if protected else f'<span class="nocase">{inner}</span>')
-            position = plain_start = end + 1
-            continue
-        position += 1
-    pieces.append(_plain(value[plain_start:]))
-    return re.sub(r"\s+", " ", "".join(pieces)).strip()
+def _add_language(item: CslItem, entry_type: str, fields: Fields) -> None:
+    """The item's language as a BCP 47 tag: `langid`, else `hyphenation`, else `language`."""
+    for name in ("langid", "hyphenation", "language"):
+        value = latex_to_text(fields.get(name, "")).strip()
+        if value:
+            first = re.split(r"\s+and\s+|,", value)[0].strip()
+            item["language"] = LANGUAGES.get(first.lower(), first)
+            return
 
 
-def _group_end(text: str, start: int) -> int:
-    """Index of the `}` closing the `{` at `start` (or the end of text if unbalanced)."""
-    depth = 0
-    for index in range(start, len(text)):
-        if text[index] == "\\":
-            continue
-        if text[index] == "{" and (index == 0 or text[index - 1] != "\\"):
-            depth += 1
-        elif text[index] == "}" and text[index - 1] != "\\":
-            depth -= 1
-            if depth == 0:
-                return index
-    return len(text)
+def _add_dates(item: CslItem, entry_type: str, fields: Fields) -> None:
+    issued = issued_date(fields)
+    if issued is not None:
+        item["issued"] = issued
+    for bib_name, csl_name in (
+        ("urldate", "accessed"),
+        ("origdate", "original-date"),
+        ("eventdate", "event-date"),
+    ):
+        if fields.get(bib_name, "").strip():
+            date = parse_date(latex_to_text(fields[bib_name]))
+            if date is not None:
+                item[csl_name] = date
 
 
-def _plain(latex: str) -> str:
-    """Unicode for a stretch of LaTeX, keeping its edge spaces."""
-    if not latex:
-        return ""
-    text = latex_to_text(latex)
-    lead = " " if latex[:1].isspace() else ""
-    trail = " " if latex[-1:].isspace() else ""
-    return f"{lead}{text}{trail}"
-
-
-def csl_items(references: Sequence[Reference]) -> list[CslItem]:
-    """The CSL items of `references`, in order, each with the fields of its `crossref`
-    parent when that parent is among them."""
-    by_citekey = {reference.citekey: reference for reference in references}
-    items = []
-    for reference in references:
-        parent_key = reference.fields.get("crossref", "")
-        items.append(reference_to_csl(reference, by_citekey.get(parent_key)))
-    return items
+_Step = Callable[[CslItem, str, Fields], None]
+_STEPS: tuple[_Step, ...] = (
+    _add_names,
+    _add_titles,
+    _add_publication,
+    _add_numbers,
+    _add_genre,
+    _add_plain_fields,
+    _add_notes,
+    _add_identifiers,
+    _add_language,
+    _add_dates,
+)

@@ -52,6 +52,7 @@ class ReferenceStore:
         self._cache = RefsCache(library_dir / CACHE_FOLDER) if use_cache else None
         self._files: dict[Path, BibFile] = {}
         self._by_citekey: dict[str, Reference] = {}
+        self._by_folded: dict[str, Reference] = {}
         self.problems: list[EntryError] = []
         self._memory = threading.RLock()
         self.reload()
@@ -137,7 +138,8 @@ class ReferenceStore:
                             citekey=reference.citekey,
                         )
                     )
-        self._by_citekey, self.problems = by_citekey, all_problems
+        by_folded = {citekey.lower(): reference for citekey, reference in by_citekey.items()}
+        self._by_citekey, self._by_folded, self.problems = by_citekey, by_folded, all_problems
 
     def references(self) -> list[Reference]:
         """Every loadable reference, sorted by citekey."""
@@ -150,6 +152,10 @@ class ReferenceStore:
             return self._by_citekey[citekey]
         except KeyError:
             raise UnknownCitekey(citekey) from None
+
+    def find(self, citekey: str) -> Reference | None:
+        """The reference with this citekey, ignoring case as BibTeX's `crossref` does."""
+        return self._by_citekey.get(citekey) or self._by_folded.get(citekey.lower())
 
     def __contains__(self, citekey: object) -> bool:
         return citekey in self._by_citekey
