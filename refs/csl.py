@@ -32,7 +32,7 @@ from refs.cslvocab import (
 )
 from refs.latex import latex_to_markup, latex_to_text
 from refs.model import Reference
-from refs.names import NameList, Person, parse_names
+from refs.names import NameList, Person, parse_names, split_list
 from refs.store import ReferenceStore
 
 # Any: a CSL-JSON item is open-ended JSON whose values are strings, lists and dicts.
@@ -180,6 +180,12 @@ def _add_titles(item: CslItem, entry_type: str, fields: Fields) -> None:
         container = full_title(fields, "booktitle", "booksubtitle", "booktitleaddon")
     if container:
         item["container-title"] = container
+    issue = full_title(fields, "issuetitle", "issuesubtitle", "issuetitleaddon")
+    if issue and item["type"] == "periodical" and title:
+        # A special issue: the issue is the item, the periodical its container.
+        item["title"], item["container-title"] = issue, title
+    elif issue:
+        item["volume-title"] = issue
     main = full_title(fields, "maintitle", "mainsubtitle", "maintitleaddon")
     if main and item.get("container-title", main) != main:
         item["volume-title"], item["container-title"] = item["container-title"], main
@@ -224,8 +230,8 @@ def _add_publication(item: CslItem, entry_type: str, fields: Fields) -> None:
         publisher = institution or publisher or organization
     else:
         publisher = publisher or institution or organization
-    if item["type"] == "webpage" and publisher and "container-title" not in item:
-        item["container-title"] = publisher
+    if item["type"] == "legal_case" and publisher:
+        item["authority"] = publisher  # the court
     elif publisher:
         item["publisher"] = publisher
     place = _list_text(fields.get("location", "") or fields.get("address", ""))
@@ -240,34 +246,15 @@ def _add_publication(item: CslItem, entry_type: str, fields: Fields) -> None:
 
 
 def _list_text(value: str) -> str:
-    """A BibLaTeX literal list as English prints it: `A`, `A and B`, `A, B and C`."""
-    if not value.strip():
-        return ""
-    items = [latex_to_text(part) for part in _split_list(value)]
+    """A BibLaTeX literal list as its English strings join it: `A`, `A and B`,
+    `A, B, and C` (the serial comma of `\\finalandcomma`), `A et al.` for `and others`."""
+    items = [latex_to_text(item) for item in split_list(value)]
     items = [item for item in items if item]
     if items and items[-1].lower() == "others":
         return ", ".join(items[:-1]) + " et al."
     if len(items) <= 2:
         return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _split_list(value: str) -> list[str]:
-    """Split at ` and ` outside braces, as BibTeX splits name lists."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    for match in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
-        token = match.group()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            parts.append(value[start : match.start()])
-            start = match.end()
-    parts.append(value[start:])
-    return [part.strip() for part in parts if part.strip()]
+    return ", ".join(items[:-1]) + ", and " + items[-1]
 
 
 def _add_plain_fields(item: CslItem, entry_type: str, fields: Fields) -> None:
@@ -285,13 +272,14 @@ def _add_numbers(item: CslItem, entry_type: str, fields: Fields) -> None:
     number = latex_to_text(fields.get("number", ""))
     issue = latex_to_text(fields.get("issue", ""))
     if item["type"].startswith("article") or item["type"] == "periodical":
-        if number or issue:
-            item["issue"] = ", ".join(value for value in (number, issue) if value)
+        # BibLaTeX's `issue` is a designation such as "Spring": part of the date.
+        if number or issue.isdigit():
+            item["issue"] = number or issue
     elif number and "collection-title" in item:
         item["collection-number"] = number
     elif number:
         item["number"] = number
-    pages = latex_to_text(fields.get("pages", "")).replace("\u2013", "-").replace("\u2014", "-")
+    pages = latex_to_text(fields.get("pages", ""))
     if pages:
         item["page"] = pages
     elif fields.get("eid", "").strip():
@@ -380,6 +368,12 @@ def _add_language(item: CslItem, entry_type: str, fields: Fields) -> None:
 
 def _add_dates(item: CslItem, entry_type: str, fields: Fields) -> None:
     issued = issued_date(fields)
+    issue = latex_to_text(fields.get("issue", ""))
+    if issue and not issue.isdigit() and "issue" not in item:
+        if issued is not None:
+            issued["season"] = issue
+        else:
+            item["issue"] = issue  # no date to qualify: keep it where it shows
     if issued is not None:
         item["issued"] = issued
     for bib_name, csl_name in (

@@ -28,6 +28,7 @@ from refs.latexsymbols import (
     DROPPED_ARGUMENT,
     MARKUP_COMMANDS,
     QUOTES,
+    RELATIONS,
     SKIP_FIRST_ARGUMENT,
     SWITCHES,
     TRANSPARENT,
@@ -78,6 +79,9 @@ _SPACING_ACCENTS = {
     "\u0327": "¸",
     "\u0328": "˛",
 }
+_MATH_TEXT = re.compile(r"[=<>&':]")
+_MATH_SPACE_AFTER = re.compile(r"([(\[{⟨]|<su[bp]>) +")
+_MATH_SPACE_BEFORE = re.compile(r" +([)\]}⟩,;.!?]|</su[bp]>)")
 _SUPERSCRIPTS = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
 _SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 _ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
@@ -299,6 +303,7 @@ class _Renderer:
     unknown: set[str] = field(default_factory=set)
     math: bool = False
     protected: bool = False
+    quote_depth: int = 0
 
     def render(self, nodes: list[_Node]) -> None:
         """Render sibling `nodes`; switches such as `\\em` end with them."""
@@ -308,7 +313,8 @@ class _Renderer:
             if isinstance(node, _Text):
                 self._text(node.text)
             elif isinstance(node, _Space):
-                self.out.append(" ")
+                if not self.math:
+                    self.out.append(" ")
             elif isinstance(node, _Tilde):
                 self.out.append("\u00a0")
             elif isinstance(node, _Verbatim):
@@ -323,7 +329,7 @@ class _Renderer:
 
     def _text(self, text: str) -> None:
         if self.math:
-            self.out.append(text.replace("'", "′"))
+            self.out.append(_MATH_TEXT.sub(_math_character, text))
         else:
             self.out.append(_LIGATURES.sub(lambda match: _TEXT_LIGATURES[match.group()], text))
 
@@ -341,15 +347,17 @@ class _Renderer:
         self.protected = False
 
     def _math(self, group: _Group) -> None:
-        outer_math, outer_protected = self.math, self.protected
+        """Math, rendered aside and tidied: TeX ignores the spaces typed in math and sets
+        its own around relations and operators."""
+        outer_math, outer_protected, outer_out = self.math, self.protected, self.out
         wrap = self.markup and not self.protected
         self.math = self.protected = True
-        if wrap:
-            self.out.append(NOCASE_OPEN)
+        self.out = []
         self.render(group.children)
-        if wrap:
-            self.out.append(NOCASE_CLOSE)
-        self.math, self.protected = outer_math, outer_protected
+        text = _MATH_SPACE_AFTER.sub(r"\1", _MATH_SPACE_BEFORE.sub(r"\1", "".join(self.out)))
+        text = _SPACES.sub(" ", text).strip()
+        self.math, self.protected, self.out = outer_math, outer_protected, outer_out
+        self.out.append(f"{NOCASE_OPEN}{text}{NOCASE_CLOSE}" if wrap and text else text)
 
     def _script(self, sign: str, cursor: _Cursor) -> None:
         if not self.math:
@@ -400,12 +408,7 @@ class _Renderer:
         elif name in SWITCHES:
             return self._switch(SWITCHES[name])
         elif name in QUOTES:
-            opening, closing = QUOTES[name]
-            if command.star and name == "enquote":
-                opening, closing = "‘", "’"
-            self.out.append(opening)
-            self._argument(cursor.argument())
-            self.out.append(closing)
+            self._quote(name, command.star, cursor.argument())
         elif name in TRANSPARENT:
             self._argument(cursor.argument())
         elif name in SKIP_FIRST_ARGUMENT:
@@ -419,6 +422,18 @@ class _Renderer:
         else:
             self._symbol_or_unknown(command, cursor)
         return []
+
+    def _quote(self, name: str, star: bool, argument: _Group | None) -> None:
+        """`\\enquote` and its kin: double quotes, single ones inside them (or starred)."""
+        opening, closing = QUOTES[name]
+        is_quote = opening == "“"
+        if is_quote and (star or self.quote_depth % 2):
+            opening, closing = "‘", "’"
+        self.quote_depth += is_quote
+        self.out.append(opening)
+        self._argument(argument)
+        self.out.append(closing)
+        self.quote_depth -= is_quote
 
     def _switch(self, tag: str) -> list[str]:
         if not tag or not self.markup:
@@ -436,10 +451,12 @@ class _Renderer:
 
     def _symbol_or_unknown(self, command: _Command, cursor: _Cursor) -> None:
         text = symbol(command.name)
-        if text is not None:
-            # In math, TeX sets an operator (`\\log n`) apart from what follows.
-            spaced = self.math and command.skipped_space and text.isalpha()
-            self.out.append(text + " " if spaced else text)
+        if text is not None and self.math and text in RELATIONS:
+            self.out.append(f" {text} ")
+        elif text is not None:
+            # In math, TeX sets an operator (`n \\log n`) apart from its neighbours.
+            spaced = self.math and text.isalpha() and len(text) > 1
+            self.out.append(f" {text} " if spaced else text)
         elif command.name.strip():
             self.unknown.add(command.name)
             if cursor.next_is_group(empty=False):
@@ -453,17 +470,33 @@ class _Renderer:
 
 
 def _protects_case(group: _Group) -> bool:
-    """A brace group protects case unless it is empty or starts with a command."""
+    """A brace group protects case unless it starts with a command (a special character
+    to BibTeX) or holds no letter (`{"}` in a quoted value) that case could change."""
     for child in group.children:
         if isinstance(child, _Space):
             continue
-        return not isinstance(child, _Command)
-    return False
+        if isinstance(child, _Command):
+            return False
+        break
+    return any(char.isalpha() for char in group.source)
+
+
+def _math_character(match: re.Match[str]) -> str:
+    """In math a relation stands apart, `&` separates cells and `'` is a prime."""
+    char = match.group()
+    if char == "'":
+        return "′"
+    return " " if char == "&" else f" {char} "
 
 
 def _url(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+    """A URL as it is written, protected from a title's case changes."""
     argument = cursor.argument()
-    if argument is not None:
+    if argument is None:
+        return
+    if renderer.markup and not renderer.protected:
+        renderer.out.append(f"{NOCASE_OPEN}{argument.source}{NOCASE_CLOSE}")
+    else:
         renderer.out.append(argument.source)
 
 
@@ -519,9 +552,9 @@ def _environment(renderer: _Renderer, command: _Command, cursor: _Cursor) -> Non
 
 
 def _line_break(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
-    """`\\\\` (optionally `\\\\*` or `\\\\[2pt]`) ends a line: a space in a field."""
+    """`\\\\` ends a line: a space in a field, and the end of a row in a math array."""
     cursor.optional_argument()
-    renderer.out.append(" ")
+    renderer.out.append("; " if renderer.math else " ")
 
 
 _Handler = Callable[[_Renderer, _Command, _Cursor], None]

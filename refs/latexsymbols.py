@@ -124,9 +124,9 @@ WORDS: Mapping[str, str] = {
     "addslash": "/",
     "addnbspace": "\u00a0",
     "nobreakspace": "\u00a0",
-    "addthinspace": " ",
+    "addthinspace": "\u202f",
     "addnbthinspace": "\u00a0",
-    "thinspace": " ",
+    "thinspace": "\u202f",
     "enspace": " ",
     "quad": " ",
     "qquad": " ",
@@ -135,7 +135,7 @@ WORDS: Mapping[str, str] = {
     "par": " ",
     "\\": " ",
     " ": " ",
-    ",": " ",
+    ",": "\u202f",
     ";": " ",
     ":": " ",
     ">": " ",
@@ -144,6 +144,19 @@ WORDS: Mapping[str, str] = {
     "/": "",
     "@": "",
     "relax": "",
+    "left": "",
+    "right": "",
+    "middle": "",
+    "bigl": "",
+    "bigr": "",
+    "Bigl": "",
+    "Bigr": "",
+    "biggl": "",
+    "biggr": "",
+    "displaystyle": "",
+    "textstyle": "",
+    "limits": "",
+    "nolimits": "",
     "protect": "",
     "xspace": "",
     "ignorespaces": "",
@@ -247,6 +260,10 @@ ACCENTS: Mapping[str, str] = {
     "ddot": "\u0308",
     "vec": "\u20d7",
 }
+
+
+# Relations, which TeX sets apart from their neighbours in math (`n \\geq 1` → "n ≥ 1").
+RELATIONS = frozenset("=<>≤≥≠≈≡∼≃≅≪≫⊂⊃⊆⊇∈∉∋→←↔⇒⇐⇔↦∝⊥∥≺≻⪯⪰")
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,7 +151,7 @@ def convert(bibtex: str) -> dict[str, Any]:  # Any: a CSL item is open-ended JSO
         ),
         pytest.param(
             "@article{k, volume={54}, number={1}, pages={1--22}}",
-            {"volume": "54", "issue": "1", "page": "1-22"},
+            {"volume": "54", "issue": "1", "page": "1–22"},
             id="article-volume-number-pages",
         ),
         pytest.param("@article{k, issue={Spring}}", {"issue": "Spring"}, id="article-issue"),

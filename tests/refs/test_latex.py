@@ -27,7 +27,9 @@ from refs.latex import MAX_DEPTH, latex_to_markup, latex_to_text, unknown_comman
         pytest.param(r"$\sqrt{2}$ and $\sqrt{x+1}$", "√2 and √(x+1)", id="sqrt"),
         pytest.param(r"\textcolor{red}{Red} ink", "Red ink", id="textcolor"),
         pytest.param(r"\title{A Title}", "A Title", id="title-command"),
-        pytest.param(r"$\begin{array}{cc}a&b\end{array}$", "a&b", id="array"),
+        pytest.param(
+            r"$\left(\begin{array}{cc}a&b\\c&d\end{array}\right)$", "(a b; c d)", id="array"
+        ),
         pytest.param(r"\noopsort{1957b}Pravda", "Pravda", id="noopsort"),
         pytest.param(r"Anti\hyphen{}Party", "Anti-Party", id="hyphen"),
         pytest.param(r"and\slash or", "and/or", id="slash"),
