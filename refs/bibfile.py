@@ -22,7 +22,7 @@ from bibtexparser.library import Library
 
 from refs.errors import EntryError, RefsError
 from refs.model import Reference
-from refs.parserinput import prepare_for_parser
+from refs.parserinput import COMMENT_LIKE_TYPE, prepare_for_parser
 from refs.values import evaluate
 
 logger = logging.getLogger(__name__)
@@ -220,6 +220,11 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
         span = Span(offset + start, offset + end, line)
         if isinstance(block, bibmodel.String):
             macros[block.key.lower()] = block.value
+        elif isinstance(block, bibmodel.DuplicateBlockKeyBlock) and isinstance(
+            block.ignore_error_block, bibmodel.String
+        ):
+            # As BibTeX does: a macro defined again takes its new value from here on.
+            macros[block.key.lower()] = block.ignore_error_block.value
         elif isinstance(block, bibmodel.Entry):
             _add_entry(bib, block, span, text[start:end])
         elif isinstance(block, bibmodel.DuplicateFieldKeyBlock) and isinstance(
@@ -237,6 +242,9 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
             cursor = end
             line += raw.count("\n")
     return bib
+
+
+_ENTRY_TYPE = re.compile(r"\s*@\s*(\w+)")
 
 
 def _is_misread(library: Library) -> bool:
@@ -257,44 +265,77 @@ def _is_misread(library: Library) -> bool:
             return True
         if isinstance(block, bibmodel.String) and not _FIELD_NAME.match(block.key.strip()):
             return True
+        if isinstance(block, bibmodel.ExplicitComment) and COMMENT_LIKE_TYPE.match(
+            (block.raw or "").lstrip()
+        ):
+            return True
     return False
 
 
 def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> None:
     """Add the parsed `entry` (its own text `raw`) to `bib`, or report why it cannot be."""
     citekey = entry.key.strip()
+    refusal = _refusal(entry, citekey, raw, span, bib.path)
+    if refusal is not None:
+        bib.problems.append(refusal)
+        return
+    bib.references.append(
+        Reference(
+            citekey=citekey,
+            entry_type=_entry_type(raw, entry),
+            fields=_evaluated_fields(bib, entry, citekey, raw, span),
+            path=bib.path,
+            line=span.line,
+            raw=raw,
+        )
+    )
+    bib.spans[citekey] = span
+
+
+def _refusal(
+    entry: bibmodel.Entry, citekey: str, raw: str, span: Span, path: Path
+) -> EntryError | None:
+    """Why `entry` cannot be loaded at all, if it cannot: loading it would lose fields."""
     if not _is_complete(entry.raw or ""):
         # A safety net: should bibtexparser still end an entry before its closing brace,
         # loading it would silently drop the fields after the cut.
-        bib.problems.append(
-            EntryError(
-                f"entry '{citekey}' ends before its closing brace", path=bib.path, line=span.line
-            )
+        return EntryError(
+            f"entry '{citekey}' ends before its closing brace", path=path, line=span.line
         )
-        return
     if not citekey:
-        bib.problems.append(EntryError("entry has no citekey", path=bib.path, line=span.line))
-        return
+        return EntryError("entry has no citekey", path=path, line=span.line)
+    return _run_on_field(entry, citekey, raw, span, path)
+
+
+def _run_on_field(
+    entry: bibmodel.Entry, citekey: str, raw: str, span: Span, path: Path
+) -> EntryError | None:
+    """No comma between two fields: a value ran on into the next field. Loading it would
+    give this field a wrong value and drop the next one, so the entry is refused."""
     for bib_field in entry.fields:
         swallowed = _swallowed_field(str(bib_field.value))
-        if swallowed is not None:
-            # No comma between two fields: the value ran on into the next field. Loading it
-            # would give this field a wrong value and drop the next one, so refuse the entry.
-            value = str(bib_field.value)
-            at = (entry.raw or "").find(value)
-            hidden = at >= 0 and "%" in _outside_delimiters(raw[at : at + len(value)])
-            why = " (a `%` comment on this line hides the rest of it, comma included)"
-            bib.problems.append(
-                EntryError(
-                    f"entry '{citekey}' has no comma between field '{bib_field.key.strip()}' "
-                    f"and field '{swallowed}'{why if hidden else ''}; the entry is not loaded",
-                    path=bib.path,
-                    line=span.line + _lines_before_field(raw, bib_field.key),
-                    field=bib_field.key.strip().lower(),
-                    citekey=citekey,
-                )
-            )
-            return
+        if swallowed is None:
+            continue
+        value = str(bib_field.value)
+        at = (entry.raw or "").find(value)
+        hidden = at >= 0 and "%" in _outside_delimiters(raw[at : at + len(value)])
+        why = " (a `%` comment on this line hides the rest of it, comma included)"
+        return EntryError(
+            f"entry '{citekey}' has no comma between field '{bib_field.key.strip()}' "
+            f"and field '{swallowed}'{why if hidden else ''}; the entry is not loaded",
+            path=path,
+            line=span.line + _lines_before_field(raw, bib_field.key),
+            field=bib_field.key.strip().lower(),
+            citekey=citekey,
+        )
+    return None
+
+
+def _evaluated_fields(
+    bib: BibFile, entry: bibmodel.Entry, citekey: str, raw: str, span: Span
+) -> dict[str, str]:
+    """The entry's fields evaluated (macros expanded); a repeated field keeps its first
+    value, and a value that cannot be evaluated stays as written, each reported."""
     fields: dict[str, str] = {}
     for bib_field in entry.fields:
         name = bib_field.key.strip().lower()
@@ -327,17 +368,13 @@ def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> Non
                     citekey=citekey,
                 )
             )
-    bib.references.append(
-        Reference(
-            citekey=citekey,
-            entry_type=entry.entry_type.lower(),
-            fields=fields,
-            path=bib.path,
-            line=span.line,
-            raw=raw,
-        )
-    )
-    bib.spans[citekey] = span
+    return fields
+
+
+def _entry_type(raw: str, entry: bibmodel.Entry) -> str:
+    """The entry's type as its own text spells it (the parser may have read a rewrite)."""
+    written = _ENTRY_TYPE.match(raw)
+    return (written.group(1) if written else entry.entry_type).lower()
 
 
 def _outside_delimiters(value: str) -> str:

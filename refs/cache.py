@@ -30,7 +30,7 @@ from refs.model import Reference
 logger = logging.getLogger(__name__)
 
 # Bump when BibFile, Reference or the way we parse changes, so old caches are rebuilt.
-CACHE_FORMAT = "florilegium-refs-cache/5"
+CACHE_FORMAT = "florilegium-refs-cache/6"
 _PARSER = f"bibtexparser {version('bibtexparser')}"
 
 

@@ -1,18 +1,21 @@
 """Rewrite a .bib text, character for character, into a form bibtexparser 2.1.0 reads right.
 
-Three things that biber and BibTeX accept make bibtexparser 2.1.0 lose or misread data:
+Four things that biber and BibTeX accept make bibtexparser 2.1.0 lose or misread data:
 - a `%` comment between the fields of an entry turns the entry into a failed block, or
   silently into a field named `% comment\\n year`;
 - a `%` right after a value (`author = {Smith, J.}%,`) is read as part of the value; blanked
   here, the comment may turn out to hide the comma before the next field, which
   `bibfile` then reports at its line instead of loading a value that swallowed that field;
 - a `"` inside braces inside a `"…"` value (`"{zeitgem{"a}{\\ss} x}"`) ends the value early
-  and every later field of the entry becomes a comment.
+  and every later field of the entry becomes a comment;
+- an entry whose type merely starts with "comment" (`@commentary`, biblatex's type for
+  commentaries, or `@COMMENTED`) is taken for an `@comment` and dropped without a word.
 When a file shows any of them (see `bibfile._is_misread`), it is parsed again from this
-rewrite: such comments blanked with spaces, the quotes around a quoted value made braces.
-Every replacement has the same length and newlines stay, so offsets and line numbers in
-the rewritten text are those of the file; the file's own text is what we keep and
-splice, never this one.
+rewrite: such comments blanked with spaces, the quotes around a quoted value made braces,
+such an entry type's first letter made `_` (`bibfile` reads the type from the file's own
+text). Every replacement has the same length and newlines stay, so offsets and line
+numbers in the rewritten text are those of the file; the file's own text is what we keep
+and splice, never this one.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ _MARK = re.compile(r'(?<!\\)[{}"%()@]')
 _LINE_BREAK = re.compile(r"[\r\n]")
 # As bibtexparser's splitter: `@`, a type, spaces or tabs, then the opening delimiter.
 _BLOCK_START = re.compile(r"@(\w*)[ \t]*([{(])")
+# An entry type that bibtexparser mistakes for `@comment`.
+COMMENT_LIKE_TYPE = re.compile(r"@[ \t]*comment\w", re.IGNORECASE)
 
 
 def prepare_for_parser(text: str) -> str:
     """`text` with comments inside entries blanked and quoted values braced (same length)."""
-    if '"' not in text and "%" not in text:
+    if '"' not in text and "%" not in text and not COMMENT_LIKE_TYPE.search(text):
         return text
     edits = _find_edits(text)
     if not edits:
@@ -57,7 +62,10 @@ def _find_edits(text: str) -> list[tuple[int, str]]:
             if block is not None and (not closer or _is_line_start(text, at)):
                 # Like bibtexparser, a block start at a line's start aborts an open block.
                 closer = ")" if block.group(2) == "(" else "}"
-                is_comment = block.group(1).lower() == "comment"
+                block_type = block.group(1).lower()
+                is_comment = block_type == "comment"
+                if block_type.startswith("comment") and not is_comment:
+                    edits.append((block.start(1), "_"))
                 depth, quote_start, skip_to = 0, -1, block.end()
         elif not closer:
             continue

@@ -165,3 +165,35 @@ def test_a_comma_missing_or_commented_out_is_an_error_at_its_line(
         f"field '{field}' and field 'title'"
     )
     assert ("`%` comment" in str(problem)) is comment
+
+
+@pytest.mark.parametrize(
+    "entry_type",
+    [
+        pytest.param("commentary", id="biblatex-commentary"),
+        pytest.param("COMMENTED", id="commented"),
+        pytest.param("Comments", id="comments"),
+    ],
+)
+def test_an_entry_type_starting_with_comment_is_an_entry(entry_type: str) -> None:
+    text = (
+        f"@book{{a, title={{A}}}}\n@{entry_type}{{k, title = {{T}}, year = 1957}}\n@comment{{x}}\n"
+    )
+    bib = parse_bib_text(text, PATH)
+    assert [(ref.citekey, ref.entry_type) for ref in bib.references] == [
+        ("a", "book"),
+        ("k", entry_type.lower()),
+    ]
+    assert dict(bib.references[1].fields) == {"title": "T", "year": "1957"}
+    assert bib.references[1].raw == f"@{entry_type}{{k, title = {{T}}, year = 1957}}"
+    assert bib.problems == []
+
+
+def test_a_string_macro_defined_again_takes_its_new_value_as_in_bibtex() -> None:
+    text = (
+        "@string{pub = {Old}}\n@book{a, publisher = pub}\n"
+        "@string{pub = {New}}\n@book{b, publisher = pub}\n"
+    )
+    bib = parse_bib_text(text, PATH)
+    assert [ref.fields["publisher"] for ref in bib.references] == ["Old", "New"]
+    assert bib.problems == []

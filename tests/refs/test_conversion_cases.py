@@ -41,6 +41,7 @@ def test_case_converts_to_its_csl(case: dict[str, Any]) -> None:
     item = converted(case)
     expected = case["csl"]
     assert {key: item.get(key) for key in expected} == expected
+    assert not set(case.get("absent", [])) & item.keys()
 
 
 STRINGS = [
