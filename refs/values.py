@@ -3,6 +3,11 @@
 bibtexparser v2 resolves `@string` macros one level only and does not follow a macro
 defined by another macro; we keep its values raw and evaluate them here, following macro
 chains to any depth and reporting loops and unknown macros instead of guessing.
+
+Expansion is bounded: each macro is expanded once per value (so `b = a # a`, `c = b # b`…
+costs linear time, not exponential), a value may use at most `MAX_MACRO_USES` macros and
+expand to at most `MAX_EXPANDED_LENGTH` characters; past either, the value is refused
+with an error and the rest of the file still loads.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ MONTH_MACROS: Mapping[str, str] = {
 
 
 _MARKS = re.compile(r'[{}"#]')
+MAX_EXPANDED_LENGTH = 1_000_000
+MAX_MACRO_USES = 10_000
 
 
 class InvalidValue(RefsError, ValueError):
@@ -63,30 +70,55 @@ def split_concatenation(raw: str) -> list[str]:
 
 def evaluate(raw: str, macros: Mapping[str, str]) -> str:
     """The text a field value stands for, with `macros` (raw `@string` values) expanded."""
-    return _evaluate(raw, macros, ())
+    return _Expansion(macros).value(raw, ())
 
 
-def _evaluate(raw: str, macros: Mapping[str, str], expanding: tuple[str, ...]) -> str:
-    pieces: list[str] = []
-    for part in split_concatenation(raw.strip()):
-        if not part:
-            raise InvalidValue(f"empty part in concatenation {raw!r}")
-        if (part[0], part[-1]) in (("{", "}"), ('"', '"')) and len(part) >= 2:
-            pieces.append(part[1:-1])
-        elif part.isdigit():
-            pieces.append(part)
+class _Expansion:
+    """One value's evaluation: each macro expanded once, uses and length counted."""
+
+    def __init__(self, macros: Mapping[str, str]) -> None:
+        self.macros = macros
+        self.expanded: dict[str, str] = {}
+        self.uses = 0
+
+    def value(self, raw: str, expanding: tuple[str, ...]) -> str:
+        pieces: list[str] = []
+        length = 0
+        for part in split_concatenation(raw.strip()):
+            if not part:
+                raise InvalidValue(f"empty part in concatenation {raw!r}")
+            if (part[0], part[-1]) in (("{", "}"), ('"', '"')) and len(part) >= 2:
+                piece = part[1:-1]
+            elif part.isdigit():
+                piece = part
+            else:
+                piece = self.macro(part, expanding)
+            length += len(piece)
+            if length > MAX_EXPANDED_LENGTH:
+                raise InvalidValue(
+                    f"@string macros expand past {MAX_EXPANDED_LENGTH:,} characters; "
+                    "the value is refused"
+                )
+            pieces.append(piece)
+        return "".join(pieces)
+
+    def macro(self, name: str, expanding: tuple[str, ...]) -> str:
+        folded = name.lower()
+        self.uses += 1
+        if self.uses > MAX_MACRO_USES:
+            raise InvalidValue(
+                f"a value uses more than {MAX_MACRO_USES:,} @string macros; the value is refused"
+            )
+        if folded in expanding:
+            chain = " -> ".join((*expanding, folded))
+            raise InvalidValue(f"@string macros refer to each other in a loop: {chain}")
+        if folded in self.expanded:
+            return self.expanded[folded]
+        if folded in self.macros:
+            text = self.value(self.macros[folded], (*expanding, folded))
+        elif folded in MONTH_MACROS:
+            text = MONTH_MACROS[folded]
         else:
-            pieces.append(_expand_macro(part, macros, expanding))
-    return "".join(pieces)
-
-
-def _expand_macro(name: str, macros: Mapping[str, str], expanding: tuple[str, ...]) -> str:
-    folded = name.lower()
-    if folded in expanding:
-        chain = " -> ".join((*expanding, folded))
-        raise InvalidValue(f"@string macros refer to each other in a loop: {chain}")
-    if folded in macros:
-        return _evaluate(macros[folded], macros, (*expanding, folded))
-    if folded in MONTH_MACROS:
-        return MONTH_MACROS[folded]
-    raise InvalidValue(f"unknown @string macro '{name}'")
+            raise InvalidValue(f"unknown @string macro '{name}'")
+        self.expanded[folded] = text
+        return text
