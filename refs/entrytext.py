@@ -25,6 +25,9 @@ _INDENT = re.compile(r"[ \t]*")
 _ANY_BRACE = re.compile(r"[{}]")
 _LATEX_SPECIAL = re.compile(r"[&%$#_]")
 _LINE_STARTING_AN_ENTRY = re.compile(r"\n[ \t]*@\w*[ \t]*[{(]")
+# The longest field value Florilegium writes (an abstract or a table of contents fits
+# many times over); files written by hand may hold longer ones, which are read as they are.
+MAX_FIELD_LENGTH = 100_000
 
 
 def check_field_name(name: str) -> str:
@@ -34,6 +37,14 @@ def check_field_name(name: str) -> str:
     return name.lower()
 
 
+def check_field_length(name: str, value: str) -> None:
+    """`InvalidField` for a value longer than `MAX_FIELD_LENGTH` characters."""
+    if len(value) > MAX_FIELD_LENGTH:
+        raise InvalidField(
+            f"{len(value):,} characters; a field holds at most {MAX_FIELD_LENGTH:,}", field=name
+        )
+
+
 def braced(value: str) -> str:
     """`value` enclosed in braces, refusing values that would not read back as themselves.
 
@@ -41,6 +52,7 @@ def braced(value: str) -> str:
     both take a line starting with `@type{` for a new entry. Rather than guess where
     those rules disagree, the value is written into a small entry and read back.
     """
+    check_field_length("value", value)
     if not _is_balanced(value, _ANY_BRACE):
         raise InvalidField(f"unbalanced braces in {value!r}", field="value")
     if _LINE_STARTING_AN_ENTRY.search(value):

@@ -18,7 +18,7 @@ from pathlib import Path
 from refs.atomicfile import locked, write_atomically
 from refs.bibfile import BibFile, Fingerprint, encode_text, parse_bib_text, read_text
 from refs.cache import RefsCache
-from refs.entrytext import edit_entry_text, format_entry
+from refs.entrytext import check_field_length, edit_entry_text, format_entry
 from refs.errors import (
     DuplicateCitekey,
     EntryError,
@@ -180,6 +180,8 @@ class ReferenceStore:
         if not references:
             raise InvalidBibtex("no BibTeX entry found in the input")
         for reference in references:
+            for name, value in reference.fields.items():
+                check_field_length(name, value)
             if reference.citekey in self._by_citekey:
                 existing = self._by_citekey[reference.citekey]
                 raise DuplicateCitekey(reference.citekey, path=existing.path, line=existing.line)

@@ -65,6 +65,18 @@ def test_rejected_bibtex_is_shown_again_with_the_message(
     assert (web_library / "references.bib").read_bytes() == before
 
 
+def test_an_over_long_field_is_refused_and_nothing_is_stored(
+    client: FlaskClient, web_library: Path
+) -> None:
+    before = (web_library / "references.bib").read_bytes()
+    token = csrf_token(client, "/refs")
+    typed = "@misc{huge2024, title={" + "x" * 100_001 + "}}"
+    response = client.post("/refs", data={"bibtex": typed, "csrf_token": token})
+    assert response.status_code == 400
+    assert "field &#39;title&#39;: 100,001 characters" in response.get_data(as_text=True)
+    assert (web_library / "references.bib").read_bytes() == before
+
+
 def test_reference_page_shows_fields_bibtex_and_formatted_entry(client: FlaskClient) -> None:
     response = client.get("/refs/freeze2009?style=apa")
     page = response.get_data(as_text=True)
