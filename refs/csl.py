@@ -232,6 +232,8 @@ def _add_publication(item: CslItem, entry_type: str, fields: Fields) -> None:
         publisher = publisher or institution or organization
     if item["type"] == "legal_case" and publisher:
         item["authority"] = publisher  # the court
+    elif item["type"] == "webpage" and publisher and "container-title" not in item:
+        item["container-title"] = publisher  # the website, as MLA and Chicago print it
     elif publisher:
         item["publisher"] = publisher
     place = _list_text(fields.get("location", "") or fields.get("address", ""))
@@ -318,15 +320,15 @@ def _localised(value: str, *, markup: bool = False) -> str:
 
 
 def _add_notes(item: CslItem, entry_type: str, fields: Fields) -> None:
-    """`note` and `addendum` are printed notes; an `annote` or `annotation` is the
-    reader's own comment, kept as CSL's `annote` and shown as the note when there is none."""
+    """`note` and `addendum` are printed notes; an `annotation` (`annote` in BibTeX) is the
+    reader's own comment, CSL's `annote`, which only annotated-bibliography styles print."""
     notes = [latex_to_text(fields.get(name, "")) for name in ("note", "addendum")]
+    text = ". ".join(note.rstrip(".") for note in notes if note)
+    if text:
+        item["note"] = text
     annotation = latex_to_text(fields.get("annotation", "") or fields.get("annote", ""))
     if annotation:
         item["annote"] = annotation
-    text = ". ".join(note.rstrip(".") for note in notes if note) or annotation
-    if text:
-        item["note"] = text
 
 
 def _add_identifiers(item: CslItem, entry_type: str, fields: Fields) -> None:
