@@ -76,8 +76,12 @@ def parse_date(value: str) -> CslDate | None:
         if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
             return {"literal": text}
         parts.append([piece for piece in (year, month, day) if piece is not None])
+    # citeproc-js refuses a range whose ends differ in precision (`1957-07/1958`): both
+    # ends keep the precision they share, and an open end is as precise as its start.
+    precision = min(len(part) for part in parts if part != [0]) if parts else 0
+    parts = [[0] * precision if part == [0] else part[:precision] for part in parts]
     date: CslDate = {"date-parts": parts}
-    if season is not None:
+    if season is not None and len(parts) == 1:
         date["season"] = season
     if circa:
         date["circa"] = True
