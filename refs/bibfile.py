@@ -244,6 +244,7 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
     return bib
 
 
+_MAX_UNDECODABLE_LINES_SHOWN = 5
 _ENTRY_TYPE = re.compile(r"\s*@\s*(\w+)")
 
 
@@ -448,11 +449,25 @@ def _shifted(problem: EntryError, lines: int) -> EntryError:
 
 
 def _report_undecodable_bytes(bib: BibFile, first_line: int) -> None:
+    """One problem per line holding bytes that are not UTF-8; past a few such lines, one
+    for the whole file, which is then in another encoding (Windows-1251, Latin-1…)."""
     if _UNDECODABLE.search(bib.text) is None:
         return
     # Lines end at \n only, as everywhere else here (`splitlines` also cuts at \x0c, \x1c...).
-    for number, line in enumerate(bib.text.split("\n"), start=first_line):
-        if _UNDECODABLE.search(line):
-            bib.problems.append(
-                EntryError("invalid UTF-8 bytes (kept as they are)", path=bib.path, line=number)
-            )
+    lines = [
+        number
+        for number, line in enumerate(bib.text.split("\n"), start=first_line)
+        if _UNDECODABLE.search(line)
+    ]
+    if len(lines) > _MAX_UNDECODABLE_LINES_SHOWN:
+        shown = ", ".join(str(number) for number in lines[:_MAX_UNDECODABLE_LINES_SHOWN])
+        message = (
+            f"invalid UTF-8 bytes on {len(lines)} lines ({shown}…), kept as they are: the "
+            "file is in another encoding; save it as UTF-8 to read its accents and letters"
+        )
+        bib.problems.append(EntryError(message, path=bib.path, line=lines[0]))
+        return
+    for number in lines:
+        bib.problems.append(
+            EntryError("invalid UTF-8 bytes (kept as they are)", path=bib.path, line=number)
+        )

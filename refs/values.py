@@ -93,7 +93,7 @@ class _Expansion:
                 piece = part
             else:
                 piece = self.macro(part, expanding)
-            length += len(piece)
+                length += len(piece)  # only what macros bring counts: the file's own text
             if length > MAX_EXPANDED_LENGTH:
                 raise InvalidValue(
                     f"@string macros expand past {MAX_EXPANDED_LENGTH:,} characters; "

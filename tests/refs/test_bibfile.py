@@ -197,3 +197,12 @@ def test_a_string_macro_defined_again_takes_its_new_value_as_in_bibtex() -> None
     bib = parse_bib_text(text, PATH)
     assert [ref.fields["publisher"] for ref in bib.references] == ["Old", "New"]
     assert bib.problems == []
+
+
+def test_a_file_in_another_encoding_is_one_problem_not_one_per_line() -> None:
+    lines = [f"@book{{k{n}, title = {{Книга {n}}}}}" for n in range(8)]
+    text = "\n".join(lines).encode("cp1251").decode("utf-8", errors="surrogateescape")
+    bib = parse_bib_text(text, PATH)
+    assert len(bib.references) == 8
+    assert [problem.line for problem in bib.problems] == [1]
+    assert "invalid UTF-8 bytes on 8 lines (1, 2, 3, 4, 5…)" in bib.problems[0].message
