@@ -47,7 +47,7 @@ _TOKENS = re.compile(
     r"""
       (?P<text>[^\\{}$~ \t\r\n^_]+)
     | (?P<space>[ \t\r\n]+)
-    | \\verb\*?(?P<delimiter>[^A-Za-z\s])(?P<verbatim>.*?)(?P=delimiter)
+    | \\(?:verb|path|url)\*?(?P<delimiter>[^A-Za-z\s{])(?P<verbatim>.*?)(?P=delimiter)
     | \\(?P<word>[A-Za-z@]+)(?P<star>\*?)(?P<skipped>[ \t\r\n]*)
     | (?P<open>\{)
     | (?P<close>\})

@@ -7,7 +7,9 @@ import re
 from collections.abc import Mapping
 
 from refs.crossref import inherited_fields
+from refs.cslvocab import VERBATIM_FIELDS
 from refs.errors import EntryError
+from refs.latex import latex_to_text, unknown_commands
 from refs.model import Reference
 from refs.store import ReferenceStore
 
@@ -161,6 +163,25 @@ def _bad_dates(reference: Reference) -> list[EntryError]:
     if year is not None and not _YEAR.search(year.strip()):
         problems.append(_problem(reference, f"expected a year like 1957, got '{year}'", "year"))
     return problems
+
+
+def latex_warnings(store: ReferenceStore) -> list[EntryError]:
+    """The LaTeX commands this library's fields use that Florilegium does not know: each
+    is shown by its argument or its name (readable, never empty), and named here so the
+    user can check what is printed. Warnings, not problems: nothing is wrong with the file."""
+    warnings: list[EntryError] = []
+    for reference in store.references():
+        for name, value in reference.fields.items():
+            if name in VERBATIM_FIELDS or "\\" not in value:
+                continue
+            for command in sorted(unknown_commands(value)):
+                shown = latex_to_text(value)
+                message = (
+                    f"unknown LaTeX command \\{command} in '{reference.citekey}', shown as "
+                    f"{shown[:60]!r}"
+                )
+                warnings.append(_problem(reference, message, field=name))
+    return sorted(warnings, key=lambda warning: (str(warning.path), warning.line))
 
 
 def _problem(reference: Reference, message: str, field: str = "") -> EntryError:

@@ -55,6 +55,7 @@ from refs.latex import MAX_DEPTH, latex_to_markup, latex_to_text, unknown_comman
         pytest.param(r"$\alpha$-helix $O(n \log n)$", "α-helix O(n log n)", id="math-symbols"),
         pytest.param(r"\url{http://a.b/~c%20d_e}", "http://a.b/~c%20d_e", id="url-verbatim"),
         pytest.param(r"\verb|a%b~c|", "a%b~c", id="verb"),
+        pytest.param(r"e-mail: \path|bnb@math.ams.org|", "e-mail: bnb@math.ams.org", id="path"),
         pytest.param(r"A\&B 50\% \$3 \#1 \_x", "A&B 50% $3 #1 _x", id="escapes"),
         pytest.param(r"Ko\-ni\-ku", "Koniku", id="discretionary-hyphen"),
         pytest.param(r"line\\break", "line break", id="line-break"),

@@ -9,7 +9,7 @@ import pytest
 from refs.bibfile import parse_bib_text
 from refs.crossref import inherited_fields
 from refs.store import ReferenceStore
-from refs.validation import is_valid_date, validate_references
+from refs.validation import is_valid_date, latex_warnings, validate_references
 
 
 def _problems(tmp_path: Path, text: str) -> list[str]:
@@ -207,3 +207,14 @@ def test_crossref_inheritance_follows_biblatex_defaults(
         "publisher={N}, label={L}, ids={x}}\n"
     )
     assert _reference(text) == {**expected, "crossref": "p"}
+
+
+def test_unknown_latex_commands_are_named_with_entry_and_field(tmp_path: Path) -> None:
+    (tmp_path / "references.bib").write_text(
+        "@book{k, title = {The \\acro{TUG} story and \\TeX}, url = {http://x.org/\\weird}}\n"
+    )
+    warnings = latex_warnings(ReferenceStore(tmp_path, use_cache=False))
+    assert [(warning.field, warning.line) for warning in warnings] == [("title", 1)]
+    assert "unknown LaTeX command \\acro in 'k', shown as 'The TUG story and TeX'" in str(
+        warnings[0]
+    )
