@@ -75,7 +75,8 @@ def csl_to_ris(item: CslItem) -> dict[str, Any]:  # Any: rispy takes str and lis
     if item.get("ISBN"):
         record["issn"] = item["ISBN"]  # RIS has one SN tag for both ISBN and ISSN
     if "page" in item:
-        start, _, end = str(item["page"]).partition("-")
+        # A range is written with a hyphen or, as LaTeX's `--` reads, an en dash.
+        start, _, end = str(item["page"]).replace("\u2013", "-").partition("-")
         record["start_page"] = start
         if end:
             record["end_page"] = end
