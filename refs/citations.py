@@ -16,7 +16,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,15 +87,28 @@ class CitationEngine:
         self._locales: set[str] = set()
 
     def bibliography(
-        self, items: Sequence[CslItem], style: Style, output: str = "text"
+        self,
+        items: Sequence[CslItem],
+        style: Style,
+        output: str = "text",
+        *,
+        only: Collection[str] | None = None,
     ) -> list[tuple[str, str]]:
-        """Each item's bibliography entry as `(citekey, entry)`, in the style's order."""
+        """Each item's bibliography entry as `(citekey, entry)`, in the style's order.
+
+        Works the style leaves out of bibliographies have no entry. With `only`, just the
+        entries of those citekeys, formatted in the document of all `items`: what they
+        would be in a bibliography of every item (year suffixes "1957a", title-disambiguated
+        citations), without a "———" standing for an author whose entry is not shown.
+        """
         if not items:
             return []
         with self._lock:
             key = self._engine(style, output)
-            entries = self._js().call("florilegium.bibliography", key, list(items))
-        return [(str(citekey), _clean_entry(entry, output)) for citekey, entry in entries]
+            wanted = None if only is None else list(only)
+            entries = self._js().call("florilegium.bibliography", key, list(items), wanted)
+        cleaned = [(str(citekey), _clean_entry(entry, output)) for citekey, entry in entries]
+        return [(citekey, entry) for citekey, entry in cleaned if entry]
 
     def citations(
         self,
@@ -106,8 +119,11 @@ class CitationEngine:
     ) -> list[str]:
         """Format citation clusters cited in this order in one new document.
 
-        For a note style the Nth cluster is footnote N, so a work cited again comes out
-        as the style's short note; for an in-text style each is a parenthetical citation.
+        Every one of `items` is in the document, cited or not, so a citation is told apart
+        from all of them as the style says ("(Trotsky, Lenin)", "(Wolfe 1957a)"); each
+        cluster's text is its final one, after the later clusters. For a note style the
+        Nth cluster is footnote N, so a work cited again comes out as the style's short
+        note; for an in-text style each is a parenthetical citation.
         """
         payload = [[cite.to_json() for cite in cluster] for cluster in clusters]
         with self._lock:
@@ -193,10 +209,15 @@ def shared_engine() -> CitationEngine:
 
 
 def format_bibliography(
-    items: Sequence[CslItem], style: str, output: str = "text"
+    items: Sequence[CslItem],
+    style: str,
+    output: str = "text",
+    *,
+    only: Collection[str] | None = None,
 ) -> list[tuple[str, str]]:
-    """The bibliography of `items` in `style` (a short name or id), sorted as it says."""
-    return shared_engine().bibliography(items, resolve_style(style), output)
+    """The bibliography of `items` in `style` (a short name or id), sorted as it says; with
+    `only`, the entries of those citekeys as they are in it (see `bibliography`)."""
+    return shared_engine().bibliography(items, resolve_style(style), output, only=only)
 
 
 def format_citations(

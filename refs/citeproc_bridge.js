@@ -19,6 +19,20 @@ var florilegium = (function () {
   markdown["@font-weight/bold"] = "**%%STRING%%**";
   CSL.Output.Formats.markdown = markdown;
 
+  // makeBibliography returns the entries it printed and the ids of every item it went
+  // through, the items a style prints nothing for included (Chicago's unpublished
+  // documents), so the two lists stop lining up after such an item. The entry decorator
+  // runs once per printed entry, while `tmp.bibliography_pos` counts the items gone
+  // through: recording it pairs each printed entry with its item.
+  var printedPositions = [];
+  ["text", "html", "markdown"].forEach(function (format) {
+    var decorate = CSL.Output.Formats[format]["@bibliography/entry"];
+    CSL.Output.Formats[format]["@bibliography/entry"] = function (state) {
+      printedPositions.push(state.tmp.bibliography_pos - 1);
+      return decorate.apply(this, arguments);
+    };
+  });
+
   // BibTeX's "and others" reaches us as a last name {"literal": "others"} (pandoc's
   // convention), which citeproc-js would print as a name: "Smith, John and others".
   // citeproc-js prints the style's et-al whenever the names it displays are fewer than
@@ -150,40 +164,53 @@ var florilegium = (function () {
       engines[key] = built;
       return { isNote: built.opt.xclass === "note", hasBibliography: !!built.bibliography };
     },
-    // The bibliography of `list`, sorted as the style says: [[id, entry], ...].
-    bibliography: function (key, list) {
+    // The bibliography of `list`, sorted as the style says: [[id, entry], ...]; with
+    // `only` (ids), the entries of those items alone, formatted in the document of them
+    // all (year suffixes as in the whole list, no "———" for an author not printed).
+    bibliography: function (key, list, only) {
       var eng = engine(key);
       eng.restoreProcessorState([]);
       eng.updateItems(setItems(list));
-      var result = eng.makeBibliography();
+      var section = only
+        ? {
+            include: only.map(function (id) {
+              return { field: "id", value: id };
+            }),
+          }
+        : undefined;
+      printedPositions = [];
+      var result = eng.makeBibliography(section);
       if (!result) {
         return [];
       }
       var ids = result[0].entry_ids;
+      if (printedPositions.length !== result[1].length) {
+        throw new Error("bibliography entries and their items do not line up");
+      }
       return result[1].map(function (entry, index) {
-        return [String(ids[index][0]), entry];
+        return [String(ids[printedPositions[index]][0]), entry];
       });
     },
     // Citation clusters cited in this order in one fresh document, each a list of
-    // citation items; for a note style the Nth cluster is footnote N. Returns each
-    // cluster's formatted text, in order.
+    // citation items; for a note style the Nth cluster is footnote N. Every item of
+    // `list` is in the document (uncited ones too), so citations are told apart from all
+    // of them ("1957a"). Returns each cluster's final text, in order: a later citation
+    // may change an earlier one ("1957" becoming "1957a").
     citations: function (key, list, clusters, isNote) {
       var eng = engine(key);
       eng.restoreProcessorState([]);
-      eng.updateItems(setItems(list));
+      eng.updateItems([]);
+      eng.updateUncitedItems(setItems(list));
       var pre = [];
       var out = [];
       clusters.forEach(function (citationItems, index) {
         var noteIndex = isNote ? index + 1 : 0;
         var citation = cluster(citationItems, noteIndex);
         var result = eng.processCitationCluster(citation, pre, []);
-        var mine = "";
+        out.push("");
         result[1].forEach(function (update) {
-          if (update[0] === pre.length) {
-            mine = update[1];
-          }
+          out[update[0]] = update[1];
         });
-        out.push(mine);
         pre.push([citation.citationID, noteIndex]);
       });
       return out;

@@ -329,3 +329,76 @@ def test_lists_without_the_marker_are_as_citeproc_js_prints_them(style: str, exp
 def test_an_institution_named_as_a_literal_is_still_printed() -> None:
     item = book_by([SMITH, {"literal": "Academy of Sciences"}])
     assert entry_of(item, "chicago").startswith("Smith, John and Academy of Sciences. ")
+
+
+def book(citekey: str, family: str, title: str, year: int, **more: Any) -> dict[str, Any]:
+    return {
+        "id": citekey,
+        "type": "book",
+        "author": [{"family": family, "given": "Leon" if family == "Trotsky" else "B. D."}],
+        "title": title,
+        "publisher": "Harper",
+        "issued": {"date-parts": [[year]]},
+        **more,
+    }
+
+
+LENIN = book("lenin", "Trotsky", "Lenin", 1925)
+STALIN = book("stalin", "Trotsky", "Stalin", 1941)
+GHOST = book("ghost", "Wolfe", "Khrushchev and Stalin’s Ghost", 1957)
+DURABILITY = book("durability", "Wolfe", "The Durability of Despotism", 1957)
+MEMO = {
+    "id": "memo",
+    "type": "document",
+    "author": [{"family": "Molotov", "given": "V. M."}],
+    "title": "Memorandum",
+    "issued": {"date-parts": [[1957]]},
+}
+
+
+@pytest.mark.parametrize(
+    ("style", "items", "expected"),
+    [
+        pytest.param("mla", [LENIN, STALIN], "(Trotsky, Lenin)", id="mla-title"),
+        pytest.param("mla", [LENIN], "(Trotsky)", id="mla-alone"),
+        pytest.param("chicago-author-date", [GHOST, DURABILITY], "(Wolfe 1957a)", id="cad"),
+        pytest.param("apa", [GHOST, DURABILITY], "(Wolfe, 1957a)", id="apa"),
+    ],
+)
+def test_a_citation_is_told_apart_from_every_item_of_the_document_cited_or_not(
+    style: str, items: list[dict[str, Any]], expected: str
+) -> None:
+    citekey = items[0]["id"]
+    assert format_citations(items, [[CiteItem(citekey=citekey)]], style) == [expected]
+
+
+def test_a_later_citation_changes_an_earlier_one_and_both_come_back_final() -> None:
+    clusters = [[CiteItem(citekey="ghost")], [CiteItem(citekey="durability")]]
+    assert format_citations([GHOST, DURABILITY], clusters, "chicago-author-date") == [
+        "(Wolfe 1957a)",
+        "(Wolfe 1957b)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        pytest.param("chicago-author-date", "Wolfe, B. D. 1957b. ", id="year-suffix"),
+        pytest.param("mla", "Wolfe, B. D. The Durability", id="no-dashes-for-the-author"),
+    ],
+)
+def test_the_entries_of_some_items_are_as_in_the_bibliography_of_all(
+    style: str, expected: str
+) -> None:
+    [(citekey, text)] = format_bibliography([GHOST, DURABILITY], style, only=["durability"])
+    assert citekey == "durability"
+    assert text.startswith(expected)
+
+
+def test_a_work_the_style_leaves_out_has_no_entry_and_the_others_keep_theirs() -> None:
+    # The memo sorts between the Trotsky and Wolfe works: every entry after it must still
+    # be paired with its own citekey.
+    items = {item["id"]: item for item in (LENIN, MEMO, GHOST, STALIN)}
+    entries = format_bibliography(list(items.values()), "chicago")
+    assert [citekey for citekey, _ in entries] == ["lenin", "stalin", "ghost"]
+    assert all(f" {items[citekey]['title']}. " in text for citekey, text in entries)
