@@ -3,6 +3,11 @@
 Plain classes with no Flask or Click, so `florilegium cite`, `export` and the API print
 exactly the same thing. Formatting is citeproc-js's (refs/citations.py); this module
 chooses what to cite and puts quotes, notes and bibliographies together.
+
+A style tells works apart only among those in the same document ("(Trotsky, Lenin)",
+"1957a"). A bibliography or export is one document of the works it lists; a single
+citation is formatted among the library's works it could be confused with
+(`refs/citecontext.py`), so it reads as it would in a paper citing the whole library.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from dataclasses import dataclass
 from annotations.model import LOCATOR_LABELS, Locator, Passage
 from refs.bibexport import format_bib
 from refs.citations import CitationEngine, CitationError, CiteItem, missing_fields, shared_engine
-from refs.csl import CslItem, stored_reference_to_csl
+from refs.citecontext import LibraryItems
+from refs.csl import CslItem, is_work
 from refs.model import Reference
+from refs.omissions import Omission, omission_reason, unexplained_reason
 from refs.ris import format_ris
 from refs.store import ReferenceStore
 from refs.styles import Style, resolve_style
@@ -43,11 +50,13 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\*`])")
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """Formatted output in one format, with warnings about what the entries lack."""
+    """Formatted output in one format, with warnings about what the entries lack and the
+    works the style leaves out of a bibliography (each with the reason, in words)."""
 
     output: str
     text: str
     warnings: tuple[str, ...] = ()
+    omitted: tuple[Omission, ...] = ()
 
 
 def parse_locator(page: str | None = None, locator: str | None = None) -> Locator | None:
@@ -76,10 +85,11 @@ class CitationService:
     def __init__(self, refs: ReferenceStore, engine: CitationEngine | None = None) -> None:
         self._refs = refs
         self._engine = engine or shared_engine()
+        self._library = LibraryItems(refs)
 
     def csl_item(self, citekey: str) -> CslItem:
         """One reference as CSL-JSON, with its `crossref` parent's fields inherited."""
-        return stored_reference_to_csl(self._refs, citekey)
+        return self._library.item(citekey)
 
     def cite(
         self,
@@ -90,19 +100,20 @@ class CitationService:
         mode: str = "bibliography",
         output: str = "text",
     ) -> Citation:
-        """One reference as a bibliography entry, an in-text citation or a (first, full) note.
+        """One reference as a bibliography entry, an in-text citation or a (first, full) note,
+        told apart from the library's other works as the style says.
 
-        `citation` in a note style gives the note, since that is where the style cites.
+        `citation` in a note style gives the note, since that is where the style cites. A
+        work the style leaves out of bibliographies gives an empty text and its `omitted`.
         """
         chosen = resolve_style(style)
         _check_output(output)
-        item = self.csl_item(citekey)
-        warnings = _warnings([item])
+        context = self._library.context([citekey])
+        warnings = _warnings(context[:1])
         if mode == "bibliography":
-            entries = self._engine.bibliography([item], chosen, output)
-            if not entries or not entries[0][1]:
-                omitted = f"{citekey}: style '{chosen.id}' leaves this work out of bibliographies"
-                return Citation(output, "", (*warnings, omitted))
+            entries = self._engine.bibliography(context, chosen, output, only=[citekey])
+            if not entries:
+                return Citation(output, "", warnings, (self._omission(context[0], chosen),))
             return Citation(output, entries[0][1], warnings)
         if mode not in MODES:
             modes = ", ".join(MODES)
@@ -112,7 +123,7 @@ class CitationService:
                 f"style '{chosen.id}' cites in the text, not in notes; use --mode citation",
                 field="mode",
             )
-        [text] = self._engine.citations([item], [[_cite_item(citekey, locator)]], chosen, output)
+        [text] = self._engine.citations(context, [[_cite_item(citekey, locator)]], chosen, output)
         return Citation(output, text, warnings)
 
     def quote(self, passage: Passage, style: str, output: str = "text") -> Citation:
@@ -124,7 +135,11 @@ class CitationService:
         """
         chosen = resolve_style(style)
         _check_output(output)
-        original = self.csl_item(passage.citekey)
+        cited = [passage.citekey]
+        if passage.quoted_in is not None:
+            cited.append(passage.quoted_in.citekey)
+        context = self._library.context(cited)
+        original = context[0]
         cite = _cite_item(passage.citekey, passage.locator)
         quoted = _escape(passage.text.strip(), output)
         if passage.quoted_in is None:
@@ -136,25 +151,47 @@ class CitationService:
                 _cite_item(secondary_item["id"], passage.quoted_in.locator),
             )
         if chosen.is_note:
-            note = self._note(original, cite, secondary, chosen, output)
+            note = self._note(context, cite, secondary, chosen, output)
             items = [original] if secondary is None else [original, secondary[0]]
             return Citation(output, _with_note(quoted, note, output), _warnings(items))
-        citation, items = self._in_text(original, cite, secondary, chosen, output)
+        citation, items = self._in_text(context, cite, secondary, chosen, output)
         return Citation(output, f"“{_without_final_period(quoted)}” {citation}.", _warnings(items))
 
     def bibliography(self, citekeys: Sequence[str], style: str, output: str = "text") -> Citation:
-        """The bibliography of `citekeys`, sorted as the style says, one entry a line."""
+        """The bibliography of `citekeys`, sorted as the style says, one entry a line; the
+        works the style leaves out are in `omitted`."""
         chosen = resolve_style(style)
-        _check_output(output)
+        entries, omitted = self._entries(citekeys, chosen, output)
         items = [self.csl_item(citekey) for citekey in citekeys]
-        entries = [entry for _, entry in self._engine.bibliography(items, chosen, output)]
+        texts = list(entries.values())
         if output == "html":
-            body = "\n".join(f'  <div class="csl-entry">{entry}</div>' for entry in entries)
-            return Citation(
-                output, f'<div class="csl-bib-body">\n{body}\n</div>\n', _warnings(items)
-            )
+            body = "\n".join(f'  <div class="csl-entry">{entry}</div>' for entry in texts)
+            html_text = f'<div class="csl-bib-body">\n{body}\n</div>\n'
+            return Citation(output, html_text, _warnings(items), omitted)
         separator = "\n\n" if output == "markdown" else "\n"
-        return Citation(output, separator.join(entries) + "\n", _warnings(items))
+        text = separator.join(texts) + "\n" if texts else ""
+        return Citation(output, text, _warnings(items), omitted)
+
+    def entries(
+        self, citekeys: Sequence[str], style: str, output: str = "text"
+    ) -> tuple[dict[str, str], tuple[Omission, ...]]:
+        """Each reference's bibliography entry by citekey, formatted in one document of
+        them all (in the style's order), and the works the style leaves out."""
+        return self._entries(citekeys, resolve_style(style), output)
+
+    def omissions(self, style: str) -> list[tuple[Reference, Omission]]:
+        """The library's works that `style` leaves out of bibliographies, read from the
+        style's conditions without formatting anything (for `check`)."""
+        chosen = resolve_style(style)
+        found = []
+        for reference in self._refs.references():
+            if not is_work(reference):
+                continue
+            item = self.csl_item(reference.citekey)
+            reason = omission_reason(item, chosen, entry_type=reference.entry_type.lower())
+            if reason is not None:
+                found.append((reference, Omission(reference.citekey, reason)))
+        return found
 
     def export(
         self, citekeys: Sequence[str] | None, export_format: str, style: str = "chicago"
@@ -182,30 +219,46 @@ class CitationService:
             return self._refs.references()
         return [self._refs.get(citekey) for citekey in dict.fromkeys(citekeys)]
 
+    def _entries(
+        self, citekeys: Sequence[str], style: Style, output: str
+    ) -> tuple[dict[str, str], tuple[Omission, ...]]:
+        _check_output(output)
+        items = [self.csl_item(citekey) for citekey in dict.fromkeys(citekeys)]
+        entries = dict(self._engine.bibliography(items, style, output))
+        omitted = tuple(self._omission(item, style) for item in items if item["id"] not in entries)
+        return entries, omitted
+
+    def _omission(self, item: CslItem, style: Style) -> Omission:
+        citekey = str(item["id"])
+        entry_type = self._refs.get(citekey).entry_type.lower()
+        reason = omission_reason(item, style, entry_type=entry_type)
+        return Omission(citekey, reason or unexplained_reason(item, style))
+
     def _note(
         self,
-        original: CslItem,
+        context: list[CslItem],
         cite: CiteItem,
         secondary: tuple[CslItem, CiteItem] | None,
         style: Style,
         output: str,
     ) -> str:
-        [note] = self._engine.citations([original], [[cite]], style, output)
+        [note] = self._engine.citations(context, [[cite]], style, output)
         if secondary is None:
             return note
-        [source_note] = self._engine.citations([secondary[0]], [[secondary[1]]], style, output)
+        [source_note] = self._engine.citations(context, [[secondary[1]]], style, output)
         return f"{_without_final_period(note)}, quoted in {source_note}"
 
     def _in_text(
         self,
-        original: CslItem,
+        context: list[CslItem],
         cite: CiteItem,
         secondary: tuple[CslItem, CiteItem] | None,
         style: Style,
         output: str,
     ) -> tuple[str, list[CslItem]]:
+        original = context[0]
         if secondary is None:
-            [text] = self._engine.citations([original], [[cite]], style, output)
+            [text] = self._engine.citations(context, [[cite]], style, output)
             return text, [original]
         source_item, source_cite = secondary
         prefix = next(
@@ -219,10 +272,10 @@ class CitationService:
                 label=source_cite.label,
                 prefix=prefix,
             )
-            [text] = self._engine.citations([source_item], [[prefixed]], style, output)
+            [text] = self._engine.citations(context, [[prefixed]], style, output)
             return text, [source_item]
-        [first] = self._engine.citations([original], [[cite]], style, output)
-        [second] = self._engine.citations([source_item], [[source_cite]], style, output)
+        [first] = self._engine.citations(context, [[cite]], style, output)
+        [second] = self._engine.citations(context, [[source_cite]], style, output)
         if first.startswith("(") and first.endswith(")") and second.startswith("("):
             return f"{first[:-1]}, quoted in {second[1:]}", [original, source_item]
         return f"{first}, quoted in {second}", [original, source_item]

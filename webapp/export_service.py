@@ -45,13 +45,19 @@ class ExportService:
             return Citation(output, text)
         if notes:
             entry_output = output if output in ("markdown", "text") else "markdown"
-
-            def format_entry(citekey: str) -> str:
-                return self._citations.bibliography([citekey], style, entry_output).text.strip()
-
-            return Citation(
-                output, self._passages.literature_notes(chosen, format_entry=format_entry)
+            # One document of every reference the notes show, so that the style tells
+            # them apart ("1957a", "1957b") as in a bibliography of them.
+            selected = (
+                self._passages.passages()
+                if chosen is None
+                else [passage for citekey in chosen for passage in self._passages.passages(citekey)]
             )
+            shown = list(dict.fromkeys(passage.citekey for passage in selected))
+            entries, omitted = self._citations.entries(shown, style, entry_output)
+            notes_text = self._passages.literature_notes(
+                chosen, format_entry=lambda citekey: entries.get(citekey, citekey)
+            )
+            return Citation(output, notes_text, omitted=omitted)
         return self._citations.export(chosen, output, style)
 
     def _chosen(self, citekeys: Sequence[str], query: str | None) -> list[str] | None:

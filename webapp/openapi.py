@@ -164,11 +164,40 @@ SCHEMAS: dict[str, Schema] = {
     },
     "Citation": {
         "type": "object",
-        "description": "`text` for the text and markdown formats, `html` for html.",
+        "description": "`text` for the text and markdown formats, `html` for html. A "
+        "bibliography entry the style leaves out (Chicago prints unpublished documents in "
+        "notes only) is empty, with `omitted` saying why and what to add.",
         "oneOf": [
-            {"type": "object", "required": ["text"], "properties": {"text": _STRING}},
-            {"type": "object", "required": ["html"], "properties": {"html": _STRING}},
+            {
+                "type": "object",
+                "required": ["text"],
+                "properties": {"text": _STRING, "omitted": _STRING},
+            },
+            {
+                "type": "object",
+                "required": ["html"],
+                "properties": {"html": _STRING, "omitted": _STRING},
+            },
         ],
+    },
+    "ExportDocument": {
+        "type": "object",
+        "description": "An export asked for as JSON (`Accept: application/json`).",
+        "required": ["format", "text", "omitted", "warnings"],
+        "properties": {
+            "format": _STRING,
+            "text": {"type": "string", "description": "The export document itself."},
+            "omitted": {
+                "type": "array",
+                "description": "The references the style leaves out of the bibliography.",
+                "items": {
+                    "type": "object",
+                    "required": ["citekey", "reason"],
+                    "properties": {"citekey": _STRING, "reason": _STRING},
+                },
+            },
+            "warnings": {"type": "array", "items": _STRING},
+        },
     },
     "SearchResults": {
         "type": "object",
@@ -385,7 +414,14 @@ PATHS: dict[str, Schema] = {
     "/api/export": {
         "get": _operation(
             "A bibliography or literature notes, as a download.",
-            {"200": {"description": "The export document, in the format's media type."}},
+            {
+                "200": {
+                    "description": "The export document, in the format's media type; as "
+                    "JSON naming the references the style leaves out, when the request "
+                    "prefers application/json.",
+                    "content": _json(_ref("ExportDocument")),
+                }
+            },
             parameters=[
                 _query("keys", "Comma-separated citekeys (none: the whole library)."),
                 {

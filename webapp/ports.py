@@ -13,6 +13,7 @@ from typing import Protocol
 
 from annotations.model import Locator
 from index.results import SearchResult
+from webapp.citation_service import Citation
 
 
 class SearchPort(Protocol):
@@ -42,11 +43,12 @@ class CitationsPort(Protocol):
         locator: Locator | None = None,
         mode: str = "bibliography",
         output: str = "text",
-    ) -> str:
-        """One reference as a bibliography entry, in-text citation or note (text/html/markdown)."""
+    ) -> Citation:
+        """One reference as a bibliography entry, in-text citation or note (text/html/markdown);
+        a bibliography entry the style leaves out is empty, with the reason in `omitted`."""
         ...
 
-    def cite_passage(self, passage_id: str, *, style: str, output: str = "text") -> str:
+    def cite_passage(self, passage_id: str, *, style: str, output: str = "text") -> Citation:
         """The quote with its in-text citation, ready to paste."""
         ...
 
@@ -66,6 +68,7 @@ class ExportPort(Protocol):
         output: str,
         style: str | None = None,
         notes: bool = False,
-    ) -> str:
-        """The export document (no citekeys and no query: the whole library)."""
+    ) -> Citation:
+        """The export document (no citekeys and no query: the whole library), with the
+        references its style leaves out of the bibliography in `omitted`."""
         ...

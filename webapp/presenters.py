@@ -12,6 +12,36 @@ from refs.csl import CslItem
 from refs.errors import EntryError
 from refs.model import Reference
 from refs.names import parse_names
+from refs.omissions import Omission
+from webapp.citation_service import Citation
+
+
+def omission_json(omission: Omission) -> dict[str, str]:
+    """A work a style leaves out of a bibliography: `{citekey, reason}`."""
+    return {"citekey": omission.citekey, "reason": omission.reason}
+
+
+def hint_json(reference: Reference, omission: Omission) -> dict[str, Any]:
+    """A hint of `check --json` (not a problem): a reference the default style prints in
+    notes only, with the `FILE:LINE: hint: CITEKEY: reason` text."""
+    where = f"{reference.path}:{reference.line}"
+    return {
+        "file": str(reference.path),
+        "line": reference.line,
+        "citekey": reference.citekey,
+        "message": omission.reason,
+        "text": f"{where}: hint: {reference.citekey}: {omission.reason}",
+    }
+
+
+def export_json(result: Citation) -> dict[str, Any]:
+    """`export --json` and `GET /api/export` asked for JSON: `{format, text, omitted, warnings}`."""
+    return {
+        "format": result.output,
+        "text": result.text,
+        "omitted": [omission_json(omission) for omission in result.omitted],
+        "warnings": list(result.warnings),
+    }
 
 
 def reference_year(reference: Reference) -> str:

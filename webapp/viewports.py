@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from annotations.model import Locator
 from refs.styles import style_names
-from webapp.citation_service import CitationService
+from webapp.citation_service import Citation, CitationService
 from webapp.export_service import ExportService
 from webapp.passage_service import PassageService
 
@@ -26,13 +26,13 @@ class ViewCitations:
         locator: Locator | None = None,
         mode: str = "bibliography",
         output: str = "text",
-    ) -> str:
+    ) -> Citation:
         """One reference as a bibliography entry, in-text citation or note."""
-        return self._citations.cite(citekey, style, locator=locator, mode=mode, output=output).text
+        return self._citations.cite(citekey, style, locator=locator, mode=mode, output=output)
 
-    def cite_passage(self, passage_id: str, *, style: str, output: str = "text") -> str:
+    def cite_passage(self, passage_id: str, *, style: str, output: str = "text") -> Citation:
         """The quote with its in-text citation, ready to paste."""
-        return self._citations.quote(self._passages.get(passage_id), style, output).text
+        return self._citations.quote(self._passages.get(passage_id), style, output)
 
     def styles(self) -> list[str]:
         """Every style name the views may offer, short names first."""
@@ -53,8 +53,6 @@ class ViewExports:
         output: str,
         style: str | None = None,
         notes: bool = False,
-    ) -> str:
+    ) -> Citation:
         """The export document (no citekeys and no query: the whole library)."""
-        return self._exports.export(
-            citekeys, query=query, output=output, style=style, notes=notes
-        ).text
+        return self._exports.export(citekeys, query=query, output=output, style=style, notes=notes)

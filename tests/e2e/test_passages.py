@@ -87,6 +87,29 @@ def test_copy_citations_formatted_by_citeproc(page: Page, demo_server: LiveServe
     save_screenshot(page, "passage-citation")
 
 
+ZHUKOV_ARMY = "01M84V6NVG8NA9XCBTXZ7GF7YY"  # Zhukov's words on the army, an unpublished @misc
+
+
+def test_bibliography_button_says_why_chicago_has_no_entry_for_an_unpublished_work(
+    page: Page, demo_server: LiveServer
+) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{demo_server.url}/passages/{ZHUKOV_ARMY}")
+    page.evaluate("navigator.clipboard.writeText('untouched')")
+    status = page.get_by_role("region", name="Copy citation").get_by_role("status")
+    page.get_by_role("button", name="Chicago bibliography entry").click()
+    expect(status).to_have_text(
+        re.compile(
+            r"^Nothing to copy: chicago-notes-bibliography prints items of type document "
+            r"\(@misc\) without .* in notes only; add `publisher`, `howpublished`, `url` or "
+            r"`doi` to include it\.$"
+        )
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == "untouched"
+    page.get_by_role("button", name="MLA bibliography entry").click()
+    expect(status).to_have_text(re.compile(r"^Copied: Zhukov, Georgy K\."))
+
+
 def test_select_text_in_the_reader_and_quote_it(page: Page, demo_server: LiveServer) -> None:
     page.goto(f"{demo_server.url}/sources/taubman2004antiparty")
     text = page.get_by_role("article")

@@ -14,10 +14,16 @@ from hypothesis import strategies as st
 
 from annotations.model import Locator, Passage, QuotedIn
 from refs.citations import CitationError
+from refs.omissions import Omission
 from refs.store import ReferenceStore
 from webapp.citation_service import CitationService, parse_locator
 
 TABLE = Path(__file__).resolve().parents[1] / "data" / "citation_table.bib"
+CHICAGO_DOCUMENT_REASON = (
+    "chicago-notes-bibliography prints items of type document (@misc) without an archive, "
+    "archive place, container title, DOI, number, publisher, references or URL in notes "
+    "only; add `publisher`, `howpublished`, `url` or `doi` to include it"
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,20 +56,30 @@ VIA_TAUBMAN = passage(
 )
 
 
+# The citation table holds two works by Freeze of 2009 (the book he edited, his chapter
+# in it) and several by Taubman, so a citation is told apart from them as in a paper
+# citing the whole library: MLA adds the title, author-date styles a year suffix.
 @pytest.mark.parametrize(
     ("quote", "style", "expected"),
     [
         pytest.param(
-            FREEZE, "mla", "“The underlying idea was to decentralise” (Freeze 422).", id="mla"
+            FREEZE,
+            "mla",
+            "“The underlying idea was to decentralise” "
+            "(Freeze, “From Stalinism to Stagnation, 1953–1985” 422).",
+            id="mla",
         ),
         pytest.param(
             FREEZE,
             "apa",
-            "“The underlying idea was to decentralise” (Freeze, 2009, p. 422).",
+            "“The underlying idea was to decentralise” (Freeze, 2009a, p. 422).",
             id="apa",
         ),
         pytest.param(
-            VIA_TAUBMAN, "mla", "“We will bury you” (qtd. in Taubman 310).", id="mla-qtd-in"
+            VIA_TAUBMAN,
+            "mla",
+            "“We will bury you” (qtd. in Taubman, Khrushchev: The Man and His Era 310).",
+            id="mla-qtd-in",
         ),
         pytest.param(
             VIA_TAUBMAN,
@@ -112,8 +128,8 @@ def test_quote_in_html_escapes_the_quote_and_italicises_titles(service: Citation
 
 
 def test_ellipsis_at_the_end_of_a_quote_is_kept(service: CitationService) -> None:
-    text = passage("The underlying idea was ...", "freeze2009stagnation", "422")
-    assert service.quote(text, "mla").text == "“The underlying idea was ...” (Freeze 422)."
+    text = passage("The underlying idea was ...", "linden1966", "422")
+    assert service.quote(text, "mla").text == "“The underlying idea was ...” (Linden 422)."
 
 
 def test_bibliography_export_is_sorted_by_the_style(service: CitationService) -> None:
@@ -229,7 +245,7 @@ def test_any_page_value_is_kept(value: str) -> None:
     assert parse_locator(None, f"section:{value}") == Locator("section", value.strip())
 
 
-def test_a_work_the_style_leaves_out_is_empty_with_a_warning(library: Path) -> None:
+def test_a_work_the_style_leaves_out_is_empty_with_the_reason(library: Path) -> None:
     folder = library.parent / "private"
     folder.mkdir()
     (folder / "references.bib").write_text(
@@ -238,6 +254,109 @@ def test_a_work_the_style_leaves_out_is_empty_with_a_warning(library: Path) -> N
     )
     result = CitationService(ReferenceStore(folder)).cite("memo", "chicago")
     assert result.text == ""
-    assert result.warnings[-1] == (
-        "memo: style 'chicago-notes-bibliography' leaves this work out of bibliographies"
+    assert result.omitted == (Omission("memo", CHICAGO_DOCUMENT_REASON),)
+
+
+DISAMBIGUATION = Path(__file__).resolve().parents[1] / "data" / "disambiguation.bib"
+
+
+@pytest.fixture(scope="module")
+def works(tmp_path_factory: pytest.TempPathFactory) -> CitationService:
+    """Two works by Trotsky, two by Wolfe from 1957, and an unpublished memorandum."""
+    folder = tmp_path_factory.mktemp("disambiguation")
+    shutil.copy(DISAMBIGUATION, folder / "references.bib")
+    return CitationService(ReferenceStore(folder))
+
+
+@pytest.mark.parametrize(
+    ("citekey", "style", "expected"),
+    [
+        pytest.param("trotsky1925lenin", "mla", "(Trotsky, Lenin)", id="mla-lenin"),
+        pytest.param("trotsky1941stalin", "mla", "(Trotsky, Stalin)", id="mla-stalin"),
+        pytest.param(
+            "wolfe1957durability",
+            "mla",
+            "(Wolfe, “The Durability of Despotism in the Soviet System”)",
+            id="mla-article-title-in-quotes",
+        ),
+        pytest.param("deutscher1957", "mla", "(Deutscher)", id="mla-alone"),
+        pytest.param("wolfe1957ghost", "chicago-author-date", "(Wolfe 1957a)", id="cad-a"),
+        pytest.param("wolfe1957durability", "chicago-author-date", "(Wolfe 1957b)", id="cad-b"),
+        pytest.param("deutscher1957", "chicago-author-date", "(Deutscher 1957)", id="cad-alone"),
+        pytest.param("wolfe1957ghost", "apa", "(Wolfe, 1957a)", id="apa-a"),
+        pytest.param("wolfe1957durability", "apa", "(Wolfe, 1957b)", id="apa-b"),
+    ],
+)
+def test_one_citation_is_told_apart_from_the_librarys_other_works(
+    works: CitationService, citekey: str, style: str, expected: str
+) -> None:
+    assert works.cite(citekey, style, mode="citation").text == expected
+
+
+@pytest.mark.parametrize(
+    ("citekey", "style", "expected"),
+    [
+        pytest.param("wolfe1957durability", "chicago-author-date", "Wolfe, Bertram D. 1957b. "),
+        pytest.param("wolfe1957durability", "apa", "Wolfe, B. D. (1957b). "),
+        pytest.param("trotsky1941stalin", "mla", "Trotsky, Leon. Stalin. "),
+    ],
+)
+def test_one_bibliography_entry_agrees_with_its_citation(
+    works: CitationService, citekey: str, style: str, expected: str
+) -> None:
+    assert works.cite(citekey, style).text.startswith(expected)
+
+
+def test_a_quote_is_told_apart_too(works: CitationService) -> None:
+    quote = passage("Despotism endures.", "wolfe1957durability", "93")
+    assert works.quote(quote, "apa").text == "“Despotism endures” (Wolfe, 1957b, p. 93)."
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        pytest.param(
+            "chicago-author-date",
+            ["Wolfe, Bertram D. 1957a. ", "Wolfe, Bertram D. 1957b. "],
+            id="cad",
+        ),
+        pytest.param("apa", ["Wolfe, B. D. (1957a). ", "Wolfe, B. D. (1957b). "], id="apa"),
+    ],
+)
+def test_an_export_tells_its_works_apart(
+    works: CitationService, style: str, expected: list[str]
+) -> None:
+    text = works.export(["wolfe1957durability", "wolfe1957ghost"], "text", style).text
+    assert [line[: len(expected[0])] for line in text.splitlines()] == expected
+
+
+def test_an_export_names_each_work_the_style_leaves_out(works: CitationService) -> None:
+    result = works.export(None, "text", "chicago")
+    assert len(result.text.splitlines()) == 5
+    assert "Molotov" not in result.text
+    assert [omission.citekey for omission in result.omitted] == ["molotov1957memo"]
+    assert result.omitted[0].reason.startswith(
+        "chicago-notes-bibliography prints items of type document (@misc) without an archive"
     )
+
+
+def test_an_export_in_a_style_that_prints_everything_omits_nothing(
+    works: CitationService,
+) -> None:
+    result = works.export(None, "text", "mla")
+    assert (len(result.text.splitlines()), result.omitted) == (6, ())
+
+
+def test_entries_are_formatted_in_one_document(works: CitationService) -> None:
+    entries, omitted = works.entries(
+        ["wolfe1957ghost", "wolfe1957durability", "molotov1957memo"], "chicago-author-date"
+    )
+    assert entries["wolfe1957durability"].startswith("Wolfe, Bertram D. 1957b. ")
+    assert set(entries) == {"wolfe1957ghost", "wolfe1957durability", "molotov1957memo"}
+    assert omitted == ()
+
+
+def test_omissions_of_the_library_are_read_from_the_style(works: CitationService) -> None:
+    [(reference, omission)] = works.omissions("chicago")
+    assert (reference.citekey, reference.line) == ("molotov1957memo", 47)
+    assert omission.citekey == "molotov1957memo"

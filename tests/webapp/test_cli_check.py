@@ -60,7 +60,7 @@ def test_check_json_gives_each_problem_as_an_object(runner: CliRunner, empty_lib
 def test_check_of_a_clean_library_exits_0(runner: CliRunner, empty_library: Path) -> None:
     result = runner.invoke(cli, ["--library", str(empty_library), "check", "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"ok": True, "problems": []}
+    assert json.loads(result.stdout) == {"ok": True, "problems": [], "hints": []}
 
 
 def test_reading_commands_serve_the_good_entries_of_a_broken_library(
@@ -71,3 +71,40 @@ def test_reading_commands_serve_the_good_entries_of_a_broken_library(
     assert result.exit_code == 0
     assert [row["citekey"] for row in json.loads(result.stdout)] == ["good", "nojournal"]
     assert "could not parse this block" in result.stderr
+
+
+MEMO = "@misc{memo,\n  author = {Zhukov, Georgy K.},\n  title = {Words on the Army},\n}\n"
+
+
+def test_check_hints_at_a_work_chicago_prints_in_notes_only_and_still_exits_0(
+    runner: CliRunner, empty_library: Path
+) -> None:
+    (empty_library / "references.bib").write_text(MEMO, encoding="utf-8")
+    result = runner.invoke(cli, ["--library", str(empty_library), "check"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0] == (
+        f"{empty_library / 'references.bib'}:1: hint: memo: chicago-notes-bibliography prints "
+        "items of type document (@misc) without an archive, archive place, container title, "
+        "DOI, number, publisher, references or URL in notes only; add `publisher`, "
+        "`howpublished`, `url` or `doi` to include it"
+    )
+
+
+def test_check_json_lists_the_hints_apart_from_the_problems(
+    runner: CliRunner, empty_library: Path
+) -> None:
+    (empty_library / "references.bib").write_text(MEMO, encoding="utf-8")
+    result = runner.invoke(cli, ["--library", str(empty_library), "check", "--json"])
+    document = json.loads(result.stdout)
+    assert (result.exit_code, document["ok"], document["problems"]) == (0, True, [])
+    [hint] = document["hints"]
+    assert (hint["citekey"], hint["line"]) == ("memo", 1)
+    assert hint["message"].startswith("chicago-notes-bibliography prints items of type document")
+
+
+def test_a_published_misc_gets_no_hint(runner: CliRunner, empty_library: Path) -> None:
+    published = MEMO.replace("title =", "howpublished = {Krasnaya Zvezda},\n  title =")
+    (empty_library / "references.bib").write_text(published, encoding="utf-8")
+    result = runner.invoke(cli, ["--library", str(empty_library), "check", "--json"])
+    assert json.loads(result.stdout)["hints"] == []

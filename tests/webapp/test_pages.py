@@ -276,3 +276,16 @@ def test_bib_file_edited_by_hand_shows_on_the_next_request(
     page = client.get("/refs/freeze2009").get_data(as_text=True)
     assert "The Tanks of June, Revised" in page and "Zhukov and the Tanks" not in page
     assert client.get("/api/refs/added1999").get_json()["fields"]["title"] == "Added By Hand"
+
+
+def test_reference_page_says_why_the_style_prints_no_entry(
+    client: FlaskClient, services: Services
+) -> None:
+    services.refs.add("@misc{memo1957, author = {Zhukov, Georgy K.}, title = {On the Army}}\n")
+    page = _text(client, "/refs/memo1957?style=chicago").replace("&#96;", "`")
+    assert '<div class="formatted-entry">' not in page
+    assert (
+        "No bibliography entry: chicago-notes-bibliography prints items of type document (@misc)"
+        in page
+    )
+    assert "add `publisher`, `howpublished`, `url` or `doi` to include it." in page

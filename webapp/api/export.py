@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, jsonify, request
 
+from webapp.presenters import export_json
 from webapp.viewsupport import choice_arg, get_services, require
 
 bp = Blueprint("export", __name__)
@@ -23,14 +24,19 @@ EXPORT_FORMATS = {
 
 @bp.get("/export")
 def export() -> Response:
-    """The chosen references (`keys`, comma-separated, or `key` repeated), or a search's."""
+    """The chosen references (`keys`, comma-separated, or `key` repeated), or a search's.
+
+    A download in the format's media type; a client that asks for `application/json`
+    rather (`Accept`) gets `{format, text, omitted, warnings}`, which also names the
+    references the style leaves out of the bibliography, and why.
+    """
     output = choice_arg("format", tuple(EXPORT_FORMATS), "bibtex")
     services = get_services()
     listed = [key for key in request.args.get("keys", "").split(",") if key]
     citekeys = [*listed, *request.args.getlist("key")]
     for citekey in citekeys:
         services.refs.get(citekey)
-    document = require(services.exports, "export").export(
+    result = require(services.exports, "export").export(
         citekeys,
         query=request.args.get("query") or None,
         output=output,
@@ -38,6 +44,8 @@ def export() -> Response:
         notes=request.args.get("notes", "") in ("1", "true", "on"),
     )
     media_type, extension = EXPORT_FORMATS[output]
-    response = Response(document, mimetype=media_type)
+    if request.accept_mimetypes.best_match([media_type, "application/json"]) == "application/json":
+        return jsonify(export_json(result))
+    response = Response(result.text, mimetype=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="florilegium.{extension}"'
     return response

@@ -98,5 +98,5 @@ def cite_passage(passage_id: str) -> dict[str, str]:
     output = choice_arg("format", CITATION_FORMATS, "text")
     _passages().get(passage_id)
     citations = require(get_services().citations, "citation")
-    text = citations.cite_passage(passage_id, style=style, output=output)
+    text = citations.cite_passage(passage_id, style=style, output=output).text
     return {"html": text} if output == "html" else {"text": text}

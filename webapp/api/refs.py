@@ -37,7 +37,11 @@ def show_ref(citekey: str) -> dict[str, Any]:
 
 @bp.get("/refs/<citekey>/citation")
 def cite_ref(citekey: str) -> dict[str, str]:
-    """One formatted reference: `{"text": ...}`, or `{"html": ...}` when format=html."""
+    """One formatted reference: `{"text": ...}`, or `{"html": ...}` when format=html.
+
+    A bibliography entry the style leaves out (Chicago's unpublished documents) is empty,
+    with `omitted` saying why: still a 200, since the reference exists and was formatted.
+    """
     services = get_services()
     services.refs.get(citekey)
     style = request.args.get("style", "") or DEFAULT_STYLE
@@ -48,5 +52,8 @@ def cite_ref(citekey: str) -> dict[str, str]:
         label = choice_arg("label", LOCATOR_LABELS, "page")
         locator = Locator(label, request.args["locator"])
     citations = require(services.citations, "citation")
-    text = citations.cite(citekey, style=style, locator=locator, mode=mode, output=output)
-    return {"html": text} if output == "html" else {"text": text}
+    result = citations.cite(citekey, style=style, locator=locator, mode=mode, output=output)
+    body = {"html" if output == "html" else "text": result.text}
+    if result.omitted:
+        body["omitted"] = result.omitted[0].reason
+    return body

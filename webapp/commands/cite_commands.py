@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ from webapp.citation_service import (
 )
 from webapp.clisupport import echo_json, json_option, pass_services, warn
 from webapp.export_service import ExportService
+from webapp.presenters import export_json, omission_json
 from webapp.services import Services
 
 
@@ -108,6 +110,7 @@ def cite(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to FILE instead of stdout.",
 )
+@json_option
 @pass_services
 def export(
     services: Services,
@@ -117,15 +120,24 @@ def export(
     query: str | None,
     notes: bool,
     output_file: Path | None,
+    as_json: bool,
 ) -> None:
     """Export references (CITEKEYS, else the whole library) as a bibliography or for other
-    reference managers."""
+    reference managers.
+
+    References the style leaves out of bibliographies (Chicago prints unpublished
+    documents in notes only) are named on stderr with the reason; --json lists them
+    under "omitted".
+    """
     citations = CitationService(services.refs)
     exporter = ExportService(citations, services.passages, services.search)
     result = exporter.export(citekeys, query=query, output=export_format, style=style, notes=notes)
-    for message in result.warnings:
-        warn(message)
-    text = result.text
+    _warn(result)
+    text = (
+        json.dumps(export_json(result), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        if as_json
+        else result.text
+    )
     if output_file is None:
         click.echo(text, nl=False)
         return
@@ -134,12 +146,24 @@ def export(
 
 
 def _print(result: Citation, as_json: bool) -> None:
-    for message in result.warnings:
-        warn(message)
+    _warn(result)
     if as_json:
-        echo_json({result.output: result.text, "warnings": list(result.warnings)})
+        document: dict[str, object] = {
+            result.output: result.text,
+            "warnings": list(result.warnings),
+        }
+        if result.omitted:
+            document["omitted"] = [omission_json(omission) for omission in result.omitted]
+        echo_json(document)
     else:
         click.echo(result.text)
+
+
+def _warn(result: Citation) -> None:
+    for message in result.warnings:
+        warn(message)
+    for omission in result.omitted:
+        warn(f"{omission.citekey} left out of the bibliography: {omission.reason}")
 
 
 def _list_styles(as_json: bool) -> None:

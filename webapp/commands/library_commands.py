@@ -6,9 +6,13 @@ from pathlib import Path
 
 import click
 
+from webapp.citation_service import CitationService
 from webapp.clisupport import echo_json, json_option, pass_services
-from webapp.presenters import problem_json
+from webapp.presenters import hint_json, problem_json
 from webapp.services import Services, init_library
+
+# The style `cite` and `export` use unless told otherwise.
+DEFAULT_STYLE = "chicago"
 
 
 @click.command("init")
@@ -23,13 +27,24 @@ def init(folder: Path) -> None:
 @json_option
 @pass_services
 def check(services: Services, as_json: bool) -> None:
-    """Validate every .bib, passage and note file; exit 1 if anything is wrong."""
+    """Validate every .bib, passage and note file; exit 1 if anything is wrong.
+
+    Also hints, on stderr, at the references that the default style (Chicago notes and
+    bibliography) prints in notes only and leaves out of bibliographies; they are not
+    problems.
+    """
     problems = services.check()
+    omissions = CitationService(services.refs).omissions(DEFAULT_STYLE)
+    hints = [hint_json(reference, omission) for reference, omission in omissions]
     if as_json:
-        echo_json({"ok": not problems, "problems": [problem_json(p) for p in problems]})
+        echo_json(
+            {"ok": not problems, "problems": [problem_json(p) for p in problems], "hints": hints}
+        )
     else:
         for problem in problems:
             click.echo(problem)
+        for hint in hints:
+            click.echo(hint["text"], err=True)
         if not problems:
             click.echo("OK: no problems found", err=True)
     if problems:

@@ -141,8 +141,8 @@ def _render_detail(
     services = get_services()
     reference = services.refs.get(citekey)
     style = request.args.get("style", "") or "chicago-author-date"
-    formatted = (
-        clean_html(services.citations.cite(citekey, style=style, output="html"))
+    citation = (
+        services.citations.cite(citekey, style=style, output="html")
         if services.citations is not None
         else None
     )
@@ -154,7 +154,8 @@ def _render_detail(
         fields=_field_rows(reference),
         style=style,
         styles=_with_current(style, services.citations.styles() if services.citations else STYLES),
-        formatted=formatted,
+        formatted=None if citation is None else clean_html(citation.text),
+        omitted=citation.omitted[0].reason if citation and citation.omitted else None,
         passages=passages,
         locator_labels=LOCATOR_LABELS,
         form=form,

@@ -15,6 +15,11 @@ async function copy(button) {
     status.textContent = doc.error || "Could not format the citation.";
     return;
   }
+  if (doc.omitted) {
+    // The style leaves this work out of bibliographies: say why rather than copy nothing.
+    status.textContent = `Nothing to copy: ${doc.omitted}.`;
+    return;
+  }
   try {
     await navigator.clipboard.writeText(doc.text);
     status.textContent = `Copied: ${doc.text}`;
