@@ -16,7 +16,7 @@ from annotations.store import PassageStore
 from refs.csl import CslItem, stored_reference_to_csl
 from refs.errors import EntryError, ReferenceHasPassages
 from refs.store import MAIN_BIB_NAME, ReferenceStore
-from refs.validation import validate_references
+from refs.validation import latex_warnings, validate_references
 from webapp.citation_service import CitationService
 from webapp.export_service import ExportService
 from webapp.localconfig import LOCAL_CONFIG_NAME
@@ -162,6 +162,11 @@ class Services:
             *self.passage_store.problems,
             *passage_problems,
         ]
+
+    def warnings(self) -> list[EntryError]:
+        """What `check` points out without failing: fields with LaTeX commands that are
+        shown by their argument or name because Florilegium does not know them."""
+        return latex_warnings(self.refs)
 
     def source_names(self) -> list[str]:
         """The names of the full texts under `sources/` (file names without `.txt`), sorted."""

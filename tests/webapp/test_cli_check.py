@@ -60,7 +60,7 @@ def test_check_json_gives_each_problem_as_an_object(runner: CliRunner, empty_lib
 def test_check_of_a_clean_library_exits_0(runner: CliRunner, empty_library: Path) -> None:
     result = runner.invoke(cli, ["--library", str(empty_library), "check", "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"ok": True, "problems": [], "hints": []}
+    assert json.loads(result.stdout) == {"ok": True, "problems": [], "warnings": [], "hints": []}
 
 
 def test_reading_commands_serve_the_good_entries_of_a_broken_library(
@@ -108,3 +108,23 @@ def test_a_published_misc_gets_no_hint(runner: CliRunner, empty_library: Path) -
     (empty_library / "references.bib").write_text(published, encoding="utf-8")
     result = runner.invoke(cli, ["--library", str(empty_library), "check", "--json"])
     assert json.loads(result.stdout)["hints"] == []
+
+
+def test_check_warns_of_unknown_latex_commands_and_still_exits_0(
+    runner: CliRunner, empty_library: Path
+) -> None:
+    (empty_library / "references.bib").write_text(
+        "@book{k, author={A}, title={The \\acro{TUG} Story}, publisher={P}, year=2003}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["--library", str(empty_library), "check"])
+    assert result.exit_code == 0
+    main = empty_library / "references.bib"
+    assert (
+        f"{main}:1: warning: unknown LaTeX command \\acro in 'k', shown as 'The TUG Story'"
+        in result.stderr
+    )
+    as_json = runner.invoke(cli, ["--library", str(empty_library), "check", "--json"])
+    document = json.loads(as_json.stdout)
+    assert [(w["citekey"], w["field"]) for w in document["warnings"]] == [("k", "title")]
+    assert document["ok"] is True

@@ -29,20 +29,28 @@ def init(folder: Path) -> None:
 def check(services: Services, as_json: bool) -> None:
     """Validate every .bib, passage and note file; exit 1 if anything is wrong.
 
-    Also hints, on stderr, at the references that the default style (Chicago notes and
-    bibliography) prints in notes only and leaves out of bibliographies; they are not
-    problems.
+    Also warns, on stderr, of LaTeX commands it shows by their argument or name because
+    it does not know them, and hints at the references that the default style (Chicago
+    notes and bibliography) prints in notes only; neither is a problem.
     """
     problems = services.check()
+    warnings = services.warnings()
     omissions = CitationService(services.refs).omissions(DEFAULT_STYLE)
     hints = [hint_json(reference, omission) for reference, omission in omissions]
     if as_json:
         echo_json(
-            {"ok": not problems, "problems": [problem_json(p) for p in problems], "hints": hints}
+            {
+                "ok": not problems,
+                "problems": [problem_json(p) for p in problems],
+                "warnings": [problem_json(w) for w in warnings],
+                "hints": hints,
+            }
         )
     else:
         for problem in problems:
             click.echo(problem)
+        for warning in warnings:
+            click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
         for hint in hints:
             click.echo(hint["text"], err=True)
         if not problems:
