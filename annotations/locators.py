@@ -1,9 +1,11 @@
 """Reading the locators people type (`422`, `xiv`, `422-23`, `chapter:3`, `para. 12`).
 
-A bare value is a page, and must look like one (arabic or roman numbers, ranges, lists),
-so that a typo such as `chaptr 3` is refused instead of stored as a page. Abbreviated
-arabic ranges are written out (`422-23` → `422-423`) and every dash in a range (en dash,
-em dash...) becomes a hyphen, so one page range has one spelling and
+The one parser of locators: the command line (`--page`, `--locator`), the API and the web
+forms all read what people type here, so they accept and refuse the same things with the
+same messages. A bare value is a page, and must look like one (arabic or roman numbers,
+ranges, lists), so that a typo such as `chaptr 3` is refused instead of stored as a page.
+Abbreviated arabic ranges are written out (`422-23` → `422-423`) and every dash in a range
+(en dash, em dash...) becomes a hyphen, so one page range has one spelling and
 `parse_locator(str(locator))` gives it back.
 """
 
@@ -62,25 +64,26 @@ _LABELLED_RE = re.compile(r"^\s*([^\s:.]+)\.?(?::\s*|\s+)(.*?)\s*$", re.DOTALL)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def parse_locator(text: str, *, label: str | None = None, field: str = "locator") -> Locator:
+def parse_locator(
+    text: str, *, label: str | None = None, field: str = "locator", label_field: str = ""
+) -> Locator:
     """Read `LABEL:VALUE`, `LABEL VALUE` or a bare page; with `label`, `text` is the value.
 
+    Errors are `InvalidLocator` naming `field` (the input the text came from), or
+    `label_field` (default `FIELD.label`) when the label is unknown.
     parse_locator("chapter:3") → Locator("chapter", "3");
     parse_locator("422-23") → Locator("page", "422-423").
     """
+    label_field = label_field or f"{field}.label"
     if label is not None:
-        return _locator(_label(label, field=field), text, field=field)
+        return _locator(_label(label, field=label_field), text, field=field)
     labelled = _LABELLED_RE.match(text)
     if labelled is not None:
         word = labelled.group(1).lower()
         if word in LOCATOR_LABELS or word in _ABBREVIATIONS:
-            return _locator(_label(word, field=field), labelled.group(2), field=field)
+            return _locator(_label(word, field=label_field), labelled.group(2), field=field)
         if ":" in text:
-            raise InvalidLocator(
-                f"unknown locator label {labelled.group(1)!r}; expected one of CSL's labels "
-                f"({', '.join(LOCATOR_LABELS)})",
-                field=f"{field}.label",
-            )
+            raise InvalidLocator(_unknown_label(labelled.group(1)), field=label_field)
     return _locator("page", text, field=field)
 
 
@@ -93,12 +96,13 @@ def _label(word: str, *, field: str) -> str:
     label = word.strip().lower().rstrip(".")
     label = _ABBREVIATIONS.get(label, label)
     if label not in LOCATOR_LABELS:
-        raise InvalidLocator(
-            f"unknown locator label {word!r}; expected one of CSL's labels "
-            f"({', '.join(LOCATOR_LABELS)})",
-            field=f"{field}.label",
-        )
+        raise InvalidLocator(_unknown_label(word), field=field)
     return label
+
+
+def _unknown_label(word: str) -> str:
+    labels = ", ".join(LOCATOR_LABELS)
+    return f"unknown locator label {word!r}; expected one of CSL's labels ({labels})"
 
 
 def _locator(label: str, value: str, *, field: str) -> Locator:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from annotations.model import LOCATOR_LABELS, Locator, Passage
+from annotations.model import Locator, Passage
 from refs.bibexport import format_bib
 from refs.citations import CitationEngine, CitationError, CiteItem, missing_fields, shared_engine
 from refs.citecontext import LibraryItems
@@ -57,26 +57,6 @@ class Citation:
     text: str
     warnings: tuple[str, ...] = ()
     omitted: tuple[Omission, ...] = ()
-
-
-def parse_locator(page: str | None = None, locator: str | None = None) -> Locator | None:
-    """`--page P` or `--locator LABEL:VALUE` as a `Locator` (CSL labels only)."""
-    if page and locator:
-        raise CitationError("give --page or --locator, not both", field="locator")
-    if page:
-        return Locator("page", page.strip())
-    if not locator:
-        return None
-    label, separator, value = locator.partition(":")
-    label = label.strip().lower()
-    if not separator or not value.strip():
-        raise CitationError(f"expected LABEL:VALUE, got {locator!r}", field="locator")
-    if label not in LOCATOR_LABELS:
-        raise CitationError(
-            f"unknown locator label '{label}'; use one of {', '.join(LOCATOR_LABELS)}",
-            field="locator",
-        )
-    return Locator(label, value.strip())
 
 
 class CitationService:

@@ -335,7 +335,12 @@ PATHS: dict[str, Schema] = {
             parameters=[
                 _CITEKEY,
                 _STYLE,
-                _query("locator", "A locator value, e.g. 422 or xiv."),
+                _query(
+                    "locator",
+                    "A locator value, e.g. 422, xiv or 422-423; without `label`, read as the "
+                    "command line's --locator (chapter:3, para. 12). A value that is no page "
+                    "(`chaptr 3`) is refused, as everywhere.",
+                ),
                 _query("label", "The locator's label.", {"enum": list(LOCATOR_LABELS)}),
                 _query("mode", "What to format.", {"enum": ["bibliography", "citation", "note"]}),
                 _FORMAT,

@@ -60,11 +60,15 @@ def json_object() -> dict[str, Any]:  # Any: the values of a JSON object
 
 
 def form_locator(label: str, value: str) -> Locator | None:
-    """The locator of a form's label and value inputs (none when the value is empty);
-    `InvalidLocator` (field `locator` or `locator.label`) when it cannot be read."""
+    """The locator of a form's (or a query's) `label` and `locator` inputs, read as the
+    command line reads them: none when the value is empty; without a label, the value is
+    read like `--locator` (`chapter:3`, `xiv`). `InvalidLocator` names the input at fault
+    (`locator`, `label`) when it cannot be read."""
     if not value.strip():
         return None
-    return parse_locator(value, label=label or "page", field="locator")
+    if not label:
+        return parse_locator(value, field="locator")
+    return parse_locator(value, label=label, field="locator", label_field="label")
 
 
 def form_tags(text: str) -> list[str]:

@@ -9,14 +9,11 @@ from pathlib import Path
 
 import pytest
 import rispy
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from annotations.model import Locator, Passage, QuotedIn
-from refs.citations import CitationError
 from refs.omissions import Omission
 from refs.store import ReferenceStore
-from webapp.citation_service import CitationService, parse_locator
+from webapp.citation_service import CitationService
 
 TABLE = Path(__file__).resolve().parents[1] / "data" / "citation_table.bib"
 CHICAGO_DOCUMENT_REASON = (
@@ -172,34 +169,6 @@ def test_ris_export_reads_back(service: CitationService) -> None:
     assert record["doi"] == "10.2307/2501117"
 
 
-@pytest.mark.parametrize(
-    ("page", "locator", "expected"),
-    [
-        pytest.param("422", None, Locator("page", "422"), id="page"),
-        pytest.param(None, "chapter:3", Locator("chapter", "3"), id="chapter"),
-        pytest.param(None, None, None, id="none"),
-    ],
-)
-def test_locator_options_parse(
-    page: str | None, locator: str | None, expected: Locator | None
-) -> None:
-    assert parse_locator(page, locator) == expected
-
-
-@pytest.mark.parametrize(
-    ("page", "locator"),
-    [
-        pytest.param("1", "page:2", id="both"),
-        pytest.param(None, "chapter", id="no-value"),
-        pytest.param(None, "leaf:3", id="unknown-label"),
-    ],
-)
-def test_bad_locator_options_are_refused(page: str | None, locator: str | None) -> None:
-    with pytest.raises(CitationError) as error:
-        parse_locator(page, locator)
-    assert error.value.field == "locator"
-
-
 def test_markdown_quote_uses_a_footnote(service: CitationService) -> None:
     text = passage("*Bold* claim", "linden1966", "5")
     assert service.quote(text, "chicago", "markdown").text == (
@@ -236,13 +205,6 @@ def test_other_bundled_styles_work_by_id(
     service: CitationService, style: str, expected: str
 ) -> None:
     assert service.cite("linden1966", style).text == expected
-
-
-@settings(deadline=None)  # a loaded 2-core machine is slow, not wrong
-@given(value=st.text(min_size=1).filter(lambda text: text.strip() and ":" not in text))
-def test_any_page_value_is_kept(value: str) -> None:
-    assert parse_locator(value, None) == Locator("page", value.strip())
-    assert parse_locator(None, f"section:{value}") == Locator("section", value.strip())
 
 
 def test_a_work_the_style_leaves_out_is_empty_with_the_reason(library: Path) -> None:

@@ -44,7 +44,7 @@ from webapp.services import Services
         pytest.param(
             "POST",
             "/api/passages",
-            {"citekey": "linden1966", "text": "x", "locator": {"label": "pg", "value": "1"}},
+            {"citekey": "linden1966", "text": "x", "locator": {"label": "leaf", "value": "1"}},
             400,
             "locator.label",
             id="bad-locator-label",
@@ -89,7 +89,7 @@ from webapp.services import Services
         ),
         pytest.param(
             "GET",
-            "/api/refs/linden1966/citation?locator=3&label=pg",
+            "/api/refs/linden1966/citation?locator=3&label=leaf",
             None,
             400,
             "label",

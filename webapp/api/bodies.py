@@ -11,7 +11,6 @@ from typing import Any
 
 from annotations.locators import parse_locator
 from annotations.model import (
-    LOCATOR_LABELS,
     Anchor,
     Locator,
     QuotedIn,
@@ -66,13 +65,13 @@ def locator_field(value: object, path: str) -> Locator | None:
     if not isinstance(value, dict):
         raise ApiError(400, "must be an object {label, value} or null", field=path)
     label = value.get("label", "page")
-    if label not in LOCATOR_LABELS:
-        raise ApiError(400, f"unknown locator label {label!r}", field=f"{path}.label")
+    if not isinstance(label, str):
+        raise ApiError(400, "must be a string", field=f"{path}.label")
     text = value.get("value")
     if not isinstance(text, str) or not text.strip():
         raise ApiError(400, "must be a non-empty string", field=f"{path}.value")
-    # The CLI's own reading: `422-23` is stored as `422-423`, a bad page is refused.
-    return parse_locator(text, label=label, field=f"{path}.value")
+    # The CLI's own reading: `422-23` is stored as `422-423`, a bad page or label is refused.
+    return parse_locator(text, label=label, field=f"{path}.value", label_field=f"{path}.label")
 
 
 def tags_field(value: object) -> tuple[str, ...]:

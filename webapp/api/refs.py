@@ -6,9 +6,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from annotations.model import LOCATOR_LABELS, Locator
 from webapp.presenters import reference_detail_json, reference_summary_json
-from webapp.viewsupport import choice_arg, get_services, int_arg, require
+from webapp.viewsupport import choice_arg, form_locator, get_services, int_arg, require
 
 bp = Blueprint("refs", __name__)
 
@@ -47,10 +46,7 @@ def cite_ref(citekey: str) -> dict[str, str]:
     style = request.args.get("style", "") or DEFAULT_STYLE
     mode = choice_arg("mode", CITATION_MODES, "bibliography")
     output = choice_arg("format", CITATION_FORMATS, "text")
-    locator = None
-    if request.args.get("locator"):
-        label = choice_arg("label", LOCATOR_LABELS, "page")
-        locator = Locator(label, request.args["locator"])
+    locator = form_locator(request.args.get("label", ""), request.args.get("locator", ""))
     citations = require(services.citations, "citation")
     result = citations.cite(citekey, style=style, locator=locator, mode=mode, output=output)
     body = {"html" if output == "html" else "text": result.text}

@@ -7,16 +7,10 @@ from pathlib import Path
 
 import click
 
+from annotations.model import Locator
 from refs.styles import resolve_style, style_names
-from webapp.citation_service import (
-    EXPORT_FORMATS,
-    MODES,
-    OUTPUTS,
-    Citation,
-    CitationService,
-    parse_locator,
-)
-from webapp.clisupport import echo_json, json_option, pass_services, warn
+from webapp.citation_service import EXPORT_FORMATS, MODES, OUTPUTS, Citation, CitationService
+from webapp.clisupport import LOCATOR, PAGE, echo_json, json_option, pass_services, warn
 from webapp.export_service import ExportService
 from webapp.presenters import export_json, omission_json
 from webapp.services import Services
@@ -31,8 +25,8 @@ from webapp.services import Services
     show_default=True,
     help="mla, chicago, chicago-author-date, apa, or a bundled style id.",
 )
-@click.option("--page", "-p", help="Page or range cited, e.g. 422, 422-423 or xiv.")
-@click.option("--locator", help="Another CSL locator as LABEL:VALUE, e.g. chapter:3.")
+@click.option("--page", "-p", type=PAGE, help="Page or range cited, e.g. 422, 422-423 or xiv.")
+@click.option("--locator", type=LOCATOR, help="Another CSL locator as LABEL:VALUE, e.g. chapter:3.")
 @click.option(
     "--mode",
     type=click.Choice(MODES),
@@ -56,8 +50,8 @@ def cite(
     services: Services,
     citekey: str | None,
     style: str,
-    page: str | None,
-    locator: str | None,
+    page: Locator | None,
+    locator: Locator | None,
     mode: str,
     output: str,
     passage_id: str | None,
@@ -70,13 +64,15 @@ def cite(
         return
     citations = CitationService(services.refs)
     if passage_id is not None:
-        if citekey is not None or page or locator:
+        if citekey is not None or page is not None or locator is not None:
             raise click.UsageError("--passage takes no CITEKEY, --page or --locator")
         result = citations.quote(services.passages.get(passage_id), style, output)
     elif citekey is None:
         raise click.UsageError("give a CITEKEY or --passage ID")
+    elif page is not None and locator is not None:
+        raise click.UsageError("give either --page or --locator, not both")
     else:
-        found = parse_locator(page, locator)
+        found = page or locator
         result = citations.cite(citekey, style, locator=found, mode=mode, output=output)
     _print(result, as_json)
 

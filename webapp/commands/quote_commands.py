@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from annotations.locators import parse_locator, parse_page
 from annotations.model import Locator, Passage, QuotedIn
 from annotations.repository import KEEP, Keep
-from webapp.clisupport import echo_json, json_option, pass_services, warn
+from webapp.clisupport import LOCATOR, PAGE, echo_json, json_option, pass_services, warn
 from webapp.presenters import passage_json
 from webapp.services import Services
 
@@ -20,10 +19,10 @@ def quote() -> None:
 @quote.command("add")
 @click.argument("citekey")
 @click.option("--text", required=True, help="The exact words quoted.")
-@click.option("--page", "-p", help="Page or range, e.g. 422, xiv or 422-423.")
-@click.option("--locator", help="Any CSL locator as LABEL:VALUE, e.g. chapter:3.")
+@click.option("--page", "-p", type=PAGE, help="Page or range, e.g. 422, xiv or 422-423.")
+@click.option("--locator", type=LOCATOR, help="Any CSL locator as LABEL:VALUE, e.g. chapter:3.")
 @click.option("--quoted-in", "quoted_in", help="Citekey of the work you found the quote in.")
-@click.option("--quoted-in-page", "quoted_in_page", help="Page of it in that work.")
+@click.option("--quoted-in-page", "quoted_in_page", type=PAGE, help="Page of it in that work.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--note", "notes", multiple=True, help="A Markdown note on it (repeatable).")
 @json_option
@@ -32,10 +31,10 @@ def add_quote(
     services: Services,
     citekey: str,
     text: str,
-    page: str | None,
-    locator: str | None,
+    page: Locator | None,
+    locator: Locator | None,
     quoted_in: str | None,
-    quoted_in_page: str | None,
+    quoted_in_page: Locator | None,
     tags: tuple[str, ...],
     notes: tuple[str, ...],
     as_json: bool,
@@ -81,11 +80,11 @@ def show_quote(services: Services, passage_id: str, as_json: bool) -> None:
 @quote.command("edit")
 @click.argument("passage_id")
 @click.option("--text", help="New exact words.")
-@click.option("--page", "-p", help="New page or range.")
-@click.option("--locator", help="New CSL locator as LABEL:VALUE.")
+@click.option("--page", "-p", type=PAGE, help="New page or range.")
+@click.option("--locator", type=LOCATOR, help="New CSL locator as LABEL:VALUE.")
 @click.option("--no-locator", is_flag=True, help="Remove the locator.")
 @click.option("--quoted-in", "quoted_in", help="Citekey of the work you found it in.")
-@click.option("--quoted-in-page", "quoted_in_page", help="Page of it in that work.")
+@click.option("--quoted-in-page", "quoted_in_page", type=PAGE, help="Page of it in that work.")
 @click.option("--no-quoted-in", is_flag=True, help="Remove the 'quoted in'.")
 @click.option("--tag", "tags", multiple=True, help="Replace the tags (repeatable).")
 @click.option("--no-tags", is_flag=True, help="Remove every tag.")
@@ -98,11 +97,11 @@ def edit_quote(
     services: Services,
     passage_id: str,
     text: str | None,
-    page: str | None,
-    locator: str | None,
+    page: Locator | None,
+    locator: Locator | None,
     no_locator: bool,
     quoted_in: str | None,
-    quoted_in_page: str | None,
+    quoted_in_page: Locator | None,
     no_quoted_in: bool,
     tags: tuple[str, ...],
     no_tags: bool,
@@ -150,22 +149,18 @@ def delete_quote(services: Services, passage_id: str, revision: int | None) -> N
     click.echo(f"Deleted {passage.id} ({passage.citekey}) and {len(passage.notes)} note(s)")
 
 
-def _locator(page: str | None, locator: str | None) -> Locator | None:
+def _locator(page: Locator | None, locator: Locator | None) -> Locator | None:
     if page is not None and locator is not None:
         raise click.UsageError("give either --page or --locator, not both")
-    if page is not None:
-        return parse_page(page)
-    if locator is not None:
-        return parse_locator(locator, field="locator")
-    return None
+    return page or locator
 
 
-def _quoted_in(citekey: str | None, page: str | None) -> QuotedIn | None:
+def _quoted_in(citekey: str | None, page: Locator | None) -> QuotedIn | None:
     if citekey is None:
         if page is not None:
             raise click.UsageError("--quoted-in-page needs --quoted-in")
         return None
-    return QuotedIn(citekey, None if page is None else parse_page(page, field="quoted-in-page"))
+    return QuotedIn(citekey, page)
 
 
 def _show(passage: Passage, as_json: bool, *, verb: str = "") -> None:
