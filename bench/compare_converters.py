@@ -5,12 +5,14 @@ libraries run by `bench/converters/convert.js` (`bbt`: @retorquere/bibtex-parser
 field mapping; `fidus`: biblatex-csl-converter; `citationjs`: @citation-js/plugin-bibtex) and
 pandoc (`pandoc -f biblatex`, which votes, and `pandoc -f bibtex`, shown beside it).
 
-Inputs: every .bib in tests/data/wild/ and every case in tests/data/conversion_cases/*.toml.
-Prints Markdown tables: per file and converter, what came out and how fast (medians, with the
-ratio to a bare `bibtexparser.parse_string` of the same file in the same run); per CSL
-variable, how often each converter agrees with the majority of the others; and the feature
-cases each converter gets right. `--out` gets every item (`items.json`), the entries where
-ours disagrees with the majority (`ours_vs_majority.md`) and the failed cases (`cases.md`).
+Inputs: every .bib (or .bib.gz) under tests/data/wild/ and every case in
+tests/data/conversion_cases/*.toml. Prints Markdown tables: per file and converter, what came
+out and how fast (medians, with the ratio to a bare `bibtexparser.parse_string` of the same
+file in the same run); per CSL variable, how often each converter agrees with the majority
+of the others; and the feature cases each converter gets right. `--out` gets every item
+(`items.json`), every outvoted value (`outvoted.json`), the entries where ours disagrees with
+the majority (`ours_vs_majority.md`), the leaked LaTeX (`leaks.md`) and the failed cases
+(`cases.md`).
 
     (cd bench/converters && npm ci)
     python3 -m venv /work/scratch/pandoc-venv
@@ -21,12 +23,15 @@ ours disagrees with the majority (`ours_vs_majority.md`) and the failed cases (`
 from __future__ import annotations
 
 import argparse
+import gzip
 import html
 import json
 import logging
+import os
 import re
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import tomllib
@@ -66,6 +71,7 @@ NODE_TIMEOUT = 600.0
 _ENTRY_HEAD = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]*)\s*,")
 _NOT_ENTRIES = frozenset({"string", "preamble", "comment"})
 _TAG = re.compile(r"<[^>]+>")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 # Any: CSL-JSON is open-ended JSON (strings, numbers, lists of names, date objects).
 CslItem = dict[str, Any]
@@ -142,9 +148,13 @@ def run_node(converter: str, paths: list[Path], runs: int) -> dict[Path, Convers
             command, capture_output=True, text=True, timeout=NODE_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired:
-        if len(paths) == 1:
-            return {paths[0]: Conversion(errors=["time-out"], failed=True)}
-        return {path: run_node(converter, [path], runs)[path] for path in paths}
+        if len(paths) > 1:
+            return {path: run_node(converter, [path], runs)[path] for path in paths}
+        if runs > 1:  # slow rather than stuck: time one run
+            result = run_node(converter, paths, 1)[paths[0]]
+            result.errors.append(f"{runs} runs took over {NODE_TIMEOUT:.0f} s: timed once")
+            return result
+        return {paths[0]: Conversion(errors=["time-out"], failed=True)}
     results: dict[Path, Conversion] = {}
     for line in done.stdout.splitlines():
         answer = json.loads(line)
@@ -214,18 +224,40 @@ def baseline_seconds(path: Path, runs: int) -> float:
     return median_seconds(lambda: parse_string(text), runs)
 
 
-def convert_all(paths: list[Path], pandoc: Path, runs: int) -> dict[Path, dict[str, Conversion]]:
-    """Every converter on every file in `paths`: {path: {converter: Conversion}}."""
-    results: dict[Path, dict[str, Conversion]] = {path: {} for path in paths}
-    for converter in NODE_CONVERTERS:
-        for path in paths:
-            results[path] |= {converter: run_node(converter, [path], runs)[path]}
-    for path in paths:
-        text = read_text(path)
-        results[path]["ours"] = run_ours(text, path.name, runs)
-        results[path]["pandoc"] = run_pandoc(pandoc, "biblatex", path, runs)
-        results[path]["pandoc-bibtex"] = run_pandoc(pandoc, "bibtex", path, runs)
+def gather_corpus(wild: Path, folder: Path) -> dict[str, Path]:
+    """Every .bib under `wild`, by its path there; a .bib.gz is unpacked into `folder`."""
+    files = {str(path.relative_to(wild)): path for path in wild.rglob("*.bib")}
+    for packed in wild.rglob("*.bib.gz"):
+        label = str(packed.relative_to(wild).with_suffix(""))
+        unpacked = folder / label
+        unpacked.parent.mkdir(parents=True, exist_ok=True)
+        unpacked.write_bytes(gzip.decompress(packed.read_bytes()))
+        files[label] = unpacked
+    return dict(sorted(files.items()))
+
+
+def convert_all(
+    files: dict[str, Path], pandoc: Path, runs: int
+) -> dict[str, dict[str, Conversion]]:
+    """Every converter on every file: {file label: {converter: Conversion}}."""
+    results: dict[str, dict[str, Conversion]] = {label: {} for label in files}
+    for label, path in files.items():
+        print(f"converting {label}", file=sys.stderr)
+        for converter in NODE_CONVERTERS:
+            results[label][converter] = run_node(converter, [path], runs)[path]
+        results[label]["ours"] = run_ours(read_text(path), path.name, runs)
+        results[label]["pandoc"] = run_pandoc(pandoc, "biblatex", path, runs)
+        results[label]["pandoc-bibtex"] = run_pandoc(pandoc, "bibtex", path, runs)
     return results
+
+
+def is_utf8(path: Path) -> bool:
+    """True when the file at `path` is valid UTF-8."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_text(path: Path) -> str:
@@ -270,10 +302,8 @@ def _canonical(value: object) -> object:
         return [_canonical(inner) for inner in value]
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, int | float | str):
-        text = str(value)
-        return int(text) if re.fullmatch(r"-?\d+", text) and not isinstance(value, str) else text
-    return str(value)
+    # An undecodable byte: a lone surrogate from our reader, U+FFFD from node's.
+    return _UNDECODABLE.sub("\ufffd", str(value))
 
 
 def loose(variable: str, value: object) -> str:
@@ -344,7 +374,8 @@ def vote(agreement: Agreement, file: str, results: dict[str, Conversion]) -> Non
 
     A converter without an item for the entry abstains, and so does one whose value for the
     variable is not its own (`ABSTAINS`); absence of the variable is a value like any other,
-    but entries where every voter leaves a variable out are not counted.
+    but entries where every voter leaves a variable out are not counted, nor are ties
+    between the two commonest values.
     """
     citekeys = dict.fromkeys(key for name in VOTERS for key in results[name].items)
     for citekey in citekeys:
@@ -356,6 +387,9 @@ def vote(agreement: Agreement, file: str, results: dict[str, Conversion]) -> Non
             }
             if all(value is None for value in values.values()):
                 continue
+            tally = Counter(exact(value) for value in values.values()).most_common(2)
+            if len(tally) == 2 and tally[0][1] == tally[1][1]:
+                continue  # a tie (2 against 2): each side would be "outvoted" by the other
             for name, value in values.items():
                 others = [values[other] for other in values if other != name]
                 majority = _majority([exact(other) for other in others])
@@ -460,7 +494,10 @@ def _percent(part: int, whole: int) -> str:
 
 
 def print_file_table(
-    results: dict[Path, dict[str, Conversion]], baselines: dict[Path, float], runs: int
+    results: dict[str, dict[str, Conversion]],
+    files: dict[str, Path],
+    baselines: dict[str, float],
+    runs: int,
 ) -> list[str]:
     """Print what each converter made of each file; return the leaked values, for `--out`."""
     print(f"\n## Per file (times: median of {runs} runs)\n")
@@ -471,9 +508,10 @@ def print_file_table(
     print("|---|---|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|")
     leaks_found = []
     totals: dict[str, Counter[str]] = {name: Counter() for name in CONVERTERS}
-    for path, by_converter in results.items():
-        text = read_text(path)
+    for label, by_converter in results.items():
+        text = read_text(files[label])
         citekeys, titled = entry_heads(text), titled_citekeys(text)
+        shown = label if is_utf8(files[label]) else f"{label} (not UTF-8)"
         for name in CONVERTERS:
             conversion = by_converter[name]
             items = conversion.items
@@ -485,43 +523,50 @@ def print_file_table(
                 for key, item in items.items()
                 for variable, value in leaked_latex(item)
             ]
-            leaks_found += [
-                f"| {path.name} | {name} | {k} | {v} | {_cell(t)} |" for k, v, t in leaks
-            ]
+            leaks_found += [f"| {label} | {name} | {k} | {v} | {_cell(t)} |" for k, v, t in leaks]
+            failed = conversion.failed and bool(citekeys)
             seconds = statistics.median(conversion.seconds) if conversion.seconds else 0.0
             row = Counter(
                 entries=len(citekeys),
                 items=len(items),
                 dropped=len(set(citekeys) - set(items)),
                 messages=len(conversion.errors),
-                failed=int(conversion.failed),
+                failed=int(failed),
                 empty=empty,
                 leaks=len(leaks),
             )
-            totals[name] += row
-            totals[name]["ms"] += 0  # keep the key even when every time rounds to zero
-            if "time-out" in conversion.errors or not seconds:
-                timing = "time-out | – | –" if seconds else "– | – | –"
+            timed_out = "time-out" in conversion.errors
+            if timed_out or not seconds:
+                timing = "time-out | – | –" if timed_out else "– | – | –"
             else:
                 timing = (
                     f"{seconds * 1e3:,.1f} | {len(citekeys) / seconds:,.0f}"
-                    f" | {seconds / baselines[path]:.1f}"
+                    f" | {seconds / baselines[label]:.1f}"
                 )
+            if not (timed_out or failed or not seconds):  # the totals time what succeeded
+                row["timed entries"] = len(citekeys)
+                row["µs"] = round(seconds * 1e6)
+                row["baseline µs"] = round(baselines[label] * 1e6)
+            totals[name] += row
             print(
-                f"| {path.name} | {name} | {row['entries']} | {row['items']} | {row['dropped']}"
-                f" | {row['messages']} | {'yes' if conversion.failed else 'no'} | {empty}"
+                f"| {shown} | {name} | {row['entries']} | {row['items']} | {row['dropped']}"
+                f" | {row['messages']} | {'yes' if failed else 'no'} | {empty}"
                 f" | {len(leaks)} | {timing} |"
             )
     print("\n## All files\n")
     print(
         "| converter | entries in | items out | dropped | messages | files failed"
-        " | empty titles | values with LaTeX |"
+        " | empty titles | values with LaTeX | s (files timed) | entries/s | × bibtexparser |"
     )
-    print("|---|--:|--:|--:|--:|--:|--:|--:|")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for name, row in totals.items():
+        seconds = row["µs"] / 1e6
+        speed = f"{row['timed entries'] / seconds:,.0f}" if seconds else "–"
+        ratio = f"{row['µs'] / row['baseline µs']:.1f}" if row["baseline µs"] else "–"
         print(
             f"| {name} | {row['entries']} | {row['items']} | {row['dropped']} | {row['messages']}"
-            f" | {row['failed']} | {row['empty']} | {row['leaks']} |"
+            f" | {row['failed']} | {row['empty']} | {row['leaks']} | {seconds:,.1f}"
+            f" | {speed} | {ratio} |"
         )
     return leaks_found
 
@@ -595,7 +640,7 @@ def _cell(value: object) -> str:
 
 def write_reports(
     out: Path,
-    results: dict[Path, dict[str, Conversion]],
+    results: dict[str, dict[str, Conversion]],
     agreement: Agreement,
     leaks: list[str],
     cases: list[Case],
@@ -604,8 +649,8 @@ def write_reports(
     """Write every item, ours against the majority, the leaks and the failed cases to `out`."""
     out.mkdir(parents=True, exist_ok=True)
     items = {
-        path.name: {name: conversion.items for name, conversion in by_converter.items()}
-        for path, by_converter in results.items()
+        label: {name: conversion.items for name, conversion in by_converter.items()}
+        for label, by_converter in results.items()
     }
     (out / "items.json").write_text(json.dumps(items, ensure_ascii=True, indent=1))
     outvoted = [vars(row) for row in agreement.outvoted]
@@ -660,20 +705,21 @@ def main() -> None:
     pandoc = args.pandoc or find_pandoc()
     out = args.out or Path(tempfile.mkdtemp(prefix="converters-"))
 
-    paths = sorted(args.wild.glob("*.bib"))
     version = subprocess.run([str(pandoc), "--version"], capture_output=True, text=True, check=True)
-    print(f"# Converters: {len(paths)} files from {args.wild}, {version.stdout.splitlines()[0]}")
-    results = convert_all(paths, pandoc, args.runs)
-    baselines = {path: baseline_seconds(path, args.runs) for path in paths}
     with tempfile.TemporaryDirectory() as folder:
+        files = gather_corpus(args.wild, Path(folder))
+        print(f"# Converters: {len(files)} files in {args.wild}, {version.stdout.splitlines()[0]}")
+        results = convert_all(files, pandoc, args.runs)
+        baselines = {label: baseline_seconds(path, args.runs) for label, path in files.items()}
         empty = Path(folder) / "empty.bib"
         empty.write_text("")
         start_up = statistics.median(run_pandoc(pandoc, "biblatex", empty, args.runs).seconds)
-    leaks = print_file_table(results, baselines, args.runs)
+        leaks = print_file_table(results, files, baselines, args.runs)
     print(f"\npandoc's times are whole processes: {start_up * 1e3:.0f} ms on an empty file.")
+    print(f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
     agreement = Agreement()
-    for path, by_converter in results.items():
-        vote(agreement, path.name, by_converter)
+    for label, by_converter in results.items():
+        vote(agreement, label, by_converter)
     print_agreement(agreement)
     print_kinds(agreement)
     cases = load_cases(args.cases) if args.cases.is_dir() else []
