@@ -1,7 +1,9 @@
 """The passage problems `check` reports beyond unreadable files: dangling citekeys, orphans.
 
 Each problem names the passage file and the field path of the passage inside it, so it
-prints as `FILE: passages.N.field: message`, like the schema errors.
+prints as `FILE: passages.N.field: message`, like the schema errors. Full texts in
+`sources/` that are refused (symbolic links, FIFOs, text that is not UTF-8...) are
+reported too, each naming its file.
 """
 
 from __future__ import annotations
@@ -10,10 +12,15 @@ from collections.abc import Container, Iterable
 from pathlib import Path
 
 from annotations.anchoring import reanchor
-from annotations.errors import PassageFileError
+from annotations.errors import AnnotationError, PassageFileError
 from annotations.model import Passage
-
-SOURCES_FOLDER = "sources"
+from annotations.sources import (
+    SOURCES_FOLDER,
+    SourceNotFound,
+    SourceUnavailable,
+    list_sources,
+    read_source,
+)
 
 
 def check_passages(
@@ -22,10 +29,16 @@ def check_passages(
     passages_dir: Path,
     sources_dir: Path,
     known_citekeys: Container[str],
-) -> list[PassageFileError]:
-    """Passages of unknown references, `quoted_in` unknown ones, quotes lost from sources."""
-    problems: list[PassageFileError] = []
-    texts: dict[str, str | None] = {}
+) -> list[AnnotationError]:
+    """Refused sources, passages of unknown references, `quoted_in` unknown ones, quotes
+    lost from sources."""
+    listing = list_sources(sources_dir)
+    problems: list[AnnotationError] = [*listing.refused]
+    texts: dict[str, str | SourceUnavailable] = {}
+    for name in listing.names:
+        read = texts[name] = _read_source(sources_dir, name)
+        if isinstance(read, SourceUnavailable):
+            problems.append(read)
     positions: dict[str, int] = {}
     for passage in sorted(passages, key=lambda p: (p.citekey, p.id)):
         index = positions.get(passage.citekey, 0)
@@ -54,12 +67,20 @@ def check_passages(
         if anchor is None:
             continue
         if anchor.source not in texts:
-            texts[anchor.source] = _read_source(sources_dir / anchor.source)
+            texts[anchor.source] = _read_source(sources_dir, anchor.source)
         text = texts[anchor.source]
-        if text is None:
+        if isinstance(text, SourceNotFound):
             problems.append(
                 PassageFileError(
                     f"no source text {SOURCES_FOLDER}/{anchor.source} (passage {passage.id})",
+                    path=path,
+                    field=f"{where}.anchor.source",
+                )
+            )
+        elif isinstance(text, SourceUnavailable):
+            problems.append(
+                PassageFileError(
+                    f"source text {anchor.source!r} refused: {text.message} (passage {passage.id})",
                     path=path,
                     field=f"{where}.anchor.source",
                 )
@@ -76,8 +97,8 @@ def check_passages(
     return problems
 
 
-def _read_source(path: Path) -> str | None:
+def _read_source(sources_dir: Path, name: str) -> str | SourceUnavailable:
     try:
-        return path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
-        return None
+        return read_source(sources_dir, name)
+    except SourceUnavailable as unavailable:
+        return unavailable

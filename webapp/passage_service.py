@@ -22,6 +22,12 @@ from annotations.identifiers import identifier_key, source_iri
 from annotations.literature_notes import literature_notes
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 from annotations.repository import KEEP, Keep, PassageRepository
+from annotations.sources import (
+    SourceNotFound,
+    SourceUnavailable,
+    is_source_file_name,
+    read_source,
+)
 from annotations.store import passage_path
 from annotations.webanno import AnnotationImport, export_collection, import_collection
 from index.errors import SearchError
@@ -300,13 +306,20 @@ class PassageService:
         """`anchor` if it really selects `text` in its source, with prefix and suffix as
         the source has them; `InvalidPassage` naming the selector at fault otherwise."""
         name = anchor.source
-        if Path(name).name != name or name.startswith(".") or not name.endswith(".txt"):
+        if not is_source_file_name(name):
             raise InvalidPassage(
                 f"{name!r} is not the file name of a text in sources/", field="anchor.source"
             )
-        full_text = self._source_text(name)
-        if full_text is None:
+        if self._sources_dir is None:
             raise InvalidPassage(f"no source text sources/{name}", field="anchor.source")
+        try:
+            full_text = read_source(self._sources_dir, name)
+        except SourceNotFound as error:
+            raise InvalidPassage(f"no source text sources/{name}", field="anchor.source") from error
+        except SourceUnavailable as error:
+            raise InvalidPassage(
+                f"sources/{name}: {error.message}", field="anchor.source"
+            ) from error
         if anchor.quote.exact != text:
             raise InvalidPassage("must be the passage's text", field="anchor.quote.exact")
         position = anchor.position
@@ -324,12 +337,16 @@ class PassageService:
         return describe_span(full_text, name, start, end)
 
     def _source_text(self, source_name: str) -> str | None:
-        """The full text `sources/<source_name>` as UTF-8, or None when there is none."""
-        if self._sources_dir is None or Path(source_name).name != source_name:
+        """The full text `sources/<source_name>`, or None when there is none or it is
+        refused (a symbolic link, a FIFO, not UTF-8...: `check` reports those)."""
+        if self._sources_dir is None:
             return None
         try:
-            return (self._sources_dir / source_name).read_text(encoding="utf-8")
-        except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
+            return read_source(self._sources_dir, source_name)
+        except SourceNotFound:
+            return None
+        except SourceUnavailable as refused:
+            logger.warning("%s; the quote is stored without an anchor", refused)
             return None
 
     def _saved(self, passage: Passage) -> None:

@@ -6,12 +6,20 @@ Flask nor Click, so the CLI and the views call exactly the same code.
 
 from __future__ import annotations
 
+import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotations.checks import SOURCES_FOLDER, check_passages
+from annotations.checks import check_passages
+from annotations.sources import (
+    SOURCE_SUFFIX,
+    SOURCES_FOLDER,
+    SourceNotFound,
+    SourceUnavailable,
+    list_sources,
+    read_source,
+)
 from annotations.store import PassageStore
 from refs.csl import CslItem, stored_reference_to_csl
 from refs.errors import EntryError, ReferenceHasPassages
@@ -25,12 +33,11 @@ from webapp.ports import CitationsPort, ExportPort, SearchPort
 from webapp.search_service import PassageFolder, SearchService
 from webapp.viewports import ViewCitations, ViewExports
 
+logger = logging.getLogger(__name__)
+
 DEMO_LIBRARY = Path(__file__).resolve().parent.parent / "library"
 LIBRARY_ENV = "FLORILEGIUM_LIBRARY"
 LIBRARY_GITIGNORE = f".index/\n*.lock\n.tmp-*\n{LOCAL_CONFIG_NAME}\n"
-SOURCE_SUFFIX = ".txt"
-# A source's name is a citekey-like word: no separators, so it cannot leave `sources/`.
-_SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]{0,199}")
 
 
 class UnknownSource(LookupError):
@@ -169,25 +176,21 @@ class Services:
         return latex_warnings(self.refs)
 
     def source_names(self) -> list[str]:
-        """The names of the full texts under `sources/` (file names without `.txt`), sorted."""
-        folder = self.library_dir / SOURCES_FOLDER
-        if not folder.is_dir():
-            return []
-        return sorted(
-            path.name.removesuffix(SOURCE_SUFFIX)
-            for path in folder.glob(f"*{SOURCE_SUFFIX}")
-            if path.is_file() and _SOURCE_NAME.fullmatch(path.name.removesuffix(SOURCE_SUFFIX))
-        )
+        """The names of the full texts under `sources/` (file names without `.txt`), sorted;
+        names that are not regular files there (symbolic links...) are left out."""
+        listing = list_sources(self.library_dir / SOURCES_FOLDER)
+        return [name.removesuffix(SOURCE_SUFFIX) for name in listing.names]
 
     def read_source(self, name: str) -> str:
-        """The full text `sources/NAME.txt`; `UnknownSource` for any other name (no `../`)."""
-        if not _SOURCE_NAME.fullmatch(name) or ".." in name:
-            raise UnknownSource(name)
-        folder = (self.library_dir / SOURCES_FOLDER).resolve()
-        path = (folder / f"{name}{SOURCE_SUFFIX}").resolve()
-        if path.parent != folder or not path.is_file():
-            raise UnknownSource(name)
-        return path.read_text(encoding="utf-8", errors="replace")
+        """The full text `sources/NAME.txt`; `UnknownSource` for any other name (no `../`)
+        and for a file that is refused (a symbolic link, a FIFO, not UTF-8...)."""
+        try:
+            return read_source(self.library_dir / SOURCES_FOLDER, f"{name}{SOURCE_SUFFIX}")
+        except SourceNotFound as error:
+            raise UnknownSource(name) from error
+        except SourceUnavailable as error:
+            logger.warning("%s", error)
+            raise UnknownSource(name) from error
 
 
 def _where(problem: Exception) -> tuple[str, int]:

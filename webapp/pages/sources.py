@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from annotations.sources import SOURCE_SUFFIX
 from webapp.reader import highlight_runs
-from webapp.services import SOURCE_SUFFIX
 from webapp.viewsupport import get_services
 
 bp = Blueprint("sources", __name__)
