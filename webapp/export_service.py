@@ -6,15 +6,20 @@ own fields match), or all of them. No Flask, no Click.
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
 from collections.abc import Sequence
 
 from webapp.citation_service import Citation, CitationService
 from webapp.passage_service import PassageService
 from webapp.ports import SearchPort
+from webapp.safehtml import clean_html, render_markdown
 
 # Enough to reach every match of a query in any library this app is meant for.
 _QUERY_MATCH_LIMIT = 100_000
+# An HTML export is opened from disk or served as text/html: nothing in it may run or load.
+HTML_EXPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 
 class ExportService:
@@ -57,8 +62,13 @@ class ExportService:
             notes_text = self._passages.literature_notes(
                 chosen, format_entry=lambda citekey: entries.get(citekey, citekey)
             )
+            if output == "html":
+                notes_text = html_export_document(render_markdown(notes_text))
             return Citation(output, notes_text, omitted=omitted)
-        return self._citations.export(chosen, output, style)
+        exported = self._citations.export(chosen, output, style)
+        if output == "html":
+            return dataclasses.replace(exported, text=html_export_document(exported.text))
+        return exported
 
     def _chosen(self, citekeys: Sequence[str], query: str | None) -> list[str] | None:
         if query is None:
@@ -66,3 +76,19 @@ class ExportService:
         result = self._search.search(query, limit=_QUERY_MATCH_LIMIT)
         found = dict.fromkeys([*citekeys, *(hit.citekey for hit in result.hits)])
         return list(found)
+
+
+def html_export_document(body: str, *, title: str = "Florilegium export") -> str:
+    """`body` cleaned by the pages' one sanitiser, in a complete document whose
+    Content-Security-Policy lets nothing run or load (inline styles only), so an export is
+    as safe to open as the pages that show the same notes."""
+    return (
+        "<!DOCTYPE html>\n"
+        "<html>\n<head>\n"
+        '<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{HTML_EXPORT_POLICY}">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        "</head>\n<body>\n"
+        f"{clean_html(body)}\n"
+        "</body>\n</html>\n"
+    )
