@@ -158,6 +158,11 @@ var florilegium = (function () {
     hasEngine: function (key) {
       return Object.prototype.hasOwnProperty.call(engines, key);
     },
+    // Forget an engine, so that V8 can collect it (the Python side keeps the cache small).
+    dropEngine: function (key) {
+      delete engines[key];
+      return true;
+    },
     buildEngine: function (key, styleXml, format, lang) {
       var built = new CSL.Engine(sys, styleXml, lang || "en-US", true);
       built.setOutputFormat(format);

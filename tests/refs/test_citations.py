@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from refs import citations
 from refs.citations import (
+    CitationEngine,
     CitationError,
     CiteItem,
     format_bibliography,
@@ -402,3 +404,21 @@ def test_a_work_the_style_leaves_out_has_no_entry_and_the_others_keep_theirs() -
     entries = format_bibliography(list(items.values()), "chicago")
     assert [citekey for citekey, _ in entries] == ["lenin", "stalin", "ghost"]
     assert all(f" {items[citekey]['title']}. " in text for citekey, text in entries)
+
+
+def test_the_engine_cache_stays_within_its_heap_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(citations, "ENGINE_HEAP_BUDGET", 60 * 1024 * 1024)
+    engine = CitationEngine()
+    item = {"id": "k", "type": "book", "title": "T", "issued": {"date-parts": [[1957]]}}
+    try:
+        for style in ("chicago", "apa", "chicago-author-date", "mla"):
+            assert engine.bibliography([item], resolve_style(style))
+            # Never more than the budget plus the one engine just built (Chicago's ~65 MB).
+            assert engine.heap_used() < (60 + 80) * 1024 * 1024
+        # Chicago author-date alone is past 60 MB: only the newest engine is left.
+        assert engine.warm_engines() == ["modern-language-association|text"]
+        # A dropped engine is built again when it is needed again.
+        assert engine.bibliography([item], resolve_style("chicago"))
+        assert engine.warm_engines()[-1] == "chicago-notes-bibliography|text"
+    finally:
+        engine.close()
