@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Protocol
 
 from annotations.errors import AnnotationError
+from annotations.importids import PassageImport
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 
 
@@ -99,8 +100,9 @@ class PassageRepository(Protocol):
         """Remove one note; returns it."""
         ...
 
-    def import_passages(self, passages: Iterable[Passage]) -> list[Passage]:
-        """Store complete records (ids and timestamps kept); ids already stored are skipped."""
+    def import_passages(self, passages: Iterable[Passage]) -> PassageImport:
+        """Store complete records (ids and timestamps kept); a record stored already is
+        `present`, one whose ids any passage or note uses gets fresh ones (`renamed`)."""
         ...
 
     def delete_citekey(self, citekey: str) -> list[Passage]:

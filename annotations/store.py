@@ -28,6 +28,7 @@ from annotations.errors import (
     PassageNotFound,
 )
 from annotations.ids import new_id, now_timestamp
+from annotations.importids import ImportIds, PassageImport
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 from annotations.passagefile import parse_passage_file, passage_file_bytes
 from annotations.repository import KEEP, Keep
@@ -341,24 +342,32 @@ class PassageStore:
 
         return self._change(self.passage_of_note(note_id).citekey, apply)
 
-    def import_passages(self, passages: Iterable[Passage]) -> list[Passage]:
-        """Store complete records, ids and timestamps kept; ids already stored are skipped."""
+    def import_passages(self, passages: Iterable[Passage]) -> PassageImport:
+        """Store complete records, ids and timestamps kept where no record uses them.
+
+        A record the library holds exactly is left out (`present`); one whose passage or
+        note ids any passage or note in the library (or an earlier record of the import)
+        has is stored under fresh ids (`renamed`), so it never shadows another. Each file
+        is read again under its lock, so a record written meanwhile counts as well.
+        """
+        with self._memory:
+            self.refresh()
+            stored = list(self._by_id.values())
+        ids = ImportIds(stored)
         by_citekey: dict[str, list[Passage]] = {}
         for passage in passages:
             by_citekey.setdefault(passage.citekey, []).append(passage)
-        added: list[Passage] = []
         for citekey, incoming in by_citekey.items():
 
             def apply(current: list[Passage], incoming: list[Passage] = incoming) -> None:
-                known = {passage.id for passage in current}
+                ids.also_stored(current)
                 for passage in incoming:
-                    if passage.id not in known:
-                        current.append(passage)
-                        known.add(passage.id)
-                        added.append(passage)
+                    placed = ids.place(passage)
+                    if placed is not None:
+                        current.append(placed)
 
             self._change(citekey, apply)
-        return added
+        return ids.result
 
     def delete_citekey(self, citekey: str) -> list[Passage]:
         """Remove every passage of one reference, file and all; returns what was removed."""

@@ -25,6 +25,7 @@ from ulid import ULID
 from annotations.errors import AnnotationError, PassageFileError
 from annotations.identifiers import identifier_key
 from annotations.ids import new_id, timestamp_or_default
+from annotations.importids import RenamedId
 from annotations.model import (
     Anchor,
     Locator,
@@ -73,10 +74,13 @@ class SkippedAnnotation:
 
 @dataclass(slots=True)
 class AnnotationImport:
-    """What an import found: the passages to store and the annotations left out."""
+    """What an import found (or, once stored, added): the passages, the annotations left
+    out, and once stored the passages the library held already and the ids renamed."""
 
     passages: list[Passage] = field(default_factory=list)
     skipped: list[SkippedAnnotation] = field(default_factory=list)
+    present: list[Passage] = field(default_factory=list)
+    renamed: list[RenamedId] = field(default_factory=list)
 
 
 def export_collection(

@@ -24,9 +24,12 @@ from webapp.reference_import import (
     ImportOptions,
     ImportReport,
     IncomingEntry,
+    Renamed,
     add_entries,
 )
 from webapp.services import Services
+
+_ID_TAKEN = "its id is already used by another passage or note"
 
 
 class Importer(Protocol):
@@ -128,9 +131,12 @@ def _json_document(text: str, path: Path) -> Any:  # Any: JSON from another tool
 
 
 def _passages_report(found: AnnotationImport) -> ImportReport:
-    """Passages stored by an annotation import; annotations that matched no reference skipped."""
+    """Passages stored by an annotation import (some under fresh ids), those the library
+    held already; annotations that matched no reference skipped."""
     return ImportReport(
         added=[passage.id for passage in found.passages],
+        renamed=[Renamed(item.kind, item.old, item.new, _ID_TAKEN) for item in found.renamed],
+        present=[passage.id for passage in found.present],
         skipped=[str(item) for item in found.skipped],
     )
 

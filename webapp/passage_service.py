@@ -19,6 +19,7 @@ from annotations.anchoring import describe_span, find_quote, reanchor
 from annotations.errors import AnnotationError, InvalidPassage
 from annotations.hypothesis_import import import_hypothesis
 from annotations.identifiers import identifier_key, source_iri
+from annotations.importids import PassageImport
 from annotations.literature_notes import literature_notes
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 from annotations.repository import KEEP, Keep, PassageRepository
@@ -221,15 +222,16 @@ class PassageService:
         return note
 
     @_announced
-    def import_passages(self, passages: Iterable[Passage]) -> list[Passage]:
-        """Store complete records (from an import); ids already stored are skipped."""
+    def import_passages(self, passages: Iterable[Passage]) -> PassageImport:
+        """Store complete records (from an import): a record stored already is `present`,
+        one whose ids any passage or note uses gets fresh ones (`renamed`)."""
         incoming = list(passages)
         for passage in incoming:
             self._refs.get(passage.citekey)
-        added = self._passages.import_passages(incoming)
-        for passage in added:
+        stored = self._passages.import_passages(incoming)
+        for passage in stored.added:
             self._saved(passage)
-        return added
+        return stored
 
     @_announced
     def delete_for_reference(self, citekey: str) -> list[Passage]:
@@ -268,11 +270,13 @@ class PassageService:
         return export_collection(self._selected(citekeys), self.source_iri)
 
     def import_w3c(self, document: Any) -> AnnotationImport:  # Any: JSON from the user
-        """Store the passages of a W3C document; returns the new ones and the skipped."""
+        """Store the passages of a W3C document; returns those added, those skipped, those
+        the library held already and the ids renamed."""
         return self._store_import(import_collection(document, self.reference_match()))
 
     def import_hypothesis(self, document: Any) -> AnnotationImport:  # Any: JSON from the user
-        """Store the passages of a Hypothes.is export; returns the new ones and the skipped."""
+        """Store the passages of a Hypothes.is export; returns those added, those skipped,
+        those the library held already and the ids renamed."""
         return self._store_import(import_hypothesis(document, self.reference_match()))
 
     def literature_notes(
@@ -290,7 +294,8 @@ class PassageService:
         return [passage for citekey in citekeys for passage in self.passages(citekey)]
 
     def _store_import(self, found: AnnotationImport) -> AnnotationImport:
-        return AnnotationImport(self.import_passages(found.passages), found.skipped)
+        stored = self.import_passages(found.passages)
+        return AnnotationImport(stored.added, found.skipped, stored.present, stored.renamed)
 
     def _anchor(self, source_name: str, text: str) -> Anchor | None:
         """The quote's place in `sources/<source_name>`, if that file exists and holds it."""

@@ -55,14 +55,28 @@ class PossibleDuplicate:
     where: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Renamed:
+    """An imported item stored under another name than the one it came with: `kind` is
+    `citekey`, `passage` or `note`, `reason` says why its own could not be kept."""
+
+    kind: str
+    old: str
+    new: str
+    reason: str
+
+
 @dataclass(slots=True, kw_only=True)
 class ImportReport:
     """What an import did (or, in a dry run, would do): items added (by citekey or id),
-    exact duplicates left out, possible duplicates, items left out for other reasons."""
+    items renamed on the way in, exact duplicates left out, possible duplicates, passages
+    the library held already, items left out for other reasons."""
 
     added: list[str] = field(default_factory=list)
+    renamed: list[Renamed] = field(default_factory=list)
     duplicates: list[ImportDuplicate] = field(default_factory=list)
     possible_duplicates: list[PossibleDuplicate] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     dry_run: bool = False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -166,12 +167,34 @@ def test_hand_edit_is_seen_on_the_next_read(store: PassageStore) -> None:
     assert store.get(passage.id).text == "edited by hand"
 
 
-def test_import_keeps_ids_and_skips_known_ones(store: PassageStore) -> None:
+def test_import_keeps_ids_and_recognises_records_present(store: PassageStore) -> None:
     passage = store.add("freeze2009", QUOTE, notes=["n"])
     other = PassageStore(store.library_dir.parent / "other")
-    assert other.import_passages([passage, passage]) == [passage]
-    assert other.import_passages([passage]) == []
+    first = other.import_passages([passage, passage])
+    assert (first.added, first.present, first.renamed) == ([passage], [passage], [])
+    again = other.import_passages([passage])
+    assert (again.added, again.present, again.renamed) == ([], [passage], [])
     assert other.get(passage.id) == passage
+
+
+def test_import_gives_fresh_ids_where_any_passage_or_note_has_them(store: PassageStore) -> None:
+    kept = store.add("freeze2009", QUOTE, notes=["mine"])
+    impostor = replace(kept, citekey="taubman2004", text="an impostor")
+    note_twin = store.add("linden1966", "elsewhere")
+    by_note_id = replace(note_twin, id=kept.notes[0].id, text="named like a note")
+
+    result = store.import_passages([impostor, by_note_id])
+
+    assert [(item.kind, item.old) for item in result.renamed] == [
+        ("passage", kept.id),
+        ("note", kept.notes[0].id),
+        ("passage", kept.notes[0].id),
+    ]
+    assert store.get(kept.id) == kept
+    assert store.get_note(kept.notes[0].id) == kept.notes[0]
+    for added in result.added:
+        assert store.get(added.id) == added
+    assert len(store.passages()) == 4
 
 
 def test_delete_citekey_removes_every_passage_of_it(store: PassageStore) -> None:

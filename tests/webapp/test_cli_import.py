@@ -44,8 +44,10 @@ def test_csljson_import_adds_entries_with_authoryearword_citekeys(
             "freeze2009",
             "seventeenmomentsinsoviethistory1957anti",
         ],
+        "renamed": [],
         "duplicates": [],
         "possible_duplicates": [],
+        "present": [],
         "skipped": [],
         "dry_run": False,
     }

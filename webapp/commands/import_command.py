@@ -77,7 +77,7 @@ def import_file(
 
 
 def _echo_report(report: ImportReport) -> None:
-    """`import` without `--json`: one line per entry added or left out."""
+    """`import` without `--json`: one line per entry added, renamed or left out."""
     added = "Would add" if report.dry_run else "Added"
     resembling = {item.citekey: item for item in report.possible_duplicates if item.citekey}
     for citekey in report.added:
@@ -88,6 +88,10 @@ def _echo_report(report: ImportReport) -> None:
             click.echo(
                 f"{added} {citekey}, which resembles {item.resembles} ({item.reason}): {item.title}"
             )
+    for renamed in report.renamed:
+        click.echo(f"Renamed {renamed.kind} {renamed.old} to {renamed.new} ({renamed.reason})")
+    for passage_id in report.present:
+        click.echo(f"Already present: {passage_id}")
     for duplicate in report.duplicates:
         click.echo(f"Duplicate of {duplicate.citekey} ({duplicate.reason}): {duplicate.title}")
     for item in report.possible_duplicates:
@@ -98,10 +102,13 @@ def _echo_report(report: ImportReport) -> None:
 
 
 def _report_json(format_name: str, report: ImportReport) -> dict[str, Any]:
-    """`import --json`: what was added, what was a duplicate or may be, what was left out."""
+    """`import --json`: what was added (and renamed), what was a duplicate or may be, what
+    the library held already, what was left out."""
     return {
         "format": format_name,
         "added": report.added,
+        "renamed": [{"from": item.old, "to": item.new} for item in report.renamed],
+        "present": report.present,
         "duplicates": [
             {
                 "title": item.title,
