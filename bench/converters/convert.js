@@ -1,14 +1,15 @@
 // Convert .bib files to CSL-JSON with one of three npm libraries, for
 // bench/compare_converters.py.
 //
-//   node convert.js CONVERTER FILE.bib [FILE.bib ...] [--runs N]
+//   node convert.js CONVERTER FILE.bib [FILE.bib ...] [--runs N] [--max-seconds S]
 //
 // CONVERTER is `bbt` (@retorquere/bibtex-parser plus our thin field mapping),
 // `fidus` (biblatex-csl-converter) or `citationjs` (@citation-js/plugin-bibtex).
 // For each file, one line of JSON: {"file", "items": {citekey: CSL item},
 // "errors": [text], "seconds": [one per run]}. The seconds time the conversion
 // alone (text in, CSL items out), not node's start-up or the reading of the
-// file; the items are those of the last run.
+// file; the items are those of the last run. Runs stop early once they have
+// taken S seconds in all (so a slow converter is timed once, not N times).
 
 import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -233,15 +234,18 @@ const CONVERTERS = { bbt: convertBbt, fidus: convertFidus, citationjs: convertCi
 
 function main(argv) {
   let runs = 1
+  let maxSeconds = Infinity
   const files = []
   for (let index = 1; index < argv.length; index++) {
     if (argv[index] === "--runs") runs = Number(argv[++index])
+    else if (argv[index] === "--max-seconds") maxSeconds = Number(argv[++index])
     else files.push(argv[index])
   }
   const convert = CONVERTERS[argv[0]]
   if (!convert || files.length === 0 || !(runs >= 1)) {
     process.stderr.write(
-      `usage: node convert.js {${Object.keys(CONVERTERS).join(",")}} FILE.bib... [--runs N]\n`,
+      `usage: node convert.js {${Object.keys(CONVERTERS).join(",")}} FILE.bib...` +
+        " [--runs N] [--max-seconds S]\n",
     )
     process.exit(2)
   }
@@ -257,6 +261,7 @@ function main(argv) {
         result = { items: [], errors: [`whole file: ${error.message}`] }
       }
       seconds.push((performance.now() - start) / 1000)
+      if (seconds.reduce((sum, each) => sum + each, 0) > maxSeconds) break
     }
     const items = {}
     for (const item of result.items) {
