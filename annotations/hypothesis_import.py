@@ -36,7 +36,7 @@ def import_hypothesis(document: Any, match: Mapping[str, str]) -> AnnotationImpo
         if not isinstance(row, dict):
             result.skipped.append(SkippedAnnotation(index, "", "not a JSON object"))
             continue
-        if row.get("references"):
+        if _list(row.get("references")):
             replies.append((index, row))
             continue
         source = _source(row)
@@ -52,7 +52,7 @@ def import_hypothesis(document: Any, match: Mapping[str, str]) -> AnnotationImpo
             by_hypothesis_id[str(row.get("id", index))] = len(result.passages)
             result.passages.append(_passage(row, citekey, quote))
     for index, row in replies:
-        parent = by_hypothesis_id.get(str(row["references"][0]))
+        parent = by_hypothesis_id.get(str(_list(row.get("references"))[0]))
         text = row.get("text")
         if parent is None or not isinstance(text, str) or not text.strip():
             reason = "a reply to an annotation that was not imported"
@@ -83,7 +83,7 @@ def _source(row: dict[str, Any]) -> str:  # Any: JSON
     uri = row.get("uri")
     if isinstance(uri, str) and uri:
         return uri
-    for target in row.get("target") or []:
+    for target in _list(row.get("target")):
         if isinstance(target, dict) and isinstance(target.get("source"), str):
             return str(target["source"])
     return ""
@@ -91,7 +91,7 @@ def _source(row: dict[str, Any]) -> str:  # Any: JSON
 
 def _citekey(row: dict[str, Any], match: Mapping[str, str]) -> str | None:  # Any: JSON
     candidates: list[object] = [row.get("uri")]
-    candidates += [t.get("source") for t in row.get("target") or [] if isinstance(t, dict)]
+    candidates += [t.get("source") for t in _list(row.get("target")) if isinstance(t, dict)]
     candidates += _document_identifiers(row.get("document"))
     for candidate in candidates:
         if isinstance(candidate, str):
@@ -120,10 +120,10 @@ def _document_identifiers(document: Any) -> list[object]:  # Any: JSON
 
 
 def _quote(row: dict[str, Any]) -> str | None:  # Any: JSON
-    for target in row.get("target") or []:
+    for target in _list(row.get("target")):
         if not isinstance(target, dict):
             continue
-        for selector in target.get("selector") or []:
+        for selector in _list(target.get("selector")):
             if (
                 isinstance(selector, dict)
                 and selector.get("type") == "TextQuoteSelector"
@@ -139,7 +139,7 @@ def _passage(row: dict[str, Any], citekey: str, quote: str) -> Passage:  # Any: 
     created = timestamp_or_default(row.get("created"))
     text = row.get("text")
     tags = tuple(
-        dict.fromkeys(t.strip() for t in row.get("tags") or [] if isinstance(t, str) and t.strip())
+        dict.fromkeys(t.strip() for t in _list(row.get("tags")) if isinstance(t, str) and t.strip())
     )
     return Passage(
         id=derived_ulid(f"hypothesis:{row.get('id', quote)}", created),
@@ -160,3 +160,8 @@ def _note(row: dict[str, Any], text: str) -> Note:  # Any: JSON
         created=created,
         modified=timestamp_or_default(row.get("updated"), created),
     )
+
+
+def _list(value: Any) -> list[Any]:  # Any: JSON
+    """A JSON value that should be a list, as one (anything else is no items at all)."""
+    return value if isinstance(value, list) else []

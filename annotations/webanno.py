@@ -187,17 +187,24 @@ def annotation_items(document: Any) -> list[Any]:  # Any: JSON not yet validated
     if kind == "Annotation":
         return [document]
     if kind == "AnnotationPage":
-        return list(document.get("items", []))
+        return _page_items(document, "items")
     if kind == "AnnotationCollection":
         items: list[Any] = []
-        page = document.get("first")
+        page, where = document.get("first"), "first"
         while isinstance(page, dict):
-            items.extend(page.get("items", []))
-            page = page.get("next")
+            items.extend(_page_items(page, f"{where}.items"))
+            page, where = page.get("next"), f"{where}.next"
         return items
     raise InvalidAnnotationDocument(
         f"type: expected Annotation, AnnotationPage or AnnotationCollection, got {kind!r}"
     )
+
+
+def _page_items(page: dict[str, Any], where: str) -> list[Any]:  # Any: JSON
+    items = page.get("items", [])
+    if not isinstance(items, list):
+        raise InvalidAnnotationDocument(f"{where}: expected a list of annotations")
+    return items
 
 
 class _Skip(Exception):

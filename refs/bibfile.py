@@ -178,7 +178,12 @@ def read_text(path: Path) -> tuple[str, Fingerprint]:
 def read_input_text(path: Path) -> str:
     """The text of a .bib file given to `import` or `refs add`: a byte-order mark dropped,
     invalid UTF-8 kept as lone surrogates (so the parse reports it by line, never crashes)."""
-    return path.read_bytes().removeprefix(BOM).decode(ENCODING, errors=DECODE_ERRORS)
+    return decode_input_bytes(path.read_bytes())
+
+
+def decode_input_bytes(data: bytes) -> str:
+    """The bytes of a .bib file given to `import` or `refs add` as `read_input_text` reads them."""
+    return data.removeprefix(BOM).decode(ENCODING, errors=DECODE_ERRORS)
 
 
 def has_undecodable_bytes(text: str) -> bool:

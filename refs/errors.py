@@ -48,7 +48,20 @@ class InvalidBibtex(RefsError, ValueError):
 
 
 class InvalidImportFile(RefsError, ValueError):
-    """A file given to `import` cannot be read in its format (not UTF-8, for example)."""
+    """A file given to `import` cannot be read in its format (not UTF-8, not JSON...).
+
+    A reader that sees only the text raises it without `path`; the import names the file
+    (`at`). str(err) → "zotero.json:3: invalid JSON: Expecting value"
+    """
+
+    def __init__(self, message: str, *, path: Path | None = None, line: int = 0) -> None:
+        where = "" if path is None else f"{path}:{line}: " if line else f"{path}: "
+        super().__init__(f"{where}{message}")
+        self.message, self.path, self.line = message, path, line
+
+    def at(self, path: Path) -> InvalidImportFile:
+        """The same problem, in the file `path`."""
+        return InvalidImportFile(self.message, path=path, line=self.line)
 
 
 class InvalidField(RefsError, ValueError):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from refs.entrytext import escape_text
-from refs.errors import InvalidBibtex
+from refs.errors import InvalidImportFile
 from refs.model import NewEntry
 from refs.validation import is_valid_date
 
@@ -109,16 +109,21 @@ LANGUAGES: Mapping[str, str] = {
 
 
 def entries_from_csljson(text: str) -> list[NewEntry]:
-    """The entries for a CSL-JSON document: a list of items, or one item."""
+    """The entries for a CSL-JSON document: a list of items, or one item.
+
+    `InvalidImportFile` (naming the line where it can) for text that is not CSL-JSON.
+    """
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidBibtex(f"not CSL-JSON: line {error.lineno}: {error.msg}") from error
+        raise InvalidImportFile(f"not CSL-JSON: {error.msg}", line=error.lineno) from error
+    except RecursionError as error:
+        raise InvalidImportFile("not CSL-JSON: nested too deeply to read") from error
     items = document if isinstance(document, list) else [document]
     entries = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise InvalidBibtex(f"CSL-JSON item {number}: expected an object, got {item!r:.40}")
+            raise InvalidImportFile(f"CSL-JSON item {number}: expected an object, got {item!r:.40}")
         entries.append(entry_from_csl(item))
     return entries
 
@@ -217,8 +222,17 @@ def _date_fields(date: Mapping[str, Any], name: str) -> dict[str, str]:  # Any: 
 
 
 def _iso(part: list[Any]) -> str:  # Any: CSL date-parts hold ints or numeric strings
-    numbers = [int(value) for value in part[:3] if str(value).lstrip("-").isdigit()]
+    numbers = [int(value) for value in part[:3] if _is_integer(value)]
     if not numbers:
         return ""
     year, *rest = numbers
     return "-".join([f"{year:04d}" if year >= 0 else f"-{-year:04d}", *(f"{n:02d}" for n in rest)])
+
+
+def _is_integer(value: object) -> bool:
+    """An int, or a string of ASCII digits (not `²`, which `isdigit` takes and `int` refuses)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()) is not None

@@ -1,7 +1,9 @@
 """Turn RIS records (EndNote's, Zotero's, databases' export, read by rispy) into new entries.
 
 RIS has no citekeys; the importer makes them. Dates come as `YYYY/MM/DD/other`, pages as
-start and end, and `SN` holds an ISBN or an ISSN, told apart by their length.
+start and end, and `SN` holds an ISBN or an ISSN, told apart by their length. rispy drops a
+record that never ends and keeps one of two that overlap, so the records' `TY`/`ER` lines
+are checked first: nothing is lost without a word.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 import rispy
 
 from refs.entrytext import escape_text
-from refs.errors import InvalidBibtex
+from refs.errors import InvalidImportFile
 from refs.model import NewEntry
 from refs.validation import is_valid_date
 
@@ -62,15 +64,41 @@ LANGUAGES = frozenset(
     ("english", "german", "french", "russian", "spanish", "italian", "portuguese", "polish")
 )
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+_BOUNDARY = re.compile(r"(TY|ER) +-")
 
 
 def entries_from_ris(text: str) -> list[NewEntry]:
-    """The entries for every record in a RIS document."""
+    """The entries for every record in a RIS document; `InvalidImportFile` naming the line
+    for text that is not RIS, or a record that never ends or starts inside another."""
+    _check_boundaries(text)
     try:
         records = rispy.loads(text)
     except (OSError, ValueError, IndexError, KeyError) as error:
-        raise InvalidBibtex(f"not RIS: {error}") from error
+        raise InvalidImportFile(f"not RIS: {error}") from error
     return [entry_from_ris(record) for record in records]
+
+
+def _check_boundaries(text: str) -> None:
+    """Each record opens with `TY  - ` and closes with `ER  - ` before the next opens."""
+    opened = 0  # the line of the record open now
+    records = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _BOUNDARY.match(line.lstrip("\ufeff"))
+        if found is None:
+            continue
+        if found.group(1) == "TY":
+            if opened:
+                raise InvalidImportFile(
+                    f"a record starts before the one at line {opened} ends (no `ER  - ` line)",
+                    line=number,
+                )
+            opened = number
+        elif opened:
+            opened, records = 0, records + 1
+    if opened:
+        raise InvalidImportFile("this record never ends (no `ER  - ` line)", line=opened)
+    if not records and text.strip():
+        raise InvalidImportFile("not RIS: no record (`TY  - ` ... `ER  - `) found", line=1)
 
 
 def entry_from_ris(record: Mapping[str, Any]) -> NewEntry:  # Any: rispy's open-ended record

@@ -9,12 +9,13 @@ brings passages rather than references (`w3c`, `hypothesis`) registers here the 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 from annotations.webanno import AnnotationImport, InvalidAnnotationDocument
-from refs.bibfile import BOM, has_undecodable_bytes, read_input_text
+from refs.bibfile import BOM, decode_input_bytes, has_undecodable_bytes
 from refs.errors import InvalidImportFile
 from refs.fromcsl import entries_from_csljson
 from refs.fromris import entries_from_ris
@@ -45,6 +46,12 @@ def import_bibtex(
 ) -> ImportReport:
     """BibTeX or BibLaTeX (.bib): entries keep their text, and their citekey unless taken."""
     parsed = services.refs.read_input(text, path)
+    if not parsed.references and "\0" in text:
+        raise InvalidImportFile(
+            "holds a NUL byte and no BibTeX entry: a binary file, not BibTeX",
+            path=path,
+            line=text.count("\n", 0, text.index("\0")) + 1,
+        )
     report = ImportReport(skipped=[str(problem) for problem in parsed.problems])
     uses_macros = bool(parsed.macros)
     with_problems = {problem.citekey for problem in parsed.problems if problem.citekey}
@@ -72,7 +79,9 @@ def import_csljson(
     services: Services, text: str, path: Path, options: ImportOptions = DEFAULT_OPTIONS
 ) -> ImportReport:
     """CSL-JSON (.json), as Zotero, Mendeley and citeproc export it."""
-    incoming = [IncomingEntry(entry, None, str(path)) for entry in entries_from_csljson(text)]
+    with _in_file(path):
+        entries = entries_from_csljson(text)
+    incoming = [IncomingEntry(entry, None, str(path)) for entry in entries]
     return add_entries(services.refs, incoming, options)
 
 
@@ -80,7 +89,9 @@ def import_ris(
     services: Services, text: str, path: Path, options: ImportOptions = DEFAULT_OPTIONS
 ) -> ImportReport:
     """RIS (.ris), as EndNote, Zotero and most databases export it."""
-    incoming = [IncomingEntry(entry, None, str(path)) for entry in entries_from_ris(text)]
+    with _in_file(path):
+        entries = entries_from_ris(text)
+    incoming = [IncomingEntry(entry, None, str(path)) for entry in entries]
     return add_entries(services.refs, incoming, options)
 
 
@@ -89,7 +100,9 @@ def import_w3c(
 ) -> ImportReport:
     """W3C Web Annotation JSON-LD: passages and notes, joined to references by URL/DOI/ISBN."""
     _refuse_dry_run(options, "w3c")
-    return _passages_report(services.passages.import_w3c(_json_document(text, path)))
+    document = _json_document(text, path)
+    with _in_file(path):
+        return _passages_report(services.passages.import_w3c(document))
 
 
 def import_hypothesis(
@@ -97,7 +110,9 @@ def import_hypothesis(
 ) -> ImportReport:
     """Hypothes.is JSON export: annotations become passages of the reference at their URL."""
     _refuse_dry_run(options, "hypothesis")
-    return _passages_report(services.passages.import_hypothesis(_json_document(text, path)))
+    document = _json_document(text, path)
+    with _in_file(path):
+        return _passages_report(services.passages.import_hypothesis(document))
 
 
 IMPORTERS: dict[str, Importer] = {
@@ -125,9 +140,25 @@ def _json_document(text: str, path: Path) -> Any:  # Any: JSON from another tool
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidAnnotationDocument(
-            f"{path}:{error.lineno}: invalid JSON: {error.msg}"
+        raise InvalidImportFile(
+            f"invalid JSON: {error.msg}", path=path, line=error.lineno
         ) from error
+    except RecursionError as error:
+        raise InvalidImportFile("JSON nested too deeply to read", path=path) from error
+
+
+@contextmanager
+def _in_file(path: Path) -> Iterator[None]:
+    """Problems of a file's content, which its reader raises without knowing the file,
+    named with the file."""
+    try:
+        yield
+    except InvalidImportFile as error:
+        if error.path is not None:
+            raise
+        raise error.at(path) from error
+    except InvalidAnnotationDocument as error:
+        raise InvalidImportFile(str(error), path=path) from error
 
 
 def _passages_report(found: AnnotationImport) -> ImportReport:
@@ -146,19 +177,37 @@ def read_import_file(path: Path, format_name: str) -> str:
 
     BibTeX is read as the library's own files are (bytes that are not UTF-8 are reported
     by line and their entries left out, the good entries still come in); the JSON and RIS
-    formats must be UTF-8 throughout, or `InvalidImportFile` names the line.
+    formats must be UTF-8 throughout. A file that cannot be read, or holds a NUL byte
+    (a binary file, not text) in a format other than BibTeX, is `InvalidImportFile` naming
+    it (and the line).
     """
-    if format_name == "bibtex":
-        return read_input_text(path)
-    data = path.read_bytes().removeprefix(BOM)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        data = path.read_bytes()
+    except IsADirectoryError as error:
+        raise InvalidImportFile("a folder, not a file", path=path) from error
+    except FileNotFoundError as error:
+        raise InvalidImportFile("no such file", path=path) from error
+    except OSError as error:
+        raise InvalidImportFile(f"cannot read it ({error.strerror})", path=path) from error
+    if format_name == "bibtex":
+        return decode_input_bytes(data)  # damaged entries are reported, the rest comes in
+    nul = data.find(b"\0")
+    if nul != -1:
         raise InvalidImportFile(
-            f"{path}:{line}: not valid UTF-8 ({error.reason}); save the file as UTF-8 "
-            "and import it again"
+            "holds a NUL byte: a binary file, not text", path=path, line=_line_at(data, nul)
+        )
+    try:
+        return data.removeprefix(BOM).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidImportFile(
+            f"not valid UTF-8 ({error.reason}); save the file as UTF-8 and import it again",
+            path=path,
+            line=_line_at(data, error.start),
         ) from error
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def format_help(importers: Mapping[str, Importer] = IMPORTERS) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from refs.errors import InvalidBibtex
+from refs.errors import InvalidImportFile
 from refs.fromcsl import entries_from_csljson, entry_from_csl
 
 
@@ -103,5 +103,5 @@ def test_citation_key_is_kept() -> None:
     "text", [pytest.param("[{", id="broken-json"), pytest.param("[1]", id="not-an-object")]
 )
 def test_bad_csljson_is_refused_with_a_reason(text: str) -> None:
-    with pytest.raises(InvalidBibtex, match="CSL-JSON"):
+    with pytest.raises(InvalidImportFile, match="CSL-JSON"):
         entries_from_csljson(text)

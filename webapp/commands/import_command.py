@@ -20,7 +20,9 @@ from webapp.services import Services
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+# No `exists=True`: a missing file, a folder or an unreadable file is a bad input (exit 1,
+# `Error: FILE: ...`), not a usage error.
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "format_name",
