@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import refs.errors
+
 
 class AnnotationError(Exception):
     """Base of every error raised by the `annotations` package."""
@@ -20,16 +22,13 @@ class InvalidLocator(AnnotationError, ValueError):
         self.message, self.field = message, field
 
 
-class InvalidCitekey(AnnotationError, ValueError):
-    """A citekey that cannot name a passage file (`../../etc/passwd`, a leading dot...)."""
+class InvalidCitekey(AnnotationError, refs.errors.InvalidCitekey):
+    """A citekey that cannot name a passage file (`../../etc/passwd`, a leading dot...):
+    the one citekey rule (`refs.citekeys`), broken by a reference that was not added
+    through Florilegium."""
 
     def __init__(self, citekey: str) -> None:
-        super().__init__(
-            f"citekey {citekey!r} cannot name a passage file: use letters, digits and _-:.+@ "
-            "and do not start with a dot"
-        )
-        self.citekey = citekey
-        self.field = "citekey"
+        super().__init__(citekey, problem="cannot name a passage file")
 
 
 class InvalidPassage(AnnotationError, ValueError):

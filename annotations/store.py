@@ -33,25 +33,19 @@ from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 from annotations.passagefile import parse_passage_file, passage_file_bytes
 from annotations.repository import KEEP, Keep
 from refs.atomicfile import locked, write_atomically
+from refs.citekeys import is_valid_citekey
 from refs.errors import WriteFailed
 
 logger = logging.getLogger(__name__)
 
 PASSAGES_FOLDER = "passages"
-_CITEKEY_RE = re.compile(r"[\w:.+@-]+")
-_MAX_CITEKEY_LENGTH = 200
 
 T = TypeVar("T")
 
 
 def passage_path(passages_dir: Path, citekey: str) -> Path:
     """The file of `citekey`'s passages; refuses citekeys that could escape the folder."""
-    if (
-        not citekey
-        or len(citekey) > _MAX_CITEKEY_LENGTH
-        or citekey.startswith(".")
-        or _CITEKEY_RE.fullmatch(citekey) is None
-    ):
+    if not is_valid_citekey(citekey):
         raise InvalidCitekey(citekey)
     return passages_dir / f"{citekey}.json"
 

@@ -25,15 +25,25 @@ _STOPWORD_TEXT = """a an and as at by for from in into of on or the to with abou
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+")
-# What a citekey may contain: no space and none of BibTeX's special characters.
-_VALID = re.compile(r'^[^\s,{}()"#%\'=\\@~]+$')
+MAX_CITEKEY_LENGTH = 200
+# What a citekey may contain: letters, digits and `_-:.+`. That is none of BibTeX's special
+# characters, and nothing a file name cannot hold (passages live in `passages/<citekey>.json`):
+# no `/`, `\`, NUL, space, `|`, `?`, `*`...; a leading dot (`..`, hidden files) is refused too.
+_VALID = re.compile(rf"(?!\.)[\w:.+-]{{1,{MAX_CITEKEY_LENGTH}}}")
+CITEKEY_RULE = (
+    f"a citekey has 1 to {MAX_CITEKEY_LENGTH} letters, digits and _-:.+ and does not start "
+    "with a dot (it names the file passages/<citekey>.json)"
+)
+# Room left in a made citekey for the letters that tell it apart from taken ones.
+_MAX_BASE_LENGTH = MAX_CITEKEY_LENGTH // 2
 FALLBACK_NAME = "anon"
 FALLBACK_PREFIX = "ref"
 
 
 def is_valid_citekey(citekey: str) -> bool:
-    """True when `citekey` can stand in `@type{citekey,` and in `\\cite{citekey}`."""
-    return bool(_VALID.match(citekey))
+    """True when `citekey` can stand in `@type{citekey,` and in `\\cite{citekey}`, and
+    name a file (`passages/<citekey>.json`): the one rule for every citekey added."""
+    return _VALID.fullmatch(citekey) is not None
 
 
 def base_citekey(family: str, year: str, title: str) -> str:
@@ -42,7 +52,8 @@ def base_citekey(family: str, year: str, title: str) -> str:
     digits = "".join(re.findall("[0-9]", _ascii(year)))[:4]
     words = [word for word in _WORD.findall(_ascii(title)) if word not in STOPWORDS]
     key = f"{name}{digits}{words[0] if words else ''}"
-    return key if key[0].isalpha() else FALLBACK_PREFIX + key
+    key = key if key[0].isalpha() else FALLBACK_PREFIX + key
+    return key[:_MAX_BASE_LENGTH]
 
 
 def unique_citekey(base: str, taken: Collection[str]) -> str:

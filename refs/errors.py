@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from refs.citekeys import CITEKEY_RULE
+
 
 class RefsError(Exception):
     """Base of every error raised by the `refs` package."""
@@ -41,6 +43,18 @@ class DuplicateCitekey(RefsError, ValueError):
     def __init__(self, citekey: str, *, path: Path, line: int) -> None:
         super().__init__(f"citekey '{citekey}' already exists at {path}:{line}")
         self.citekey, self.path, self.line = citekey, path, line
+
+
+class InvalidCitekey(RefsError, ValueError):
+    """A citekey that breaks the one rule, `refs.citekeys.is_valid_citekey` (`a/b`, `.x`...).
+
+    str(err) → "citekey 'a/b' cannot be used: a citekey has 1 to 200 letters, digits and ..."
+    """
+
+    def __init__(self, citekey: str, *, problem: str = "cannot be used") -> None:
+        super().__init__(f"citekey {citekey!r} {problem}: {CITEKEY_RULE}")
+        self.citekey = citekey
+        self.field = "citekey"
 
 
 class InvalidBibtex(RefsError, ValueError):

@@ -18,12 +18,14 @@ from pathlib import Path
 from refs.atomicfile import locked, write_atomically
 from refs.bibfile import BibFile, Fingerprint, encode_text, parse_bib_text, read_text
 from refs.cache import RefsCache
+from refs.citekeys import is_valid_citekey
 from refs.entrytext import check_field_length, edit_entry_text, format_entry
 from refs.errors import (
     DuplicateCitekey,
     EntryError,
     FileChangedOnDisk,
     InvalidBibtex,
+    InvalidCitekey,
     RefsError,
     UnknownCitekey,
 )
@@ -171,7 +173,8 @@ class ReferenceStore:
         """Append the entries in `bibtex` to one .bib file, leaving its other bytes alone.
 
         Entries are written as given, unless the text defines @string macros of its own
-        (which are not added): then they are written with the macros expanded.
+        (which are not added): then they are written with the macros expanded. A citekey
+        that breaks `is_valid_citekey`'s rule (a `/`, a leading dot...) is refused.
         """
         parsed = self.read_input(bibtex, Path("<input>"))
         references, problems = parsed.references, parsed.problems
@@ -180,6 +183,8 @@ class ReferenceStore:
         if not references:
             raise InvalidBibtex("no BibTeX entry found in the input")
         for reference in references:
+            if not is_valid_citekey(reference.citekey):
+                raise InvalidCitekey(reference.citekey)
             for name, value in reference.fields.items():
                 check_field_length(name, value)
             if reference.citekey in self._by_citekey:

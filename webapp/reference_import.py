@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from refs.citekeys import is_valid_citekey, make_citekey, unique_citekey
+from refs.citekeys import CITEKEY_RULE, is_valid_citekey, make_citekey, unique_citekey
 from refs.crossref import resolved_fields
 from refs.duplicates import NAMING_FIELDS, DuplicateFinder, Work, named_citekeys
 from refs.entrytext import check_field_length, edit_entry_text, format_entry
@@ -158,6 +158,7 @@ class _Outcome:
 
     citekey: str | None = None
     text: str | None = None
+    renamed: Renamed | None = None
     duplicate: ImportDuplicate | None = None
     possible: PossibleDuplicate | None = None
     problem: str | None = None
@@ -166,6 +167,8 @@ class _Outcome:
 def _record(report: ImportReport, outcome: _Outcome) -> None:
     if outcome.citekey is not None:
         report.added.append(outcome.citekey)
+    if outcome.renamed is not None:
+        report.renamed.append(outcome.renamed)
     if outcome.duplicate is not None:
         report.duplicates.append(outcome.duplicate)
     if outcome.possible is not None:
@@ -238,7 +241,9 @@ class _Judge:
             if match.is_exact:
                 reason += "; added all the same, since other entries cross-reference it"
             possible = PossibleDuplicate(citekey, title, match.citekey, reason, item.where)
-        self.outcomes[number] = _Outcome(citekey=citekey, text=text, possible=possible)
+        self.outcomes[number] = _Outcome(
+            citekey=citekey, text=text, renamed=_renamed(entry, citekey), possible=possible
+        )
 
     def pointing_at_new_citekeys(self, item: IncomingEntry, citekey: str, text: str) -> str:
         """`text` (of `item`, added as `citekey`) with the citekeys it names in `crossref`,
@@ -357,9 +362,22 @@ def _entry_text(refs: ReferenceStore, entry: NewEntry, citekey: str, raw: str | 
 def _citekey_for(entry: NewEntry, taken: set[str]) -> str:
     """The entry's own citekey if it is valid (suffixed if taken), else `authoryearword`."""
     if entry.citekey and is_valid_citekey(entry.citekey):
-        return unique_citekey(entry.citekey, taken)
+        own = unique_citekey(entry.citekey, taken)
+        if is_valid_citekey(own):  # a suffix may take it past the longest allowed
+            return own
     names = parse_names(entry.fields.get("author") or entry.fields.get("editor") or "")
     person = names.people[0] if names.people else None
     family = (person.family or person.literal) if person else ""
     year = entry.fields.get("year") or entry.fields.get("date", "")[:4]
     return make_citekey(family, year, latex_to_text(entry.fields.get("title", "")), taken)
+
+
+def _renamed(entry: NewEntry, citekey: str) -> Renamed | None:
+    """How an entry that came with a citekey was renamed on the way in, if it was."""
+    if not entry.citekey or entry.citekey == citekey:
+        return None
+    if is_valid_citekey(entry.citekey):
+        reason = "citekey taken in the library or earlier in the file"
+    else:
+        reason = f"not a valid citekey: {CITEKEY_RULE}"
+    return Renamed("citekey", entry.citekey, citekey, reason)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotations.store import passage_path
 from refs.citekeys import base_citekey, is_valid_citekey, make_citekey, unique_citekey
 
 
@@ -55,3 +58,43 @@ def test_any_names_give_valid_distinct_citekeys(works: list[tuple[str, str, str]
         assert citekey.isascii() and citekey[0].isalpha()
         assert citekey.lower() not in {key.lower() for key in taken}
         taken.append(citekey)
+
+
+@pytest.mark.parametrize(
+    ("citekey", "valid"),
+    [
+        pytest.param("linden1966", True, id="plain"),
+        pytest.param("Smith:2000", True, id="colon"),
+        pytest.param("doe-2000_a.b+c", True, id="punctuation"),
+        pytest.param("жуков1957", True, id="cyrillic"),
+        pytest.param("x" * 200, True, id="200-characters"),
+        pytest.param("x" * 201, False, id="201-characters"),
+        pytest.param("a/b", False, id="slash"),
+        pytest.param("DBLP:journals/cacm/Knuth74", False, id="dblp"),
+        pytest.param("../outside", False, id="dot-dot"),
+        pytest.param(".hidden", False, id="leading-dot"),
+        pytest.param("a\\b", False, id="backslash"),
+        pytest.param("a\0b", False, id="nul"),
+        pytest.param("a|b", False, id="pipe"),
+        pytest.param("a?b", False, id="question-mark"),
+        pytest.param("a b", False, id="space"),
+        pytest.param("a@b", False, id="at"),
+        pytest.param("", False, id="empty"),
+    ],
+)
+def test_a_valid_citekey_is_safe_in_bibtex_and_as_a_file_name(citekey: str, valid: bool) -> None:
+    assert is_valid_citekey(citekey) is valid
+
+
+@given(citekey=st.text(min_size=1, max_size=210))
+def test_every_valid_citekey_names_a_passage_file_inside_the_folder(citekey: str) -> None:
+    if not is_valid_citekey(citekey):
+        return
+    path = passage_path(Path("/library/passages"), citekey)
+    assert path.parent == Path("/library/passages")
+    assert path.name == f"{citekey}.json" and not path.name.startswith(".")
+
+
+@given(family=st.text(max_size=500), title=st.text(max_size=500))
+def test_made_citekeys_stay_valid_however_long_the_name(family: str, title: str) -> None:
+    assert is_valid_citekey(make_citekey(family, "1957", title, []))

@@ -556,3 +556,45 @@ def test_works_distinct_in_title_number_or_pages_are_never_dropped(
         assert report.duplicates == []
         assert report.added == [f"entry{number}" for number in range(len(works))]
         assert len(_stored(library)) == len(works)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param(
+            "unsafe.bib",
+            "@book{DBLP:books/x/Doe00,\n  author = {Doe, Jane},\n  title = {Title},\n"
+            "  year = 2000,\n}\n",
+            id="bibtex",
+        ),
+        pytest.param(
+            "unsafe.json",
+            json.dumps(
+                [
+                    {
+                        "citation-key": "DBLP:books/x/Doe00",
+                        "type": "book",
+                        "title": "Title",
+                        "author": [{"family": "Doe", "given": "Jane"}],
+                        "issued": {"date-parts": [[2000]]},
+                    }
+                ]
+            ),
+            id="csljson",
+        ),
+    ],
+)
+def test_import_gives_an_unsafe_citekey_a_fresh_one_and_says_so(
+    name: str, text: str, runner: CliRunner, empty_library: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    report = _import(runner, empty_library, str(source))
+    assert report["added"] == ["doe2000title"]
+    assert report["renamed"] == [{"from": "DBLP:books/x/Doe00", "to": "doe2000title"}]
+    assert ReferenceStore(empty_library).get("doe2000title").fields["title"] == "Title"
+    again = init_library(tmp_path / "again")
+    result = runner.invoke(cli, ["--library", str(again), "import", str(source)])
+    assert "Renamed citekey DBLP:books/x/Doe00 to doe2000title (not a valid citekey: " in (
+        result.stdout
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from webapp.cli import cli
@@ -69,3 +70,26 @@ def test_edit_with_an_unbalanced_value_names_the_field_and_writes_nothing(
     assert result.exit_code == 1
     assert "Error: field 'note': unbalanced braces" in result.stderr
     assert bib.read_text(encoding="utf-8") == ENTRY + "\n"
+
+
+UNSAFE_CITEKEYS = [
+    pytest.param("a/b", id="slash"),
+    pytest.param("DBLP:journals/cacm/Knuth74", id="dblp"),
+    pytest.param("../outside", id="dot-dot"),
+    pytest.param(".hidden", id="leading-dot"),
+    pytest.param("a|b", id="pipe"),
+    pytest.param("x" * 201, id="too-long"),
+]
+
+
+@pytest.mark.parametrize("citekey", UNSAFE_CITEKEYS)
+def test_add_refuses_a_citekey_that_cannot_name_a_file(
+    citekey: str, runner: CliRunner, empty_library: Path
+) -> None:
+    before = (empty_library / "references.bib").read_bytes()
+    entry = f"@book{{{citekey}, author = {{Doe, Jane}}, title = {{Title}}, year = 2000}}"
+    result = runner.invoke(cli, ["--library", str(empty_library), "refs", "add", "--bibtex", entry])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")
+    assert f"'{citekey}'" in result.stderr
+    assert (empty_library / "references.bib").read_bytes() == before
