@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,30 +34,22 @@ from refs.latexsymbols import (
     TRANSPARENT,
     symbol,
 )
+from refs.latextree import (
+    Command,
+    Cursor,
+    Group,
+    Node,
+    Script,
+    Space,
+    Text,
+    Tilde,
+    Verbatim,
+    parse,
+)
 
-# Braces nested deeper than this are dropped (their text kept): no real value needs more,
-# and a hostile one must cost neither the stack nor more than linear time.
-MAX_DEPTH = 64
 NOCASE_OPEN = '<span class="nocase">'
 NOCASE_CLOSE = "</span>"
 
-# One alternative per kind of token, the commonest first. `lastgroup` names the kind: the
-# last group a control word closes is `skipped` (the spaces TeX skips after it).
-_TOKENS = re.compile(
-    r"""
-      (?P<text>[^\\{}$~ \t\r\n^_]+)
-    | (?P<space>[ \t\r\n]+)
-    | \\(?:verb|path|url)\*?(?P<delimiter>[^A-Za-z\s{])(?P<verbatim>.*?)(?P=delimiter)
-    | \\(?P<word>[A-Za-z@]+)(?P<star>\*?)(?P<skipped>[ \t\r\n]*)
-    | (?P<open>\{)
-    | (?P<close>\})
-    | (?P<math>\$\$?|\\[()\[\]])
-    | \\(?P<symbol>.?)
-    | (?P<tilde>~)
-    | (?P<script>[\^_])
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 _NEEDS_PARSING = re.compile(r"[\\{}~$`']|--|,,")
 # Every kind of white space but the no-break ones (`~`), which stay as they are.
 _SPACES = re.compile(r"[^\S\u00a0\u202f]+")
@@ -88,50 +80,6 @@ _ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
 _TABLE_ENVIRONMENTS = frozenset({"array", "tabular", "tabular*", "tabularx", "matrix"})
 
 
-@dataclass(slots=True)
-class _Text:
-    text: str
-
-
-@dataclass(slots=True)
-class _Space:
-    pass
-
-
-@dataclass(slots=True)
-class _Tilde:
-    pass
-
-
-@dataclass(slots=True)
-class _Script:
-    sign: str
-
-
-@dataclass(slots=True)
-class _Command:
-    name: str
-    star: bool
-    skipped_space: bool
-
-
-@dataclass(slots=True)
-class _Verbatim:
-    text: str
-
-
-@dataclass(slots=True)
-class _Group:
-    children: list[_Node]
-    source: str = ""
-    math: bool = False
-
-
-_Node = _Text | _Space | _Tilde | _Script | _Command | _Verbatim | _Group
-_SPACE = _Space()
-_TILDE = _Tilde()
-
-
 def latex_to_text(value: str) -> str:
     """`Mi{\\'c}unovi{\\'c}` → `Mićunović`: Unicode without markup, for display and search."""
     return _converted(value, markup=False)[0]
@@ -153,145 +101,12 @@ def _converted(value: str, *, markup: bool) -> tuple[str, frozenset[str]]:
     if not _NEEDS_PARSING.search(value):
         return _SPACES.sub(" ", value).strip(), frozenset()
     renderer = _Renderer(markup=markup)
-    renderer.render(_parse(value).children)
+    renderer.render(parse(value).children)
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(renderer.out)))
     if markup:
         text = _SPACE_INSIDE_OPENING.sub(r" \1", _SPACE_INSIDE_CLOSING.sub(r"\1 ", text))
         text = _SPACES.sub(" ", text)
     return text.strip(), frozenset(renderer.unknown)
-
-
-def _parse(value: str) -> _Group:
-    """The tokens of `value` as a tree of groups, built with an explicit stack."""
-    root = _Group([], value)
-    stack: list[tuple[_Group, int]] = [(root, 0)]
-    dropped_depth = 0
-    children = root.children
-    for token in _TOKENS.finditer(value):
-        kind = token.lastgroup
-        if kind == "text":
-            children.append(_Text(token.group()))
-        elif kind == "space":
-            children.append(_SPACE)
-        elif kind == "skipped":
-            children.append(_Command(token["word"], bool(token["star"]), bool(token["skipped"])))
-        elif kind == "open":
-            if len(stack) > MAX_DEPTH:
-                dropped_depth += 1
-                continue
-            group = _Group([])
-            children.append(group)
-            stack.append((group, token.start()))
-            children = group.children
-        elif kind == "close":
-            if dropped_depth:
-                dropped_depth -= 1
-                continue
-            while len(stack) > 1:
-                group, start = stack.pop()
-                if not group.math:
-                    group.source = value[start + 1 : token.start()]
-                    break
-            children = stack[-1][0].children
-        elif kind == "math":
-            if stack[-1][0].math:
-                stack.pop()
-            elif token.group() not in (r"\)", r"\]"):
-                group = _Group([], math=True)
-                children.append(group)
-                stack.append((group, token.start()))
-            children = stack[-1][0].children
-        elif kind == "symbol":
-            children.append(_Command(token["symbol"], False, False))
-        elif kind == "tilde":
-            children.append(_TILDE)
-        elif kind == "script":
-            children.append(_Script(token.group()))
-        else:
-            children.append(_Verbatim(token["verbatim"]))
-    while len(stack) > 1:
-        group, start = stack.pop()
-        group.source = value[start + 1 :]
-    return root
-
-
-class _Cursor:
-    """Reads a list of sibling nodes, handing out a command's arguments as TeX reads them:
-    a group, or else one character of the text that follows."""
-
-    def __init__(self, nodes: list[_Node]) -> None:
-        self.nodes = nodes
-        self.index = 0
-        self.pending = ""
-
-    def __iter__(self) -> Iterator[_Node]:
-        while True:
-            if self.pending:
-                text, self.pending = self.pending, ""
-                yield _Text(text)
-            elif self.index < len(self.nodes):
-                self.index += 1
-                yield self.nodes[self.index - 1]
-            else:
-                return
-
-    def argument(self) -> _Group | None:
-        """The next argument (spaces before it skipped), or None at the end."""
-        if self.pending:
-            char, self.pending = self.pending[0], self.pending[1:]
-            return _Group([_Text(char)], char)
-        while self.index < len(self.nodes) and isinstance(self.nodes[self.index], _Space):
-            self.index += 1
-        if self.index >= len(self.nodes):
-            return None
-        node = self.nodes[self.index]
-        self.index += 1
-        if isinstance(node, _Group):
-            return _Group(node.children, node.source) if not node.math else node
-        if isinstance(node, _Text):
-            self.pending = node.text[1:]
-            return _Group([_Text(node.text[0])], node.text[0])
-        return _Group([node])
-
-    def optional_argument(self) -> _Group | None:
-        """A `[…]` argument if one comes next (its text up to the first `]`)."""
-        if self.pending:
-            if not self.pending.startswith("["):
-                return None
-            inside, closed, rest = self.pending[1:].partition("]")
-            if closed:
-                self.pending = rest
-                return _Group([_Text(inside)], inside)
-            self.pending = ""
-            return self._rest_of_optional([_Text(inside)] if inside else [])
-        node = self.nodes[self.index] if self.index < len(self.nodes) else None
-        if not (isinstance(node, _Text) and node.text.startswith("[")):
-            return None
-        self.index += 1
-        inside, closed, rest = node.text[1:].partition("]")
-        if closed:
-            self.pending = rest
-            return _Group([_Text(inside)], inside)
-        return self._rest_of_optional([_Text(inside)] if inside else [])
-
-    def _rest_of_optional(self, found: list[_Node]) -> _Group:
-        while self.index < len(self.nodes):
-            node = self.nodes[self.index]
-            self.index += 1
-            if isinstance(node, _Text) and "]" in node.text:
-                inside, _, self.pending = node.text.partition("]")
-                if inside:
-                    found.append(_Text(inside))
-                break
-            found.append(node)
-        return _Group(found)
-
-    def next_is_group(self, *, empty: bool) -> bool:
-        """True when an `empty` (or a non-empty) brace group follows at once."""
-        if self.pending or self.index >= len(self.nodes):
-            return False
-        node = self.nodes[self.index]
-        return isinstance(node, _Group) and not node.math and (not node.children) == empty
 
 
 @dataclass(slots=True)
@@ -305,23 +120,23 @@ class _Renderer:
     protected: bool = False
     quote_depth: int = 0
 
-    def render(self, nodes: list[_Node]) -> None:
+    def render(self, nodes: list[Node]) -> None:
         """Render sibling `nodes`; switches such as `\\em` end with them."""
-        cursor = _Cursor(nodes)
+        cursor = Cursor(nodes)
         closing: list[str] = []
         for node in cursor:
-            if isinstance(node, _Text):
+            if isinstance(node, Text):
                 self._text(node.text)
-            elif isinstance(node, _Space):
+            elif isinstance(node, Space):
                 if not self.math:
                     self.out.append(" ")
-            elif isinstance(node, _Tilde):
+            elif isinstance(node, Tilde):
                 self.out.append("\u00a0")
-            elif isinstance(node, _Verbatim):
+            elif isinstance(node, Verbatim):
                 self.out.append(node.text)
-            elif isinstance(node, _Script):
+            elif isinstance(node, Script):
                 self._script(node.sign, cursor)
-            elif isinstance(node, _Group):
+            elif isinstance(node, Group):
                 self._group(node)
             else:
                 closing += self._command(node, cursor)
@@ -333,7 +148,7 @@ class _Renderer:
         else:
             self.out.append(_LIGATURES.sub(lambda match: _TEXT_LIGATURES[match.group()], text))
 
-    def _group(self, group: _Group) -> None:
+    def _group(self, group: Group) -> None:
         if group.math:
             self._math(group)
             return
@@ -346,7 +161,7 @@ class _Renderer:
         self.out.append(NOCASE_CLOSE)
         self.protected = False
 
-    def _math(self, group: _Group) -> None:
+    def _math(self, group: Group) -> None:
         """Math, rendered aside and tidied: TeX ignores the spaces typed in math and sets
         its own around relations and operators."""
         outer_math, outer_protected, outer_out = self.math, self.protected, self.out
@@ -359,7 +174,7 @@ class _Renderer:
         self.math, self.protected, self.out = outer_math, outer_protected, outer_out
         self.out.append(f"{NOCASE_OPEN}{text}{NOCASE_CLOSE}" if wrap and text else text)
 
-    def _script(self, sign: str, cursor: _Cursor) -> None:
+    def _script(self, sign: str, cursor: Cursor) -> None:
         if not self.math:
             self.out.append(sign)
             return
@@ -367,7 +182,7 @@ class _Renderer:
         if argument is not None:
             self._element("sup" if sign == "^" else "sub", argument)
 
-    def _argument_text(self, argument: _Group | None) -> str:
+    def _argument_text(self, argument: Group | None) -> str:
         """An argument rendered as plain text (for accents, ordinals, case changes)."""
         if argument is None:
             return ""
@@ -376,7 +191,7 @@ class _Renderer:
         self.unknown |= inner.unknown
         return "".join(inner.out)
 
-    def _argument(self, argument: _Group | None) -> None:
+    def _argument(self, argument: Group | None) -> None:
         """An argument rendered in place: its braces delimit it, they protect nothing."""
         if argument is not None:
             if argument.math:
@@ -384,7 +199,7 @@ class _Renderer:
             else:
                 self.render(argument.children)
 
-    def _element(self, tag: str, argument: _Group | None) -> None:
+    def _element(self, tag: str, argument: Group | None) -> None:
         if not self.markup:
             text = self._argument_text(argument)
             table = {"sup": _SUPERSCRIPTS, "sub": _SUBSCRIPTS}.get(tag)
@@ -395,7 +210,7 @@ class _Renderer:
         self._argument(argument)
         self.out.append(f"</{tag}>")
 
-    def _command(self, command: _Command, cursor: _Cursor) -> list[str]:
+    def _command(self, command: Command, cursor: Cursor) -> list[str]:
         """Render one command with the arguments it takes; returns tags its switch opened."""
         name = command.name
         handler = _HANDLERS.get(name)
@@ -423,7 +238,7 @@ class _Renderer:
             self._symbol_or_unknown(command, cursor)
         return []
 
-    def _quote(self, name: str, star: bool, argument: _Group | None) -> None:
+    def _quote(self, name: str, star: bool, argument: Group | None) -> None:
         """`\\enquote` and its kin: double quotes, single ones inside them (or starred)."""
         opening, closing = QUOTES[name]
         is_quote = opening == "“"
@@ -441,7 +256,7 @@ class _Renderer:
         self.out.append(f"<{tag}>")
         return [f"</{tag}>"]
 
-    def _accent(self, mark: str, argument: _Group | None) -> None:
+    def _accent(self, mark: str, argument: Group | None) -> None:
         text = self._argument_text(argument)
         if not text.strip():
             self.out.append(_SPACING_ACCENTS.get(mark, mark))
@@ -449,7 +264,7 @@ class _Renderer:
         first = {"ı": "i", "ȷ": "j"}.get(text[0], text[0])
         self.out.append(first + mark + text[1:])
 
-    def _symbol_or_unknown(self, command: _Command, cursor: _Cursor) -> None:
+    def _symbol_or_unknown(self, command: Command, cursor: Cursor) -> None:
         text = symbol(command.name)
         if text is not None and self.math and text in RELATIONS:
             self.out.append(f" {text} ")
@@ -469,13 +284,13 @@ class _Renderer:
             self.out.append(" ")  # a backslash before a line break or at the very end
 
 
-def _protects_case(group: _Group) -> bool:
+def _protects_case(group: Group) -> bool:
     """A brace group protects case unless it starts with a command (a special character
     to BibTeX) or holds no letter (`{"}` in a quoted value) that case could change."""
     for child in group.children:
-        if isinstance(child, _Space):
+        if isinstance(child, Space):
             continue
-        if isinstance(child, _Command):
+        if isinstance(child, Command):
             return False
         break
     return any(char.isalpha() for char in group.source)
@@ -489,7 +304,7 @@ def _math_character(match: re.Match[str]) -> str:
     return " " if char == "&" else f" {char} "
 
 
-def _url(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+def _url(renderer: _Renderer, command: Command, cursor: Cursor) -> None:
     """A URL as it is written, protected from a title's case changes."""
     argument = cursor.argument()
     if argument is None:
@@ -500,19 +315,19 @@ def _url(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
         renderer.out.append(argument.source)
 
 
-def _href(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+def _href(renderer: _Renderer, command: Command, cursor: Cursor) -> None:
     cursor.optional_argument()
     cursor.argument()
     renderer._argument(cursor.argument())
 
 
-def _fraction(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+def _fraction(renderer: _Renderer, command: Command, cursor: Cursor) -> None:
     numerator = renderer._argument_text(cursor.argument())
     denominator = renderer._argument_text(cursor.argument())
     renderer.out.append(f"{_bracketed(numerator)}/{_bracketed(denominator)}")
 
 
-def _square_root(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+def _square_root(renderer: _Renderer, command: Command, cursor: Cursor) -> None:
     degree = cursor.optional_argument()
     radicand = renderer._argument_text(cursor.argument())
     root = {"3": "∛", "4": "∜"}.get(renderer._argument_text(degree), "√")
@@ -523,7 +338,7 @@ def _bracketed(text: str) -> str:
     return text if len(text.strip()) <= 1 else f"({text.strip()})"
 
 
-def _ordinal(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+def _ordinal(renderer: _Renderer, command: Command, cursor: Cursor) -> None:
     number = renderer._argument_text(cursor.argument()).strip()
     if not number.isdigit():
         renderer.out.append(number)
@@ -533,15 +348,15 @@ def _ordinal(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
     renderer.out.append(number + suffix)
 
 
-def _upper(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+def _upper(renderer: _Renderer, command: Command, cursor: Cursor) -> None:
     renderer.out.append(renderer._argument_text(cursor.argument()).upper())
 
 
-def _lower(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+def _lower(renderer: _Renderer, command: Command, cursor: Cursor) -> None:
     renderer.out.append(renderer._argument_text(cursor.argument()).lower())
 
 
-def _environment(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+def _environment(renderer: _Renderer, command: Command, cursor: Cursor) -> None:
     """`\\begin{array}{cc}` and `\\end{…}` print nothing; the environment's body does."""
     name = renderer._argument_text(cursor.argument()).strip()
     if command.name == "begin" and name in _TABLE_ENVIRONMENTS:
@@ -551,13 +366,13 @@ def _environment(renderer: _Renderer, command: _Command, cursor: _Cursor) -> Non
         cursor.argument()
 
 
-def _line_break(renderer: _Renderer, command: _Command, cursor: _Cursor) -> None:
+def _line_break(renderer: _Renderer, command: Command, cursor: Cursor) -> None:
     """`\\\\` ends a line: a space in a field, and the end of a row in a math array."""
     cursor.optional_argument()
     renderer.out.append("; " if renderer.math else " ")
 
 
-_Handler = Callable[[_Renderer, _Command, _Cursor], None]
+_Handler = Callable[[_Renderer, Command, Cursor], None]
 _HANDLERS: dict[str, _Handler] = {
     "url": _url,
     "nolinkurl": _url,

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refs.latex import MAX_DEPTH, latex_to_markup, latex_to_text, unknown_commands
+from refs.latex import latex_to_markup, latex_to_text, unknown_commands
+from refs.latextree import MAX_DEPTH
 
 
 @pytest.mark.parametrize(
