@@ -426,7 +426,7 @@ def timings(runs: Sequence[Run]) -> str:
         build = f"index built in {run.build_seconds:.2f} s, " if run.build_seconds else ""
         parts.append(
             f"{SYSTEM_TITLES[run.name]}: {build}{len(run.outcomes)} queries in "
-            f"{run.query_seconds:.2f} s ({per_query:.1f} ms each)"
+            f"{run.query_seconds:.2f} s ({per_query:.2f} ms each)"
         )
     return "Time: " + "; ".join(parts) + "."
 
