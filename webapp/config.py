@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -27,22 +27,33 @@ class DefaultConfig:
     ALLOWED_HOSTS: list[str] = []  # noqa: RUF012 (Flask reads config from class attributes)
     # Request bodies over this many bytes are refused with 413.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    # name -> werkzeug password hash; when any user exists, every page needs a login.
-    USERS: dict[str, str] = {}  # noqa: RUF012 (Flask reads config from class attributes)
+    # Users are kept in the library's `.florilegium-local.toml` (`florilegium user add`);
+    # when any exists, every page needs a login. Failed logins allowed per client address
+    # and per user name within the window (all server processes together):
+    LOGIN_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURES_PER_NAME = 10
+    LOGIN_FAILURE_WINDOW_SECONDS = 900
+    # The clock the login limits read (time.time when None); tests hand in a fake one.
+    LOGIN_CLOCK: Callable[[], float] | None = None
+    # How many reverse proxies in front set X-Forwarded-For and X-Forwarded-Proto (werkzeug's
+    # ProxyFix); 0 ignores those headers, which clients could otherwise forge.
+    PROXY_FIX = 0
     # CSRF is checked by our write guard, which exempts JSON API requests (see security.py).
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT: int | None = None
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    # `serve --certfile` turns these on; over a proxy's HTTPS the session cookie is Secure
+    # anyway (security.HttpsSessionInterface).
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
 
 
 def complete_config(config: MutableMapping[str, Any], library_dir: Path) -> None:  # Any: Flask
-    """Fill what was not given from the library's local settings (secret key, users, hosts)."""
+    """Fill what was not given from the library's local settings (secret key, hosts)."""
     local = read_local_config(library_dir)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = ensure_secret_key(library_dir)
-    if not config.get("USERS"):
-        config["USERS"] = dict(local.users)
     config["ALLOWED_HOSTS"] = [*config.get("ALLOWED_HOSTS", []), *local.allowed_hosts]
 
 

@@ -2,19 +2,26 @@
 
 A library folder is meant to be shared through git, but a session secret and password
 hashes must never be. They live in `.florilegium-local.toml` at the top of the library,
-which `init_library` lists in the library's `.gitignore`. Only password *hashes* are kept.
+which `init_library` lists in the library's `.gitignore`. Only password *hashes* are kept,
+with each user's session generation (a login cookie names the generation it was made in;
+raising it ends every session made before).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from refs.atomicfile import locked, write_atomically
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +38,8 @@ class LocalConfig:
 
     secret_key: str = ""
     users: dict[str, str] = field(default_factory=dict)  # name -> werkzeug password hash
+    # name -> the generation of the user's sessions; absent means 0.
+    session_generations: dict[str, int] = field(default_factory=dict)
     allowed_hosts: list[str] = field(default_factory=list)
 
 
@@ -49,15 +58,27 @@ def read_local_config(library_dir: Path) -> LocalConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise LocalConfigError(f"{path}: {error}") from error
     users = document.get("users", {})
+    generations = document.get("session_generations", {})
     hosts = document.get("allowed_hosts", [])
     secret = document.get("secret_key", "")
     if not isinstance(users, dict) or not all(isinstance(v, str) for v in users.values()):
         raise LocalConfigError(f"{path}: field 'users': expected a table of name = hash")
+    if not isinstance(generations, dict) or not all(
+        type(v) is int and v >= 0 for v in generations.values()
+    ):
+        raise LocalConfigError(
+            f"{path}: field 'session_generations': expected a table of name = number"
+        )
     if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
         raise LocalConfigError(f"{path}: field 'allowed_hosts': expected a list of names")
     if not isinstance(secret, str):
         raise LocalConfigError(f"{path}: field 'secret_key': expected a string")
-    return LocalConfig(secret_key=secret, users=dict(users), allowed_hosts=list(hosts))
+    return LocalConfig(
+        secret_key=secret,
+        users=dict(users),
+        session_generations=dict(generations),
+        allowed_hosts=list(hosts),
+    )
 
 
 def write_local_config(library_dir: Path, config: LocalConfig) -> None:
@@ -69,6 +90,11 @@ def write_local_config(library_dir: Path, config: LocalConfig) -> None:
         "",
         "[users]",
         *(f"{_toml_string(name)} = {_toml_string(h)}" for name, h in sorted(config.users.items())),
+        "",
+        "# A login made before its user's generation was raised (logout, password change,",
+        "# `florilegium user sessions --revoke`) is refused.",
+        "[session_generations]",
+        *(f"{_toml_string(name)} = {n}" for name, n in sorted(config.session_generations.items())),
         "",
     ]
     path = local_config_path(library_dir)
@@ -96,12 +122,47 @@ def ensure_secret_key(library_dir: Path) -> str:
         return secrets.token_hex(32)
 
 
-def set_user_password_hash(library_dir: Path, name: str, password_hash: str) -> None:
-    """Add or replace one user's password hash in the local settings."""
+def update_local_config(library_dir: Path, change: Callable[[LocalConfig], T]) -> T:
+    """Apply `change` to the settings as they are on disk now and write them back, under the
+    file's lock so that two changes at once (a logout while `user add` runs) both land."""
     with locked(local_config_path(library_dir)):
         config = read_local_config(library_dir)
-        config.users[name] = password_hash
+        result = change(config)
         write_local_config(library_dir, config)
+        return result
+
+
+class LocalConfigWatch:
+    """The library's local settings as last read, read again only when the file changes.
+
+    Every request asks who may log in; one `stat` tells whether the file is still the one
+    read (its time, size and inode: an atomic write is a new inode), so a request costs no
+    read, and a change from another process (`florilegium user remove`) counts at once.
+    """
+
+    def __init__(self, library_dir: Path) -> None:
+        self._library_dir = library_dir
+        self._path = local_config_path(library_dir)
+        # (stamp of the file read, what it held); replaced whole, so threads need no lock.
+        self._seen: tuple[tuple[int, ...] | None, LocalConfig] | None = None
+
+    def current(self) -> LocalConfig:
+        """The settings as the file holds them now; treat the result as read-only."""
+        stamp = self._stamp()
+        seen = self._seen
+        if seen is not None and seen[0] == stamp:
+            return seen[1]
+        config = LocalConfig() if stamp is None else read_local_config(self._library_dir)
+        # Stat before reading: a change in between makes the next call read again.
+        self._seen = (stamp, config)
+        return config
+
+    def _stamp(self) -> tuple[int, ...] | None:
+        try:
+            stat = os.stat(self._path)
+        except FileNotFoundError:
+            return None
+        return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
 
 
 def _toml_string(value: str) -> str:

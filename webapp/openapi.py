@@ -138,6 +138,24 @@ SCHEMAS: dict[str, Schema] = {
         "required": ["text"],
         "properties": {"text": {"type": "string", "minLength": 1}},
     },
+    "Credentials": {
+        "type": "object",
+        "required": ["name", "password"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1},
+            "password": {"type": "string", "minLength": 1},
+        },
+    },
+    "SessionUser": {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {
+                "type": ["string", "null"],
+                "description": "Who is (or was) logged in; null when nobody was.",
+            }
+        },
+    },
     "ReferenceSummary": {
         "type": "object",
         "required": ["citekey", "type", "title", "authors", "editors", "year"],
@@ -278,8 +296,12 @@ def _operation(
         409: "The change conflicts with the library's state.",
         413: "The request body is too large.",
         415: "A write that is not sent as application/json.",
+        429: "Too many failed logins from this address or at this name: the password was "
+        "not checked (Retry-After says how many seconds to wait).",
         503: "The file or the search index is busy with another writer (see Retry-After), "
-        "or this build has no service for this route yet.",
+        "this build has no service for this route yet, or the server lets no one in (it "
+        "can be reached from other machines but has no users, or its local settings or "
+        "its count of failed logins cannot be used).",
         507: "The library's files could not be written (disk full, read-only folder); the "
         "message names the file, which is unchanged.",
     }
@@ -457,6 +479,21 @@ PATHS: dict[str, Schema] = {
                 _query("notes", "With passages and notes (1/true/on).", {"type": "string"}),
             ],
             errors=(404, 503),
+        )
+    },
+    "/api/login": {
+        "post": _operation(
+            "Log in; the answer sets the session cookie that later requests send.",
+            _ok("Logged in.", _ref("SessionUser")),
+            body="Credentials",
+            errors=(413, 415, 429, 503),
+        )
+    },
+    "/api/logout": {
+        "post": _operation(
+            "End every session of the user logged in (this cookie and any copy of it).",
+            _ok("Logged out.", _ref("SessionUser")),
+            errors=(413, 415, 503),
         )
     },
     "/api/openapi.json": {

@@ -3,26 +3,49 @@
 The server usually listens on loopback, where the threats are other web sites in the
 user's own browser: DNS rebinding (refused by the Host check) and cross-site form posts
 (refused by the CSRF token; JSON with `Content-Type: application/json` cannot be sent
-cross-site without a CORS preflight, which we never grant).
+cross-site without a CORS preflight, which we never grant). Served to other machines,
+it needs a login: failed logins are limited per client address and per user name
+(`login_limits.py`), and a session stops working once its user's sessions are ended
+(`accounts.py`). Over HTTPS (`serve --certfile`, or a proxy that says so) cookies are
+`Secure` and responses carry HSTS.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import time
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, redirect, request, url_for
-from flask_login import LoginManager, UserMixin, current_user
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
-from webapp.config import LOOPBACK_NAMES
+from index.indexer import INDEX_FOLDER_NAME
+from refs.errors import RefsError
+from webapp.accounts import Accounts, Session
+from webapp.config import LOOPBACK_NAMES, is_loopback_host
 from webapp.errors import ApiError, is_api_request
+from webapp.localconfig import LocalConfigError
+from webapp.login_limits import CountingFailed, LoginLimits, LoginThrottle, TooManyFailures
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 JSON_MEDIA_TYPE = "application/json"
 # Endpoints reachable without logging in (when users are configured at all).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.login_form", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.login_form", "api.session.log_in_json", "static"})
+# The failed logins of every server process of a library, in its private folder.
+LOGIN_FAILURES_FILE = "login-failures.sqlite3"
+# A year: browsers that saw the site over HTTPS refuse plain HTTP to it for that long.
+HSTS = "max-age=31536000"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -54,14 +77,49 @@ login_manager = LoginManager()
 
 
 class User(UserMixin):  # type: ignore[misc]  # flask_login ships no type hints
-    """A person allowed in: only the name is kept in the session."""
+    """A person logged in; the session cookie keeps their name and session generation."""
 
-    def __init__(self, name: str) -> None:
-        self.id = name
+    def __init__(self, session: Session) -> None:
+        self.id = session.name
+        self.session = session
+
+    def get_id(self) -> str:
+        """What the cookie holds: `generation:name` (see `Session`)."""
+        return str(self.session)
+
+
+class WrongPassword(Exception):
+    """The name and password given do not match a user's."""
+
+
+class HttpsSessionInterface(SecureCookieSessionInterface):
+    """Session cookies marked `Secure` whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure when configured so (`serve --certfile`), or for a request over HTTPS
+        (behind a proxy that says so, with `PROXY_FIX`)."""
+        return bool(super().get_cookie_secure(app)) or request.is_secure
 
 
 def init_security(app: Flask) -> None:
     """Install the defences on `app`, in the order a request meets them."""
+    library_dir = app.config["LIBRARY_DIR"]
+    app.extensions["florilegium_accounts"] = Accounts(library_dir)
+    app.extensions["florilegium_login_throttle"] = LoginThrottle(
+        library_dir / INDEX_FOLDER_NAME / LOGIN_FAILURES_FILE,
+        LoginLimits(
+            per_address=int(app.config["LOGIN_FAILURES_PER_ADDRESS"]),
+            per_name=int(app.config["LOGIN_FAILURES_PER_NAME"]),
+            window_seconds=float(app.config["LOGIN_FAILURE_WINDOW_SECONDS"]),
+        ),
+        clock=app.config.get("LOGIN_CLOCK") or time.time,
+    )
+    proxies = int(app.config["PROXY_FIX"])
+    if proxies:
+        # The client's address (for the login limits) and the scheme, as the last
+        # `proxies` proxies saw them; the Host header is what the proxy passed on.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    app.session_interface = HttpsSessionInterface()
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
@@ -78,10 +136,13 @@ def allowed_host_names(server_host: str, extra: list[str] | tuple[str, ...] = ()
     return frozenset(name.strip("[]").lower() for name in names if name)
 
 
-def is_allowed_host(header: str, names: frozenset[str], port: int | None) -> bool:
+def is_allowed_host(
+    header: str, names: frozenset[str], port: int | None, default_port: int = 80
+) -> bool:
     """True when `header` (`name[:port]`) names this server, so the request is not rebound.
 
-    With `port` known, the header's port (80 when absent) must be it too.
+    With `port` known, the header's port (`default_port`, the scheme's, when absent) must
+    be it too.
     """
     match = _HOST_HEADER.fullmatch(header.strip())
     if match is None:
@@ -91,15 +152,20 @@ def is_allowed_host(header: str, names: frozenset[str], port: int | None) -> boo
         return False
     if port is None:
         return True
-    return int(match["port"] or 80) == port
+    return int(match["port"] or default_port) == port
 
 
 def check_host() -> None:
-    """Refuse requests whose Host header is not this server's (DNS rebinding)."""
+    """Refuse requests whose Host header is not this server's (DNS rebinding).
+
+    Behind a proxy (`PROXY_FIX`), the port people use is the proxy's: only names count.
+    """
     config = current_app.config
     names = allowed_host_names(config["SERVER_HOST"], config["ALLOWED_HOSTS"])
     header = request.headers.get("Host", "")
-    if not is_allowed_host(header, names, config["SERVER_PORT"]):
+    port = None if config["PROXY_FIX"] else config["SERVER_PORT"]
+    default_port = 443 if request.scheme == "https" else 80
+    if not is_allowed_host(header, names, port, default_port):
         raise ApiError(400, f"refused: Host {header!r} is not this server's name", field="Host")
 
 
@@ -128,20 +194,85 @@ def guard_writes() -> None:
 
 
 def require_login() -> BaseResponse | None:
-    """When users are configured, every page and API call needs one of them logged in."""
-    if not current_app.config["USERS"] or request.endpoint in PUBLIC_ENDPOINTS:
+    """When users are configured, every page and API call needs one of them logged in.
+
+    A server other machines can reach (not on loopback, or behind a proxy) refuses
+    everything while it has no users, as `serve` refuses to start without one.
+    """
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if current_user.is_authenticated:
+    if not _settings_checked(get_accounts().has_users):
+        if is_reachable_by_others():
+            raise ApiError(
+                503,
+                "this server can be reached from other machines but has no users: "
+                "add one with `florilegium user add NAME`",
+            )
+        return None
+    if _settings_checked(lambda: bool(current_user.is_authenticated)):
         return None
     if is_api_request():
-        raise ApiError(401, "log in first (see /login)")
+        raise ApiError(401, "log in first (POST /api/login, or the page /login)")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def is_reachable_by_others() -> bool:
+    """True when the server listens beyond loopback or behind a proxy."""
+    config = current_app.config
+    return bool(config["PROXY_FIX"]) or not is_loopback_host(config["SERVER_HOST"])
+
+
+def log_in(name: str, password: str) -> Session:
+    """Log `name` in for this browser or script when `password` is theirs.
+
+    Raises `TooManyFailures` while the client's address or the name has had too many
+    failed logins (the password is then not even checked) and `WrongPassword` when it
+    does not match; a store of failures that cannot be used refuses with 503.
+    """
+    throttle: LoginThrottle = current_app.extensions["florilegium_login_throttle"]
+    address = request.remote_addr or ""
+    try:
+        attempt = _counted(lambda: throttle.begin(address, name))
+    except TooManyFailures:
+        logger.warning("refused a login as %r from %s: too many failures", name, address)
+        raise
+    session = _settings_checked(lambda: get_accounts().log_in(name, password))
+    if session is None:
+        raise WrongPassword()
+    _counted(lambda: throttle.succeeded(attempt))
+    login_user(User(session))
+    logger.info("%s logged in from %s", name, address)
+    return session
+
+
+def log_out() -> str | None:
+    """End every session of the user logged in here (this cookie, and any copy of it
+    elsewhere); returns their name, or None when nobody was."""
+    if not current_user.is_authenticated:
+        return None
+    name = str(current_user.id)
+    try:
+        get_accounts().end_sessions(name)
+    except (RefsError, LookupError, LocalConfigError) as error:
+        # Removed meanwhile, or the settings cannot be used: this cookie still goes.
+        logger.warning("could not end the sessions of %s: %s", name, error)
+    logout_user()
+    return name
+
+
+def get_accounts() -> Accounts:
+    """The app's users and sessions."""
+    accounts: Accounts = current_app.extensions["florilegium_accounts"]
+    return accounts
+
+
 def add_security_headers(response: Response) -> Response:
-    """Forbid inline script, framing and MIME sniffing on every response."""
+    """Forbid inline script, framing and MIME sniffing on every response; over HTTPS,
+    tell browsers to keep to HTTPS (HSTS)."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
@@ -157,5 +288,28 @@ def is_safe_redirect(target: str) -> bool:
     )
 
 
-def _load_user(name: str) -> User | None:
-    return User(name) if name in current_app.config["USERS"] else None
+def _load_user(cookie_value: str) -> User | None:
+    """The user a session cookie speaks for, unless their sessions were ended since."""
+    session = Session.parse(cookie_value)
+    if session is None or not get_accounts().is_current(session):
+        return None
+    return User(session)
+
+
+def _settings_checked(read: Callable[[], T]) -> T:
+    """`read()`, with a local settings file broken by hand answered as 503 (no one is let
+    in on settings that cannot be read)."""
+    try:
+        return read()
+    except LocalConfigError as error:
+        logger.error("%s", error)
+        raise ApiError(503, str(error)) from error
+
+
+def _counted(action: Callable[[], T]) -> T:
+    """`action()` on the count of failed logins; a count that cannot be kept is 503."""
+    try:
+        return action()
+    except CountingFailed as error:
+        logger.error("%s", error)
+        raise ApiError(503, str(error)) from error
