@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from types import FrameType
 from typing import Any
@@ -37,10 +37,16 @@ App = Callable[..., Any]  # a WSGI application
 
 
 def serve_forked(
-    make_app: Callable[[], App], *, host: str, port: int, threads: int, processes: int
+    make_app: Callable[[], App],
+    *,
+    host: str,
+    port: int,
+    threads: int,
+    processes: int,
+    options: Mapping[str, Any] | None = None,  # Any: waitress's options are of many types
 ) -> int:
     """Listen on host:port, fork `processes` workers that each build an app and serve it
-    with `threads` threads, and wait; returns the exit status.
+    with `threads` threads (and waitress's `options`), and wait; returns the exit status.
 
     Ctrl-C or SIGTERM stops every worker; a worker that dies stops the others (a server
     that answers only some requests is worse than one that stops and says why). Workers
@@ -51,7 +57,7 @@ def serve_forked(
     workers: list[int] = []
     try:
         for _ in range(processes):
-            workers.append(_start_worker(make_app, listener, threads))
+            workers.append(_start_worker(make_app, listener, threads, options or {}))
     finally:
         listener.close()  # the workers hold their own copies
     stopping = False
@@ -78,7 +84,12 @@ def serve_forked(
     return status
 
 
-def _start_worker(make_app: Callable[[], App], listener: socket.socket, threads: int) -> int:
+def _start_worker(
+    make_app: Callable[[], App],
+    listener: socket.socket,
+    threads: int,
+    options: Mapping[str, Any],
+) -> int:
     parent = os.getpid()
     pid = os.fork()
     if pid:
@@ -88,7 +99,7 @@ def _start_worker(make_app: Callable[[], App], listener: socket.socket, threads:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, _exit_quietly)
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-        waitress_serve(make_app(), sockets=[listener], threads=threads)
+        waitress_serve(make_app(), sockets=[listener], threads=threads, **options)
     except (KeyboardInterrupt, SystemExit):
         pass
     except BaseException:
