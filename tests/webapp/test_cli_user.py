@@ -97,3 +97,9 @@ def test_every_user_command_has_help(runner: CliRunner) -> None:
         help_text = runner.invoke(cli, ["user", command, "--help"]).stdout
         assert "Usage:" in help_text
     assert "--revoke NAME" in runner.invoke(cli, ["user", "sessions", "--help"]).stdout
+
+
+def test_the_readme_lists_every_user_command() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for command in ("user add", "user list", "user remove", "user sessions --revoke"):
+        assert f"florilegium {command}" in readme, command
