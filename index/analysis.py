@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -224,3 +225,30 @@ def loose_analyzer() -> Analyzer:
 def loose_terms(text: str) -> list[str]:
     """The terms `loose_analyzer` makes of `text`, for tests and for explaining a match."""
     return [token.text for token in loose_analyzer()(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    """One word of a query as typed, and the loose terms any of which counts as it."""
+
+    text: str
+    terms: frozenset[str]
+
+
+_WORD = re.compile(_WORD_PATTERN)
+
+
+def query_words(text: str) -> list[QueryWord]:
+    """The words of `text` a search looks for, each once; function words are left out."""
+    words: list[QueryWord] = []
+    seen: set[frozenset[str]] = set()
+    for match in _WORD.finditer(text):
+        token = match.group(0)
+        if token.lower() in STOP_WORDS:
+            continue
+        term = loose_term(token)
+        terms = frozenset((term,)) if term else frozenset()
+        if terms and terms not in seen:
+            seen.add(terms)
+            words.append(QueryWord(token, terms))
+    return words

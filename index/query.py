@@ -29,7 +29,12 @@ _PLUS = re.compile(r"(^|[\s(])\+(?=\S)")
 _YEAR_RANGE = re.compile(r"\byear:(\d{1,4})\s*\.\.\s*(\d{1,4})\b", re.IGNORECASE)
 _FIELD_ALIASES = {"tags": "tag", "authors": "author", "key": "citekey"}
 _FIELD_PREFIX = re.compile(r"\b(\w+):", re.UNICODE)
-_WORD = re.compile(r"\w+", re.UNICODE)
+# What makes a query more than plain words.
+_SYNTAX = re.compile(r'["*~()\[\]{}^]|\b\w+:\S')
+_OPERATORS = frozenset(("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"))
+# One query token: negated (`-word`, `NOT word`), fielded (`author:x`), a phrase or a word.
+_TOKEN = re.compile(r'(?P<negated>(?<!\S)-|\bNOT\s+)?(?P<field>\w+:)?(?P<body>"[^"]*"?|[^\s"]+)')
+_SYNTAX_CHARACTERS = str.maketrans(dict.fromkeys('"*~()[]{}^+', " "))
 # Letters a fuzzy word must share with what it finds (`zhukof~` finds zhukov, not shukov).
 FUZZY_PREFIX_LENGTH = 2
 
@@ -46,36 +51,34 @@ def query_parser(schema: Schema) -> MultifieldParser:
     return parser
 
 
-def parse_query(text: str, parser: MultifieldParser) -> Query:
-    """`text` as a Whoosh query; if the parser cannot make sense of it, its plain words."""
+def parse_query(text: str, parser: MultifieldParser) -> Query | None:
+    """`text` as a Whoosh query; None if the parser cannot make sense of it (the caller
+    then searches its plain words)."""
     rewritten = _rewrite(text)
     try:
         return _tuned(parser.parse(rewritten))
     except Exception as error:  # whoosh raises many unrelated types on odd input
         logger.debug("query %r not parsed (%s); searching its plain words", text, error)
-        return plain_words_query(text, parser)
-
-
-def fuzzy_words_query(text: str, parser: MultifieldParser) -> Query | None:
-    """Every word of `text` allowed one typo (`zhukof` finds Zhukov); None if not plain words.
-
-    Used when a query of plain words found nothing: a misspelt name then still finds
-    something, while a query with any syntax is answered as the user wrote it.
-    """
-    words = _WORD.findall(text)
-    if not words or " ".join(words) != " ".join(text.split()):
         return None
-    fuzzy = " ".join(f"{word.lower()}~" for word in words if len(word) > 3)
-    return _tuned(parser.parse(fuzzy)) if fuzzy else None
 
 
-def plain_words_query(text: str, parser: MultifieldParser) -> Query:
-    """Every word of `text` required, with all syntax ignored; `NullQuery` for no words."""
-    words = _WORD.findall(text)
-    if not words:
-        return NullQuery
-    # Lowercase so that AND/OR/NOT typed as words are searched for, not obeyed.
-    return parser.parse(" ".join(word.lower() for word in words))
+def is_plain_words(text: str) -> bool:
+    """True when `text` uses none of the query language: no quotes, fields, operators,
+    negation, prefixes or fuzzy marks; such a query is answered in tiers."""
+    if _SYNTAX.search(text) or _MINUS.search(text) or _PLUS.search(text):
+        return False
+    return not any(token in _OPERATORS for token in text.split())
+
+
+def plain_words(text: str) -> str:
+    """The words of `text` a user hopes to find, without the query language: negated and
+    field-restricted words, operators and syntax characters left out."""
+    words = [
+        match["body"]
+        for match in _TOKEN.finditer(text)
+        if not match["negated"] and not match["field"] and match["body"] not in _OPERATORS
+    ]
+    return " ".join(words).translate(_SYNTAX_CHARACTERS)
 
 
 def _tuned(query: Query) -> Query:

@@ -74,31 +74,37 @@ class Candidate:
     text: str
     authors: str
     passage_id: str = ""
+    tier: float = 0.0
 
 
 def reranked(candidates: Sequence[Candidate], words: RankingWords) -> list[tuple[float, int]]:
-    """(score, docnum) of `candidates`, best first: the first `RERANKED_HITS` ranked again."""
+    """(score, docnum) of `candidates`, best first: the first `RERANKED_HITS` ranked again.
+
+    A candidate's `tier` (how much of the query it holds) comes before its score: ranking
+    again reorders hits within a tier, never across tiers.
+    """
     window = candidates[:RERANKED_HITS]
     scores = [candidate.score * _bonus(candidate, words) for candidate in window]
-    best_note: dict[str, float] = {}
+    best_note: dict[str, tuple[float, float]] = {}
     for candidate, score in zip(window, scores, strict=True):
         if candidate.kind == NOTE and candidate.passage_id:
-            best_note[candidate.passage_id] = max(score, best_note.get(candidate.passage_id, 0))
+            held = best_note.get(candidate.passage_id, (0.0, 0.0))
+            best_note[candidate.passage_id] = max((candidate.tier, score), held)
     ranked = sorted(
         (
             (
-                max(score, best_note.get(candidate.passage_id, 0.0))
+                max((candidate.tier, score), best_note.get(candidate.passage_id, (0.0, 0.0)))
                 if candidate.kind == PASSAGE
-                else score,
+                else (candidate.tier, score),
                 _KIND_ORDER.get(candidate.kind, len(_KIND_ORDER)),
                 candidate.docnum,
             )
             for candidate, score in zip(window, scores, strict=True)
         ),
-        key=lambda item: (-item[0], item[1], item[2]),
+        key=lambda item: (-item[0][0], -item[0][1], item[1], item[2]),
     )
     rest = [(candidate.score, candidate.docnum) for candidate in candidates[RERANKED_HITS:]]
-    return [(score, docnum) for score, _kind, docnum in ranked] + rest
+    return [(score, docnum) for (_tier, score), _kind, docnum in ranked] + rest
 
 
 def _bonus(candidate: Candidate, words: RankingWords) -> float:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from heapq import heappush, heapreplace, nlargest
 from itertools import chain
 from operator import neg
@@ -23,8 +25,8 @@ from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from annotations.model import Locator
-from index.ranking import RERANKED_HITS, Candidate, ranking_words, reranked
-from index.results import FACET_NAMES, SearchHit, SearchResult
+from index.ranking import Candidate, ranking_words, reranked
+from index.results import FACET_NAMES, MATCH_ALL, SearchHit, SearchResult
 from index.schema import build_schema
 from index.storedcache import StoredFieldsCache
 from index.wordqueries import PostingCache, Unsupported, scored_matches
@@ -98,25 +100,30 @@ class _CountingCollector(TopCollector):  # type: ignore[misc]  # whoosh is untyp
             advance()
 
 
-def run_search(
-    searcher: Searcher,
-    query: Query,
-    *,
-    text: str,
-    limit: int,
-    offset: int,
-    facet_columns: FacetColumns,
-    postings: PostingCache,
-    stored_fields: StoredFieldsCache,
-) -> SearchResult:
-    """One page of results for `query`, whose original text was `text`."""
-    best, matched = _best_and_matched(searcher, query, max(RERANKED_HITS, offset + limit), postings)
-    stored = stored_fields.of(searcher, (docnum for _score, docnum in best))
-    ranked = reranked(
-        [_candidate(score, docnum, stored[docnum]) for score, docnum in best],
-        ranking_words(text),
-    )
-    page = ranked[offset : offset + limit] if limit > 0 else []
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Matches:
+    """What a query matched, before the best hits are ranked again and shown.
+
+    `best` holds (tier, score, docnum) of the best hits, best first; `matched` every
+    matching document; `highlight` the loose terms to mark. `described` gives, for hits of
+    a query answered in tiers, how each matched and the words it lacks (absent: it matched
+    every word). `replacements` maps each typed word the library does not hold to the
+    terms that stood for it. `relaxed`: the query as written matched nothing, and these
+    are its plain words' matches.
+    """
+
+    best: list[tuple[float, float, int]]
+    matched: list[int]
+    highlight: frozenset[str]
+    described: Mapping[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    matched_all: int = 0
+    replacements: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    relaxed: bool = False
+
+
+def strict_matches(searcher: Searcher, query: Query, count: int, postings: PostingCache) -> Matches:
+    """The documents matching `query` exactly as written, the best `count` first."""
+    best, matched = _best_and_matched(searcher, query, count, postings)
     # The words to mark, expanded once (a fuzzy word walks the vocabulary), not per hit.
     # (Naming the field also keeps Whoosh's existing_terms from skipping leaves: its loop
     # variable shadows that argument.)
@@ -126,13 +133,68 @@ def run_search(
             searcher.reader(), expand=True, fieldname=_HIGHLIGHT_FIELD
         )
     )
+    return Matches(
+        best=[(0.0, score, docnum) for score, docnum in best],
+        matched=matched,
+        highlight=words,
+        matched_all=len(matched),
+    )
+
+
+def run_search(
+    searcher: Searcher,
+    matches: Matches,
+    *,
+    text: str,
+    limit: int,
+    offset: int,
+    facet_columns: FacetColumns,
+    stored_fields: StoredFieldsCache,
+) -> SearchResult:
+    """One page of results for `matches` of the query `text`."""
+    stored = stored_fields.of(searcher, (docnum for _tier, _score, docnum in matches.best))
+    ranked = reranked(
+        [_candidate(tier, score, docnum, stored[docnum]) for tier, score, docnum in matches.best],
+        ranking_words(text),
+    )
+    page = ranked[offset : offset + limit] if limit > 0 else []
+    described = matches.described
     return SearchResult(
         query=text,
-        total=len(matched),
+        total=len(matches.matched),
         offset=offset,
-        hits=tuple(_hit(stored[docnum], score, words) for score, docnum in page),
-        facets=_facets(facet_columns.of(searcher), matched),
+        hits=tuple(
+            _hit(stored[docnum], score, matches.highlight, described.get(docnum))
+            for score, docnum in page
+        ),
+        facets=_facets(facet_columns.of(searcher), matches.matched),
+        matched_all=matches.matched_all,
+        relaxed=matches.relaxed,
+        suggestion=_suggestion(
+            text, matches.replacements, (stored[docnum].get("text", "") for _s, docnum in ranked)
+        ),
     )
+
+
+def _suggestion(text: str, replacements: Mapping[str, frozenset[str]], texts: Iterable[str]) -> str:
+    """`text` with each word the library lacks replaced by the nearest one it holds, spelt
+    as the best hit holding it spells it; "" when no word was replaced."""
+    if not replacements:
+        return ""
+    spelling: dict[str, str] = {}
+    wanted = frozenset().union(*replacements.values())
+    for hit_text in texts:
+        for term, start, end in _spans(hit_text):
+            if term in wanted and term not in spelling:
+                spelling[term] = hit_text[start:end]
+        if wanted <= spelling.keys():
+            break
+    suggested = text
+    for word, terms in replacements.items():
+        found = [spelling[term] for term in sorted(terms) if term in spelling]
+        if found:
+            suggested = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], suggested, count=1)
+    return suggested if suggested != text else ""
 
 
 def _best_and_matched(
@@ -155,9 +217,15 @@ def _text(term: str | bytes) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def _candidate(score: float, docnum: int, stored: dict[str, Any]) -> Candidate:  # Any: values
+def _candidate(
+    tier: float,
+    score: float,
+    docnum: int,
+    stored: dict[str, Any],  # Any: stored field values
+) -> Candidate:
     return Candidate(
         docnum=docnum,
+        tier=tier,
         score=score,
         kind=stored.get("kind", ""),
         text=stored.get("text", ""),
@@ -170,10 +238,14 @@ def _hit(
     stored: dict[str, Any],  # Any: stored field values
     score: float,
     words: frozenset[str],
+    described: tuple[str, tuple[str, ...]] | None,
 ) -> SearchHit:
     locator = stored.get("locator")
     text = stored.get("text", "")
+    match, missing = described or (MATCH_ALL, ())
     return SearchHit(
+        match=match,
+        missing=missing,
         kind=stored.get("kind", ""),
         id=stored.get("id", ""),
         citekey=stored.get("citekey", ""),

@@ -19,6 +19,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,11 @@ from whoosh.qparser import MultifieldParser
 from whoosh.query import And, Query, Term
 from whoosh.searching import Searcher
 
+from index.analysis import query_words
 from index.documents import NOTE, REFERENCE, IndexDocument
 from index.errors import IndexBusy, SearchError
-from index.query import fuzzy_words_query, parse_query, plain_words_query, query_parser
+from index.query import is_plain_words, parse_query, plain_words, query_parser
+from index.ranking import RERANKED_HITS
 from index.results import SearchResult
 from index.schema import (
     FIELD_WEIGHTS,
@@ -43,8 +46,10 @@ from index.schema import (
     SCHEMA_VERSION,
     build_schema,
 )
-from index.search import FacetColumns, run_search
+from index.search import FacetColumns, Matches, run_search, strict_matches
 from index.storedcache import StoredFieldsCache
+from index.tiered import tiered_matches
+from index.vocabulary import Vocabulary
 from index.weighting import WeightedBM25F
 from index.wordqueries import PostingCache
 from refs.atomicfile import write_atomically
@@ -89,10 +94,11 @@ class WhooshBackend:
         self._open_searchers: list[Searcher] = []
         weakref.finalize(self, _close_all, self._open_searchers)
         self._parser: MultifieldParser | None = None
-        self._parses: OrderedDict[str, Query] = OrderedDict()
+        self._parses: OrderedDict[str, Query | None] = OrderedDict()
         self._facet_columns = FacetColumns()
         self._postings = PostingCache()
         self._stored_fields = StoredFieldsCache()
+        self._vocabulary = Vocabulary()
         self._weighting = WeightedBM25F(FIELD_WEIGHTS, KIND_WEIGHTS, KIND_WEIGHTED_FIELDS)
         self._mutex = threading.Lock()
 
@@ -169,59 +175,51 @@ class WhooshBackend:
         self.update({group: () for group in groups})
 
     def search(self, query: str, *, limit: int, offset: int) -> SearchResult:
-        """Answer `query`; a query that makes Whoosh fail is answered as plain words.
-
-        Plain words that find nothing are tried again with one typo allowed in each.
-        """
+        """Answer `query`: plain words in tiers (all words, then some, then near spellings);
+        the query language as written, and its plain words in tiers if that finds nothing
+        or makes Whoosh fail."""
         with self._mutex:
             try:
                 searcher = self._current_searcher()
-            except _DAMAGE as error:
-                raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
-            parser = self._query_parser()
-            try:
-                parsed = self._parsed(query, parser)
-                result = run_search(
-                    searcher,
-                    parsed,
-                    text=query,
-                    limit=limit,
-                    offset=offset,
-                    facet_columns=self._facet_columns,
-                    postings=self._postings,
-                    stored_fields=self._stored_fields,
-                )
-                fuzzy = fuzzy_words_query(query, parser) if result.total == 0 else None
-                if fuzzy is None:
-                    return result
+                count = max(RERANKED_HITS, offset + limit)
+                matches = self._matches(searcher, query, count)
                 return run_search(
                     searcher,
-                    fuzzy,
+                    matches,
                     text=query,
                     limit=limit,
                     offset=offset,
                     facet_columns=self._facet_columns,
-                    postings=self._postings,
                     stored_fields=self._stored_fields,
                 )
             except _DAMAGE as error:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
-            except Exception as error:  # whoosh raises many unrelated types on odd queries
-                logger.debug("query %r failed (%s); searching its plain words", query, error)
-            plain = plain_words_query(query, parser)
-            try:
-                return run_search(
-                    searcher,
-                    plain,
-                    text=query,
-                    limit=limit,
-                    offset=offset,
-                    facet_columns=self._facet_columns,
-                    postings=self._postings,
-                    stored_fields=self._stored_fields,
-                )
-            except _DAMAGE as error:
-                raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
+
+    def _matches(self, searcher: Searcher, query: str, count: int) -> Matches:
+        """What `query` matches, the best `count` first (called under the search lock)."""
+        relaxed = False
+        if not is_plain_words(query):
+            parsed = self._parsed(query, self._query_parser())
+            if parsed is not None:
+                try:
+                    matches = strict_matches(searcher, parsed, count, self._postings)
+                except _DAMAGE:
+                    raise
+                except Exception as error:  # whoosh raises many unrelated types on odd queries
+                    logger.debug("query %r failed (%s); searching its plain words", query, error)
+                else:
+                    if matches.matched:
+                        return matches
+            query, relaxed = plain_words(query), True
+        matches = tiered_matches(
+            searcher,
+            query_words(query),
+            count,
+            weighting=self._weighting,
+            postings=self._postings,
+            vocabulary=self._vocabulary,
+        )
+        return replace(matches, relaxed=relaxed) if relaxed else matches
 
     def _writer(self) -> Any:  # Any: a whoosh IndexWriter, used as a context manager
         index = self._opened()
@@ -274,20 +272,19 @@ class WhooshBackend:
     def _forget_searcher(self) -> None:
         _close_all(self._open_searchers)
 
-    def _parsed(self, query: str, parser: MultifieldParser) -> Query:
+    def _parsed(self, query: str, parser: MultifieldParser) -> Query | None:
         """`query` parsed, from the recent queries' parses when it is one of them.
 
         Whoosh's parser took a tenth of a search; a live search repeats the words typed
         so far, and people go back to their queries. A parsed query is never changed by
         searching with it. Called under the search lock.
         """
-        parsed = self._parses.get(query)
-        if parsed is None:
-            parsed = self._parses[query] = parse_query(query, parser)
-            if len(self._parses) > PARSED_QUERIES:
-                self._parses.popitem(last=False)
-        else:
+        if query in self._parses:
             self._parses.move_to_end(query)
+            return self._parses[query]
+        parsed = self._parses[query] = parse_query(query, parser)
+        if len(self._parses) > PARSED_QUERIES:
+            self._parses.popitem(last=False)
         return parsed
 
     def _query_parser(self) -> MultifieldParser:

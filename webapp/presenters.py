@@ -101,18 +101,26 @@ def note_json(note: Note) -> dict[str, str]:
 
 
 def search_result_json(result: SearchResult) -> dict[str, Any]:
-    """`search --json` and `GET /api/search`: `{query, total, offset, hits, facets}`."""
+    """`search --json` and `GET /api/search`: `{query, total, offset, hits, facets}`, and
+    `matched_all` (hits holding every word, listed first), `suggestion` (the query with
+    words the library lacks replaced by near ones it holds, or null) and `relaxed` (the
+    query as written found nothing; these are its plain words' hits)."""
     return {
         "query": result.query,
         "total": result.total,
         "offset": result.offset,
         "hits": [search_hit_json(hit) for hit in result.hits],
         "facets": {name: dict(counts) for name, counts in result.facets.items()},
+        "matched_all": result.matched_all,
+        "suggestion": result.suggestion or None,
+        "relaxed": result.relaxed,
     }
 
 
 def search_hit_json(hit: SearchHit) -> dict[str, Any]:
-    """One hit: `passage_id` only on notes, `locator` as `{label, value}` or null."""
+    """One hit: `passage_id` only on notes, `locator` as `{label, value}` or null, `match`
+    (`all`, `fuzzy`: every word, some through a near spelling, or `some`) and `missing`
+    (the query's words, as typed, that the hit lacks)."""
     document: dict[str, Any] = {
         "kind": hit.kind,
         "id": hit.id,
@@ -123,6 +131,8 @@ def search_hit_json(hit: SearchHit) -> dict[str, Any]:
             {"label": hit.locator.label, "value": hit.locator.value} if hit.locator else None
         ),
         "score": hit.score,
+        "match": hit.match,
+        "missing": list(hit.missing),
     }
     if hit.kind == NOTE:
         document["passage_id"] = hit.passage_id

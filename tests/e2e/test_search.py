@@ -165,6 +165,7 @@ def test_a_slow_answer_to_an_older_query_never_replaces_the_newer_one(
     [slow] = held
     slow.fulfill(json={"query": "zhukov", "total": 24, "offset": 0, "hits": [], "facets": {}})
     expect(page.get_by_role("status")).to_have_text("1 result")
-    expect(page.get_by_role("list", name="Results").get_by_role("link")).to_have_text(
-        ["zhukov1957army"]
+    # The one hit with both words first; hits with one of them follow it.
+    expect(page.get_by_role("list", name="Results").get_by_role("link").first).to_have_text(
+        "zhukov1957army"
     )

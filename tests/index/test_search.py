@@ -80,8 +80,9 @@ def test_hit_carries_locator_and_full_text(index: SearchIndex) -> None:
 
 def test_a_phrase_needs_its_words_in_order(index: SearchIndex) -> None:
     assert [hit.id for hit in index.search('"even a tank"', limit=5).hits] == ["P1"]
-    assert index.search('"tank even"', limit=5).total == 0
-    assert index.search("tank even", limit=5).total == 1
+    out_of_order = index.search('"tank even"', limit=5)
+    assert out_of_order.relaxed  # found only as words, not as the phrase typed
+    assert index.search("tank even", limit=5).matched_all == 1
 
 
 def test_pages_beyond_the_reranked_window_follow_each_other(tmp_path: Path) -> None:

@@ -82,14 +82,22 @@ def test_cyrillic_query_finds_the_tank_quote_first(runner: CliRunner, library: P
         "snippet": hits[0]["snippet"],
         "locator": {"label": "page", "value": "12"},
         "score": hits[0]["score"],
+        "match": "all",
+        "missing": [],
     }
     assert "<mark>Zhukov</mark>" in hits[0]["snippet"]
 
 
 def test_result_document_has_the_contract_shape(runner: CliRunner, library: Path) -> None:
     document = search(runner, library, "zhukov", "--limit", "1", "--offset", "1")
-    assert set(document) == {"query", "total", "offset", "hits", "facets"}
+    contract = {"query", "total", "offset", "hits", "facets"}
+    assert set(document) == contract | {"matched_all", "suggestion", "relaxed"}
     assert (document["query"], document["total"], document["offset"]) == ("zhukov", 2, 1)
+    assert (document["matched_all"], document["suggestion"], document["relaxed"]) == (
+        2,
+        None,
+        False,
+    )
     assert document["facets"] == {
         "citekey": {"theinfolist2020antiparty": 2},
         "year": {"2020": 2},

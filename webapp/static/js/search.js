@@ -59,10 +59,55 @@ function renderHits(doc) {
     snippet.className = "snippet";
     snippet.append(...snippetNodes(hit.snippet || hit.text));
     item.append(link, snippet);
+    const how = matchNote(hit);
+    if (how) item.append(how);
     return item;
   }));
-  const total = doc.total;
-  count.textContent = `${total} result${total === 1 ? "" : "s"}`;
+  count.textContent = countText(doc);
+  renderSuggestion(doc);
+}
+
+// Hits with every word are counted apart from those with only some (listed after them).
+function countText(doc) {
+  const plural = (n) => `${n} result${n === 1 ? "" : "s"}`;
+  const all = doc.matched_all ?? doc.total;
+  const partial = document.getElementById("partial-count");
+  if (partial) {
+    partial.textContent = all > 0 && all < doc.total
+      ? `${doc.total - all} more matching some of your words` : "";
+    partial.hidden = !partial.textContent;
+  }
+  if (all === 0 && doc.total > 0) return `${plural(doc.total)} matching some of your words`;
+  return plural(all >= doc.total ? doc.total : all);
+}
+
+// Hits that lack some of the query's words say which; near spellings say so.
+function matchNote(hit) {
+  let text = "";
+  if (hit.match === "some") text = `Matching some of your words; missing: ${(hit.missing || []).join(", ")}`;
+  else if (hit.match === "fuzzy") text = "Matching a similar spelling";
+  if (!text) return null;
+  const note = document.createElement("p");
+  note.className = "match";
+  note.textContent = text;
+  return note;
+}
+
+function renderSuggestion(doc) {
+  const line = document.getElementById("suggestion");
+  if (!line) return;
+  if (!doc.suggestion) { line.hidden = true; line.replaceChildren(); return; }
+  const link = document.createElement("a");
+  link.href = `?q=${encodeURIComponent(doc.suggestion)}`;
+  link.textContent = doc.suggestion;
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    box.value = doc.suggestion;
+    offset = 0;
+    search();
+  });
+  line.replaceChildren("Did you mean ", link, "?");
+  line.hidden = false;
 }
 
 // Facets narrow the query with field terms (`kind:note`, `citekey:freeze2009`); pressing a
@@ -157,6 +202,7 @@ async function search() {
     facets.replaceChildren();
     paging.replaceChildren();
     count.textContent = "";
+    renderSuggestion({});
     return;
   }
   controller = new AbortController();

@@ -1,0 +1,136 @@
+"""Answering a query of plain words in tiers, so that a search finds something whenever the
+library holds any of its words.
+
+Hits holding every word come first; then hits holding only some, ranked by how much of
+the query they hold, each word weighing by its rarity (inverse document frequency), so
+that missing `the army` costs less than missing `Zhukov`; BM25 orders hits of equal
+coverage. A word the library does not hold at all stands for its nearest spellings there
+(`index/vocabulary.py`): hits through them count as holding the word, a little less.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from heapq import nlargest
+from operator import neg
+
+from whoosh.query import Term
+from whoosh.searching import Searcher
+
+from index.analysis import QueryWord
+from index.results import MATCH_ALL, MATCH_FUZZY, MATCH_SOME
+from index.schema import SEARCHED_FIELDS
+from index.search import Matches
+from index.vocabulary import Vocabulary
+from index.weighting import WeightedBM25F
+from index.wordqueries import PostingCache, Scores, scored_matches
+
+# A word found only through a near spelling counts for this much of its weight.
+NEAR_SPELLING_WEIGHT = 0.9
+# Tiers are folded into one sort key above the score: scores stay far below this.
+_TIER_SCALE = 10_000.0
+
+
+def tiered_matches(
+    searcher: Searcher,
+    words: Sequence[QueryWord],
+    count: int,
+    *,
+    weighting: WeightedBM25F,
+    postings: PostingCache,
+    vocabulary: Vocabulary,
+) -> Matches:
+    """Every document holding any of `words`; the best `count` ranked by tier then score."""
+    per_word: list[Scores] = []
+    near_bits = 0
+    replacements: dict[str, frozenset[str]] = {}
+    highlight: set[str] = set()
+    for number, word in enumerate(words):
+        terms: Sequence[str] = sorted(word.terms)
+        scores = _word_scores(searcher, terms, weighting, postings)
+        if not scores:
+            near = vocabulary.near(searcher, terms)
+            if near:
+                scores = _word_scores(searcher, near, weighting, postings)
+                near_bits |= 1 << number
+                replacements[word.text] = frozenset(near)
+                terms = near
+        highlight.update(terms)
+        per_word.append(scores)
+    documents = max(searcher.doc_count_all(), 1)
+    weights = [
+        _idf(len(scores), documents) * (NEAR_SPELLING_WEIGHT if near_bits >> n & 1 else 1.0)
+        for n, scores in enumerate(per_word)
+    ]
+    whole = sum(_idf(len(scores), documents) for scores in per_word) or 1.0
+    score: dict[int, float] = {}
+    mask: dict[int, int] = {}
+    cover: dict[int, float] = {}
+    for number, scores in enumerate(per_word):
+        bit, weight = 1 << number, weights[number]
+        for docnum, value in scores.items():
+            if docnum in score:
+                score[docnum] += value
+                mask[docnum] |= bit
+                cover[docnum] += weight
+            else:
+                score[docnum] = value
+                mask[docnum] = bit
+                cover[docnum] = weight
+    every = (1 << len(per_word)) - 1
+    complete = {docnum for docnum, bits in mask.items() if bits == every}
+    tier = {
+        docnum: round(covered / whole + (docnum in complete), 4)
+        for docnum, covered in cover.items()
+    }
+    keys = {docnum: tier[docnum] * _TIER_SCALE + value for docnum, value in score.items()}
+    top = nlargest(count, zip(keys.values(), map(neg, keys), strict=True))
+    best = [(tier[-negated], score[-negated], -negated) for _key, negated in top]
+    described = {
+        docnum: _description(words, mask[docnum], near_bits, every) for _t, _s, docnum in best
+    }
+    return Matches(
+        best=best,
+        matched=list(score),
+        highlight=frozenset(highlight),
+        described=described,
+        matched_all=len(complete),
+        replacements=replacements,
+    )
+
+
+def _word_scores(
+    searcher: Searcher, terms: Sequence[str], weighting: WeightedBM25F, postings: PostingCache
+) -> Scores:
+    """Each document holding any of `terms`: its best term's score over the searched fields
+    (one word typed is one word, however many spellings stand for it)."""
+    best: Scores = {}
+    for term in terms:
+        combined: Scores = {}
+        for fieldname in SEARCHED_FIELDS:
+            found = scored_matches(searcher, Term(fieldname, term), weighting, postings)
+            for docnum, value in found.items():
+                combined[docnum] = combined.get(docnum, 0.0) + value
+        if not best:
+            best = combined
+            continue
+        for docnum, value in combined.items():
+            if value > best.get(docnum, 0.0):
+                best[docnum] = value
+    return best
+
+
+def _idf(frequency: int, documents: int) -> float:
+    """The weight of a word held by `frequency` of `documents` (rarer weighs more)."""
+    return math.log(1 + documents / (1 + frequency))
+
+
+def _description(
+    words: Sequence[QueryWord], bits: int, near_bits: int, every: int
+) -> tuple[str, tuple[str, ...]]:
+    """How a document matched: all, fuzzy or some, and the words (as typed) it lacks."""
+    if bits == every:
+        return (MATCH_FUZZY if near_bits & bits else MATCH_ALL), ()
+    missing = tuple(word.text for n, word in enumerate(words) if not bits >> n & 1)
+    return MATCH_SOME, missing
