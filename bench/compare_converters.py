@@ -684,6 +684,15 @@ def write_reports(
     (out / "cases.md").write_text("\n".join(case_lines), errors="backslashreplace")
 
 
+def describe_ours() -> str:
+    """The commit of ours that runs, and whether refs/ has changes not yet committed."""
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run([*git, "status", "--porcelain", "refs/"], capture_output=True, text=True)
+    changes = " plus uncommitted changes in refs/" if dirty.stdout.strip() else ""
+    return f"commit {head.stdout.strip() or '?'}{changes}"
+
+
 def find_pandoc() -> Path:
     """pandoc from the separate venv of pypandoc-binary (see the module docstring)."""
     found = sorted(
@@ -707,6 +716,7 @@ def main() -> None:
     out = args.out or Path(tempfile.mkdtemp(prefix="converters-"))
 
     version = subprocess.run([str(pandoc), "--version"], capture_output=True, text=True, check=True)
+    print(f"ours: {describe_ours()}")
     with tempfile.TemporaryDirectory() as folder:
         files = gather_corpus(args.wild, Path(folder))
         print(f"# Converters: {len(files)} files in {args.wild}, {version.stdout.splitlines()[0]}")
