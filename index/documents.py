@@ -36,7 +36,9 @@ class IndexDocument:
     """One searchable record: a passage, a note or a reference.
 
     `text` is what a hit shows (the quote, the note, the reference's title); `quote` and
-    `note` are the fields searched with the highest weights.
+    `note` are the fields searched with the highest weights. `details` is the text of a
+    reference's other .bib fields (annotation, note, publisher, place, subtitle, …), or a
+    passage's locator in words (`p 422`).
     """
 
     id: str
@@ -55,6 +57,7 @@ class IndexDocument:
     container: str = ""
     abstract: str = ""
     keywords: str = ""
+    details: str = ""
 
 
 def passage_group(citekey: str) -> str:
@@ -102,6 +105,7 @@ def reference_document(reference: Reference) -> IndexDocument:
         container=facts.container,
         abstract=reference.text("abstract"),
         keywords=reference.text("keywords"),
+        details=_details(reference),
     )
 
 
@@ -128,6 +132,7 @@ def passage_documents(passage: Passage, facts: ReferenceFacts) -> Iterator[Index
         authors=facts.authors,
         title=facts.title,
         container=facts.container,
+        details=locator_words(passage.locator),
     )
     for note in passage.notes:
         yield IndexDocument(
@@ -150,3 +155,73 @@ def _container(reference: Reference) -> str:
         if value:
             return value
     return ""
+
+
+# Fields whose text is described elsewhere in the document, or is not words of the work.
+_DESCRIBED = frozenset(
+    (
+        "author",
+        "editor",
+        "title",
+        "abstract",
+        "keywords",
+        "journaltitle",
+        "journal",
+        "booktitle",
+        "series",
+        "publisher",
+        "year",
+        "langid",
+        "crossref",
+        "xref",
+        "xdata",
+        "file",
+        "entrysubtype",
+        "options",
+        "ids",
+    )
+)
+# How a locator's label is written in citations (`p. 422`, `para. 3`, `ch. 2`).
+_LABEL_ABBREVIATIONS = {
+    "page": "p pp page",
+    "paragraph": "para paragraph",
+    "section": "sec section",
+    "chapter": "ch chap chapter",
+    "volume": "vol volume",
+    "line": "l line",
+    "column": "col column",
+    "folio": "fol folio",
+    "note": "n note",
+}
+
+
+def locator_words(locator: Locator | None) -> str:
+    """A locator as the words a citation writes it with: `p pp page 422` for page 422."""
+    if locator is None:
+        return ""
+    label = _LABEL_ABBREVIATIONS.get(locator.label, locator.label)
+    return f"{label} {locator.value}"
+
+
+def _details(reference: Reference) -> str:
+    """The text of every .bib field not described elsewhere, one to a line: what a user may
+    remember of a work (an annotation, a subtitle, a publisher's place, an edition)."""
+    lines = []
+    for name in sorted(reference.fields):
+        if name in _DESCRIBED:
+            continue
+        value = reference.text(name)
+        if name == "edition" and value.isdigit():
+            value = f"{value} {_ordinal(int(value))} edition"
+        lines.append(value)
+    lines.extend(
+        reference.text(name) for name in ("series", "publisher") if name in reference.fields
+    )
+    return "\n".join(line for line in lines if line)
+
+
+def _ordinal(number: int) -> str:
+    """`3` -> `3rd`, `11` -> `11th`."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"

@@ -19,6 +19,7 @@ from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from index.analysis import QueryWord
+from index.citations import CitedWork
 from index.results import MATCH_ALL, MATCH_FUZZY, MATCH_SOME
 from index.schema import SEARCHED_FIELDS
 from index.search import Matches
@@ -40,13 +41,16 @@ def tiered_matches(
     weighting: WeightedBM25F,
     postings: PostingCache,
     vocabulary: Vocabulary,
+    cited: Sequence[CitedWork] = (),
 ) -> Matches:
-    """Every document holding any of `words`; the best `count` ranked by tier then score."""
-    per_word: list[Scores] = []
+    """Every document holding any of `words` or a record of a `cited` work; the best
+    `count` ranked by tier then score (a cited work counts as one word of the query)."""
+    per_word: list[Scores] = [work.scores for work in cited]
     near_bits = 0
     replacements: dict[str, frozenset[str]] = {}
     highlight: set[str] = set()
-    for number, word in enumerate(words):
+    words = [*(QueryWord(work.text, frozenset()) for work in cited), *words]
+    for number, word in enumerate(words[len(cited) :], start=len(cited)):
         terms: Sequence[str] = sorted(word.terms)
         scores = _word_scores(searcher, terms, weighting, postings)
         if not scores:

@@ -34,6 +34,7 @@ from whoosh.query import And, Query, Term
 from whoosh.searching import Searcher
 
 from index.analysis import query_words
+from index.citations import CitedWorks
 from index.documents import NOTE, REFERENCE, IndexDocument
 from index.errors import IndexBusy, SearchError
 from index.query import is_plain_words, parse_query, plain_words, query_parser
@@ -99,6 +100,7 @@ class WhooshBackend:
         self._postings = PostingCache()
         self._stored_fields = StoredFieldsCache()
         self._vocabulary = Vocabulary()
+        self._cited_works = CitedWorks()
         self._weighting = WeightedBM25F(FIELD_WEIGHTS, KIND_WEIGHTS, KIND_WEIGHTED_FIELDS)
         self._mutex = threading.Lock()
 
@@ -196,9 +198,17 @@ class WhooshBackend:
                 raise IndexDamaged(f"{self.folder}: search index unreadable ({error})") from error
 
     def _matches(self, searcher: Searcher, query: str, count: int) -> Matches:
-        """What `query` matches, the best `count` first (called under the search lock)."""
+        """What `query` matches, the best `count` first (called under the search lock).
+
+        Works the query cites (`linden1966`, `\\cite{linden1966}`, `Taubman 2003`) count
+        as words of it; the rest is answered in tiers if it is plain words, else as written,
+        and in tiers after all if that finds nothing.
+        """
+        cited, rest = self._cited_works.find(searcher, query)
         relaxed = False
-        if not is_plain_words(query):
+        if cited:
+            rest = plain_words(rest)
+        elif not is_plain_words(query):
             parsed = self._parsed(query, self._query_parser())
             if parsed is not None:
                 try:
@@ -210,14 +220,15 @@ class WhooshBackend:
                 else:
                     if matches.matched:
                         return matches
-            query, relaxed = plain_words(query), True
+            rest, relaxed = plain_words(query), True
         matches = tiered_matches(
             searcher,
-            query_words(query),
+            query_words(rest),
             count,
             weighting=self._weighting,
             postings=self._postings,
             vocabulary=self._vocabulary,
+            cited=cited,
         )
         return replace(matches, relaxed=relaxed) if relaxed else matches
 
@@ -406,12 +417,15 @@ def _fields(document: IndexDocument) -> dict[str, Any]:  # Any: Whoosh field val
         document.abstract,
         document.keywords,
     )
+    # A citation names a work by citekey, author and year (`linden1966`, `Taubman 2003`).
+    naming = (document.citekey, document.year)
     if document.kind == REFERENCE:
-        body, extra = _joined(description), ""
+        body, extra = _joined((*description, *naming, document.details)), ""
     elif document.kind == NOTE:
-        body, extra = document.note, _joined((*description, " ".join(document.tags)))
+        body, extra = document.note, _joined((*description, *naming, " ".join(document.tags)))
     else:
-        body, extra = document.quote, _joined((document.note, *description, *document.tags))
+        body = document.quote
+        extra = _joined((document.note, *description, *naming, *document.tags, document.details))
     fields: dict[str, Any] = {
         "id": document.id,
         "kind": document.kind,

@@ -1,0 +1,172 @@
+"""Finding the works a query cites, by citekey or by author and year.
+
+A historian pastes citations: `linden1966`, `@linden1966`, `[@linden1966]`,
+`\\cite{linden1966}`, or writes `Taubman 2003`. Such words name a work, not words to look
+for in texts, so the work's reference comes first and its passages and notes next. The
+citekeys, years and authors' names of the index's references are read once per segment
+(segments never change once written) and kept by segment id.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.analysis import fold
+from index.documents import REFERENCE
+from index.segments import segment_id
+
+# What a cited reference and its own records score for the words citing them: above the
+# score of any word, so that the work comes first among hits holding as much of the query.
+REFERENCE_SCORE = 1000.0
+RECORD_SCORE = 20.0
+
+_CITEKEY_LIKE = re.compile(r"[\w][\w\-:.]*\w|\w")
+_YEAR = re.compile(r"^(1[0-9]|20)\d\d[a-z]?$")
+_NAME_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class CitedWork:
+    """A work the query cites: the words citing it (as typed) and its records' scores."""
+
+    text: str
+    scores: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Segment:
+    """One segment's records by citekey, and its references' years and name words."""
+
+    records: dict[str, list[int]]
+    references: dict[str, int]
+    years: dict[str, str]
+    names: dict[str, frozenset[str]]
+
+
+class CitedWorks:
+    """The works of the index, looked up by the citekeys and author-year pairs of a query."""
+
+    def __init__(self) -> None:
+        self._segments: dict[str, _Segment] = {}
+        self._lock = threading.Lock()
+
+    def find(self, searcher: Any, query: str) -> tuple[list[CitedWork], str]:  # Any: Searcher
+        """The works `query` cites, and the rest of the query (the citing words taken out)."""
+        segments = self._current(searcher)
+        tokens = query.split()
+        cited: list[CitedWork] = []
+        used: set[int] = set()
+        for position, token in enumerate(tokens):
+            for candidate in _CITEKEY_LIKE.findall(token):
+                scores = _scores(segments, candidate.lower())
+                if scores:
+                    cited.append(CitedWork(token, scores))
+                    used.add(position)
+                    break
+        years = [
+            (position, token.strip("(),;.")[:4])
+            for position, token in enumerate(tokens)
+            if position not in used and _YEAR.match(token.strip("(),;."))
+        ]
+        for year_position, year in years:
+            named = {
+                position: fold(token)
+                for position, token in enumerate(tokens)
+                if position not in used and position != year_position and len(token) > 2
+            }
+            citekeys = _by_author_and_year(segments, year, frozenset(named.values()))
+            if not citekeys:
+                continue
+            words = {
+                position for position, word in named.items() if _names(segments, citekeys, word)
+            }
+            works: dict[int, float] = {}
+            for citekey in citekeys:
+                works.update(_scores(segments, citekey))
+            text = " ".join(tokens[p] for p in sorted({*words, year_position}))
+            cited.append(CitedWork(text, works))
+            used.update(words | {year_position})
+        rest = " ".join(token for position, token in enumerate(tokens) if position not in used)
+        return cited, rest
+
+    def _current(self, searcher: Any) -> list[tuple[int, _Segment]]:  # Any: a Searcher
+        """Each live segment's data with its document offset, read once per segment."""
+        leaves = [
+            (reader, offset)
+            for reader, offset in searcher.reader().leaf_readers()
+            if segment_id(reader)
+        ]
+        with self._lock:
+            live = {segment_id(reader) for reader, _offset in leaves}
+            for gone in self._segments.keys() - live:
+                del self._segments[gone]
+            current = []
+            for reader, offset in leaves:
+                key = segment_id(reader)
+                if key not in self._segments:
+                    self._segments[key] = _read_segment(reader)
+                current.append((offset, self._segments[key]))
+            return current
+
+
+def _read_segment(reader: Any) -> _Segment:  # Any: a whoosh SegmentReader
+    size = reader.doc_count_all()
+    citekeys = _column(reader, "citekey", size)
+    kinds = _column(reader, "kind", size)
+    years = _column(reader, "year", size)
+    deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+    segment = _Segment(records={}, references={}, years={}, names={})
+    for docnum, (citekey, kind) in enumerate(zip(citekeys, kinds, strict=True)):
+        if not citekey or docnum in deleted:
+            continue
+        key = str(citekey).lower()
+        if kind == REFERENCE:
+            segment.references[key] = docnum
+            segment.years[key] = str(years[docnum] or "")[:4]
+            authors = reader.stored_fields(docnum).get("authors", "")
+            segment.names[key] = frozenset(
+                fold(word) for word in _NAME_WORD.findall(authors) if len(word) > 2
+            )
+        else:
+            segment.records.setdefault(key, []).append(docnum)
+    return segment
+
+
+def _column(reader: Any, name: str, size: int) -> list[Any]:  # Any: column values
+    values = list(reader.column_reader(name)) if reader.has_column(name) else []
+    return values[:size] + [None] * (size - len(values))
+
+
+def _scores(segments: Sequence[tuple[int, _Segment]], citekey: str) -> dict[int, float]:
+    scores: dict[int, float] = {}
+    for offset, segment in segments:
+        reference = segment.references.get(citekey)
+        if reference is not None:
+            scores[offset + reference] = REFERENCE_SCORE
+        for docnum in segment.records.get(citekey, ()):
+            scores[offset + docnum] = RECORD_SCORE
+    return scores
+
+
+def _by_author_and_year(
+    segments: Sequence[tuple[int, _Segment]], year: str, words: frozenset[str]
+) -> list[str]:
+    """The citekeys of references of `year` one of whose authors' names is among `words`."""
+    return sorted(
+        citekey
+        for _offset, segment in segments
+        for citekey, held in segment.years.items()
+        if held == year and segment.names.get(citekey, frozenset()) & words
+    )
+
+
+def _names(segments: Sequence[tuple[int, _Segment]], citekeys: Sequence[str], word: str) -> bool:
+    return any(
+        word in segment.names.get(citekey, frozenset())
+        for _offset, segment in segments
+        for citekey in citekeys
+    )
