@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from refs.bibfile import read_bib_file
+from refs.bibfile import parse_bib_text, read_text
 from refs.citations import CitationEngine, CiteItem
 from refs.csl import CslItem, csl_items
 from refs.styles import resolve_style
@@ -61,7 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
-    references = read_bib_file(TABLE).references
+    references = parse_bib_text(read_text(TABLE)[0], TABLE).references
     base = csl_items(references)
     linden = next(item for item in base if item["id"] == "linden1966")
     items = thousand_items(base, same_authors=False)
