@@ -716,10 +716,10 @@ def main() -> None:
     out = args.out or Path(tempfile.mkdtemp(prefix="converters-"))
 
     version = subprocess.run([str(pandoc), "--version"], capture_output=True, text=True, check=True)
-    print(f"ours: {describe_ours()}")
     with tempfile.TemporaryDirectory() as folder:
         files = gather_corpus(args.wild, Path(folder))
         print(f"# Converters: {len(files)} files in {args.wild}, {version.stdout.splitlines()[0]}")
+        print(f"\nours: {describe_ours()}")
         results = convert_all(files, pandoc, args.runs)
         baselines = {label: baseline_seconds(path, args.runs) for label, path in files.items()}
         empty = Path(folder) / "empty.bib"
