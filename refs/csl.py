@@ -191,6 +191,8 @@ def _add_titles(item: CslItem, entry_type: str, fields: Fields) -> None:
         item["volume-title"], item["container-title"] = item["container-title"], main
     elif main and "container-title" not in item and "title" in item and main != title:
         item["volume-title"], item["title"] = item["title"], main
+    elif main and "title" not in item:
+        item["title"] = main  # a volume with no title of its own is known by the set's
     for bib_name, csl_name in TITLE_FIELDS:
         if fields.get(bib_name, "").strip():
             item.setdefault(csl_name, latex_to_markup(fields[bib_name]))
@@ -281,7 +283,9 @@ def _add_numbers(item: CslItem, entry_type: str, fields: Fields) -> None:
         item["collection-number"] = number
     elif number:
         item["number"] = number
-    pages = latex_to_text(fields.get("pages", ""))
+    # A range in CSL data takes a hyphen, as Zotero and every other converter write it;
+    # the style sets the dash ("413–47").
+    pages = latex_to_text(fields.get("pages", "")).replace("\u2013", "-")
     if pages:
         item["page"] = pages
     elif fields.get("eid", "").strip():
@@ -323,9 +327,10 @@ def _add_notes(item: CslItem, entry_type: str, fields: Fields) -> None:
     """`note` and `addendum` are printed notes; an `annotation` (`annote` in BibTeX) is the
     reader's own comment, CSL's `annote`, which only annotated-bibliography styles print."""
     notes = [latex_to_text(fields.get(name, "")) for name in ("note", "addendum")]
-    text = ". ".join(note.rstrip(".") for note in notes if note)
-    if text:
-        item["note"] = text
+    notes = [note for note in notes if note]
+    if notes:
+        *first, last = notes
+        item["note"] = "".join(f"{note.rstrip('.')}. " for note in first) + last
     annotation = latex_to_text(fields.get("annotation", "") or fields.get("annote", ""))
     if annotation:
         item["annote"] = annotation
@@ -336,9 +341,9 @@ def _add_identifiers(item: CslItem, entry_type: str, fields: Fields) -> None:
     doi = _DOI_PREFIX.sub("", _unwrapped(fields.get("doi", ""))).strip()
     if doi:
         item["DOI"] = doi
-    url = _verbatim_url(fields.get("url", ""))
+    url = _unwrapped(fields.get("url", "")).strip()
     if url:
-        item["URL"] = url
+        item["URL"] = url  # as written, a scheme or not (`www.example.org/x`)
     eprint = _unwrapped(fields.get("eprint", "")).strip()
     kind = (fields.get("eprinttype", "") or fields.get("archiveprefix", "")).strip().lower()
     if eprint and kind in EPRINT_VARIABLES:

@@ -151,7 +151,7 @@ def convert(bibtex: str) -> dict[str, Any]:  # Any: a CSL item is open-ended JSO
         ),
         pytest.param(
             "@article{k, volume={54}, number={1}, pages={1--22}}",
-            {"volume": "54", "issue": "1", "page": "1–22"},
+            {"volume": "54", "issue": "1", "page": "1-22"},
             id="article-volume-number-pages",
         ),
         pytest.param("@article{k, issue={Spring}}", {"issue": "Spring"}, id="article-issue"),
@@ -351,5 +351,39 @@ def test_titles_without_latex_are_kept_as_written(text: str) -> None:
     ],
 )
 def test_howpublished_is_a_publisher_or_a_url(bibtex: str, expected: dict[str, Any]) -> None:
+    item = convert(bibtex)
+    assert {key: item.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("bibtex", "expected"),
+    [
+        pytest.param(
+            "@mvcollection{set, title={Istoriia filosofii}, date={1957}}\n"
+            "@collection{k, crossref={set}, volume={4}}",
+            {"title": "Istoriia filosofii", "volume": "4"},
+            id="volume-without-a-title-of-its-own",
+        ),
+        pytest.param(
+            "@book{k, note={Anniversary ed.}}", {"note": "Anniversary ed."}, id="note-keeps-stop"
+        ),
+        pytest.param(
+            "@book{k, note={Reprint.}, addendum={With a new preface}}",
+            {"note": "Reprint. With a new preface"},
+            id="note-and-addendum",
+        ),
+        pytest.param(
+            "@online{k, url={www.theatlantic.com/a_b}}",
+            {"URL": "www.theatlantic.com/a_b"},
+            id="url-without-scheme-kept",
+        ),
+        pytest.param(
+            "@misc{k, type={filmed in\\nopunct}}", {"genre": "filmed in"}, id="biblatex-punctuation"
+        ),
+    ],
+)
+def test_defects_found_by_comparing_converters_stay_fixed(
+    bibtex: str, expected: dict[str, Any]
+) -> None:
     item = convert(bibtex)
     assert {key: item.get(key) for key in expected} == expected
