@@ -91,11 +91,6 @@ def entry_type_of(reference: Reference) -> str:
     return TYPE_ALIASES.get(reference.entry_type, reference.entry_type)
 
 
-def inherited_fields(child: Reference, parent: Reference) -> dict[str, str]:
-    """The child's fields with those it inherits from `parent` added (the child's win)."""
-    return _inherit(entry_type_of(child), child.fields, entry_type_of(parent), parent.fields)
-
-
 def _inherit(
     child_type: str, child: Mapping[str, str], parent_type: str, parent: Mapping[str, str]
 ) -> dict[str, str]:

@@ -6,7 +6,7 @@ import datetime
 import re
 from collections.abc import Mapping
 
-from refs.crossref import inherited_fields
+from refs.crossref import resolved_fields
 from refs.cslvocab import VERBATIM_FIELDS
 from refs.errors import EntryError
 from refs.latex import latex_to_text, unknown_commands
@@ -110,18 +110,14 @@ def _is_date_part(part: str, *, open_allowed: bool) -> bool:
 def validate_references(store: ReferenceStore) -> list[EntryError]:
     """Problems of the references that loaded, in file and line order."""
     problems: list[EntryError] = []
-    # BibTeX matches a crossref to its parent's citekey ignoring case.
-    by_folded_citekey = {reference.citekey.lower(): reference for reference in store.references()}
     for reference in store.references():
-        fields: Mapping[str, str] = reference.fields
+        # What the entry inherits, by the rules conversion uses (xdata, crossref chains;
+        # BibTeX matches a crossref to its parent's citekey ignoring case, as `find` does).
+        fields: Mapping[str, str] = resolved_fields(reference, store.find)
         parent_key = reference.fields.get("crossref")
-        if parent_key is not None:
-            parent = by_folded_citekey.get(parent_key.strip().lower())
-            if parent is not None:
-                fields = inherited_fields(reference, parent)
-            else:
-                message = f"crossref to unknown citekey '{parent_key}'"
-                problems.append(_problem(reference, message, "crossref"))
+        if parent_key is not None and store.find(parent_key.strip()) is None:
+            message = f"crossref to unknown citekey '{parent_key}'"
+            problems.append(_problem(reference, message, "crossref"))
         problems.extend(_missing_fields(reference, fields))
         problems.extend(_bad_dates(reference))
     return sorted(problems, key=lambda problem: (str(problem.path), problem.line))

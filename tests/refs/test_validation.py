@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from refs.bibfile import parse_bib_text
-from refs.crossref import inherited_fields
+from refs.crossref import resolved_fields
 from refs.store import ReferenceStore
 from refs.validation import is_valid_date, latex_warnings, validate_references
 
@@ -147,7 +147,7 @@ def test_years_with_sorting_tricks_pass(tmp_path: Path, year: str) -> None:
 def _reference(text: str) -> dict[str, str]:
     bib = parse_bib_text(text, Path("x.bib"))
     child, parent = bib.references
-    return inherited_fields(child, parent)
+    return resolved_fields(child, {parent.citekey: parent}.get)
 
 
 @pytest.mark.parametrize(
