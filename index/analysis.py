@@ -17,20 +17,18 @@ the spelling key below must absorb the differences between romanisations in any 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from unidecode import unidecode
-from whoosh.analysis import (
-    Analyzer,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StopFilter,
-    Token,
-)
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token, Tokenizer
 from whoosh.lang.porter import stem
+
+from index.morphology import english_lemmas, russian_lemmas
+from index.normalforms import date_spans, ordinal_term
 
 # Where unidecode's choice is not what English texts print: ё is written e (Khrushchev,
 # not Khrushchiov), the soft and hard signs are dropped (Eltsin), the Serbian letters take
@@ -64,6 +62,7 @@ _SCRIPT_OVERRIDES = str.maketrans(
 )
 
 _VOWELS = "aeiou"
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _CONSONANT = "[b-df-hj-np-tv-z]"
 
 # The spelling key: each rule merges spellings that romanisation systems, or popular usage,
@@ -102,7 +101,8 @@ def fold(word: str) -> str:
     """`word` in lowercase ASCII letters and digits: case, diacritics and script folded."""
     if word.isascii():
         return word.lower()
-    latin = unidecode(word.translate(_SCRIPT_OVERRIDES)).lower()
+    # Composed first: a háček may come as a combining mark (`z` + U+030C), as iuliia writes.
+    latin = unidecode(unicodedata.normalize("NFC", word).translate(_SCRIPT_OVERRIDES)).lower()
     return "".join(character for character in latin if character.isalnum())
 
 
@@ -132,28 +132,53 @@ class FoldFilter(Filter):  # type: ignore[misc]  # whoosh is untyped
 
 
 @lru_cache(maxsize=CACHED_WORDS)
-def loose_term(word: str) -> str:
-    """`word` folded, keyed by spelling and stemmed (English, Porter): the loose field's term.
+def word_terms(word: str) -> tuple[str, ...]:
+    """The loose field's terms for one word: its own first, then its dictionary forms'.
 
-    One cached function for the three steps: a library's vocabulary is small next to its
-    word count, so nearly every token is a cache hit.
+    Each form is folded, keyed by spelling and stemmed (English, Porter). A Latin word's
+    forms are its English lemmas (`flew` -> `fly`, so it meets `flying` and `flown`); a
+    Cyrillic word's are its Russian dictionary forms (`Шепилова` -> `шепилов`); an
+    ordinal, written in figures or in words, is one term (`twentieth` -> `20th`). One
+    cached function for every step: nearly every token of a text is a cache hit.
     """
     folded = fold(word)
-    return stem(spelling_key(folded)) if folded else ""
+    if not folded:
+        return ()
+    ordinal = ordinal_term(folded)
+    if ordinal is not None:
+        return (ordinal,)
+    if _CYRILLIC.search(word):
+        forms = (folded, *(fold(lemma) for lemma in russian_lemmas(word.lower())))
+    else:
+        forms = (folded, *english_lemmas(folded))
+    terms = dict.fromkeys(stem(spelling_key(form)) for form in forms if form)
+    return tuple(terms)
+
+
+def loose_term(word: str) -> str:
+    """The loose field's main term for `word` (its own form's), "" if it folds to nothing."""
+    terms = word_terms(word)
+    return terms[0] if terms else ""
 
 
 class LooseFilter(Filter):  # type: ignore[misc]  # whoosh is untyped
-    """Replaces each token's text with `loose_term(text)`; drops tokens that fold to nothing."""
+    """Replaces each token by its loose terms, all at its position when indexing (only its
+    own form in a query, so that phrases keep one term a word); drops tokens that fold to
+    nothing."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
-            token.text = loose_term(token.text)
-            if token.text:
+            terms = word_terms(token.text)
+            if token.mode == "query":
+                terms = terms[:1]
+            for term in terms:
+                token.text = term
                 yield token
 
 
 # Words with inner dots stay whole (U.S.S.R., 1.2); apostrophes split (Stalin's -> stalin, s).
 _WORD_PATTERN = r"\w+(\.?\w+)*"
+_WORD = re.compile(_WORD_PATTERN)
 
 
 def exact_analyzer() -> Analyzer:
@@ -208,18 +233,74 @@ STOP_WORDS = frozenset(
 )
 
 
-def loose_analyzer() -> Analyzer:
-    """Words folded, keyed by spelling and stemmed (English, Porter): matches every variant.
+class WordTokenizer(Tokenizer):  # type: ignore[misc]  # whoosh is untyped
+    """Words (`_WORD_PATTERN`), function words left out and positions closed up; when
+    indexing, also a hyphenated compound's halves joined (`anti-party` -> `antiparty`, at
+    the second half's position) and each full date's term (`d19570629`, at its first
+    word's), so that `antiparty`, `anti-party` and `anti party`, and every way of writing
+    a date, meet."""
 
-    Function words are dropped and the positions of the rest renumbered, as Whoosh's own
-    analysers do, so `"not even a tank"` matches "not even a tank" as a phrase.
-    """
-    return (
-        RegexTokenizer(_WORD_PATTERN)
-        | LowercaseFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=True)
-        | LooseFilter()
-    )
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,  # Any: Whoosh's tokenizer options
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        extras = mode != "query"
+        dates = date_spans(value) if extras else []
+        position = start_pos - 1
+        previous: re.Match[str] | None = None
+        for match in _WORD.finditer(value):
+            text = match.group(0)
+            if text.lower() in STOP_WORDS:
+                previous = None
+                continue
+            position += 1
+            while dates and dates[0][0] <= match.start():
+                _start, _end, term = dates.pop(0)
+                yield _token(token, term, position, match.start() + start_char, _end + start_char)
+            yield _token(
+                token, text, position, match.start() + start_char, match.end() + start_char
+            )
+            if (
+                extras
+                and previous is not None
+                and value[previous.end() : match.start()] in _HYPHENS
+                and previous.group(0).isalpha()
+                and text.isalpha()
+            ):
+                joined = previous.group(0) + text
+                yield _token(
+                    token, joined, position, previous.start() + start_char, match.end() + start_char
+                )
+            previous = match
+
+
+def _token(token: Token, text: str, position: int, start: int, end: int) -> Token:
+    token.text, token.boost, token.stopped = text, 1.0, False
+    if token.positions:
+        token.pos = position
+    if token.chars:
+        token.startchar, token.endchar = start, end
+    return token
+
+
+_HYPHENS = frozenset(("-", "\u2010", "\u2011"))
+
+
+def loose_analyzer() -> Analyzer:
+    """Words folded, keyed by spelling, reduced to their dictionary forms and stemmed:
+    matches every variant. Function words are dropped and the positions of the rest
+    closed up, so `"not even a tank"` matches "not even a tank" as a phrase."""
+    return WordTokenizer() | LooseFilter()
 
 
 def loose_terms(text: str) -> list[str]:
@@ -235,19 +316,36 @@ class QueryWord:
     terms: frozenset[str]
 
 
-_WORD = re.compile(_WORD_PATTERN)
+_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011]\w+)+|\w+(?:\.?\w+)*")
 
 
 def query_words(text: str) -> list[QueryWord]:
-    """The words of `text` a search looks for, each once; function words are left out."""
+    """The words of `text` a search looks for, each once; function words are left out.
+
+    A full date is one word (`29 June 1957`: any date term `d19570629` counts), and so is
+    a hyphenated compound (`anti-party`: its halves joined, as the index joins them).
+    """
     words: list[QueryWord] = []
     seen: set[frozenset[str]] = set()
-    for match in _WORD.finditer(text):
+    dates = date_spans(text)
+    for start, end, term in dates:
+        words.append(QueryWord(text[start:end], frozenset((term,))))
+    for match in _COMPOUND.finditer(text):
+        if any(start <= match.start() < end for start, end, _term in dates):
+            continue
         token = match.group(0)
         if token.lower() in STOP_WORDS:
             continue
-        term = loose_term(token)
-        terms = frozenset((term,)) if term else frozenset()
+        parts = re.split(r"[-\u2010\u2011]", token)
+        if len(parts) > 1 and not all(part.isalpha() for part in parts):
+            # Figures with hyphens (an ISBN, `1949-50`) are indexed as separate words.
+            for part in parts:
+                terms = frozenset(word_terms(part))
+                if terms and terms not in seen:
+                    seen.add(terms)
+                    words.append(QueryWord(part, terms))
+            continue
+        terms = frozenset(word_terms("".join(parts)))
         if terms and terms not in seen:
             seen.add(terms)
             words.append(QueryWord(token, terms))

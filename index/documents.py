@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotations.model import Locator, Passage
+from index.normalforms import ordinal
 from refs.model import Reference
 from refs.names import parse_names
 
@@ -212,16 +213,9 @@ def _details(reference: Reference) -> str:
             continue
         value = reference.text(name)
         if name == "edition" and value.isdigit():
-            value = f"{value} {_ordinal(int(value))} edition"
+            value = f"{value} {ordinal(int(value))} edition"
         lines.append(value)
     lines.extend(
         reference.text(name) for name in ("series", "publisher") if name in reference.fields
     )
     return "\n".join(line for line in lines if line)
-
-
-def _ordinal(number: int) -> str:
-    """`3` -> `3rd`, `11` -> `11th`."""
-    if 10 <= number % 100 <= 20:
-        return f"{number}th"
-    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"

@@ -286,7 +286,8 @@ def _spans(text: str) -> tuple[tuple[str, int, int], ...]:
     Highlighting analysed every hit's text again (folding, spelling keys, stemming): a
     third of a search's time, for the same passages query after query.
     """
-    tokens = _HIGHLIGHT_ANALYZER(text, chars=True, mode="query", removestops=False)
+    # As when indexing: a compound's halves joined and dates are marked too.
+    tokens = _HIGHLIGHT_ANALYZER(text, chars=True, mode="index", removestops=False)
     return tuple((token.text, token.startchar, token.endchar) for token in tokens)
 
 

@@ -18,9 +18,10 @@ from operator import neg
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
-from index.analysis import QueryWord
+from index.analysis import QueryWord, word_terms
 from index.citations import CitedWork
 from index.results import MATCH_ALL, MATCH_FUZZY, MATCH_SOME
+from index.romanisation import read_back
 from index.schema import SEARCHED_FIELDS
 from index.search import Matches
 from index.vocabulary import Vocabulary
@@ -54,6 +55,15 @@ def tiered_matches(
         terms: Sequence[str] = sorted(word.terms)
         scores = _word_scores(searcher, terms, weighting, postings)
         if not scores:
+            # Another romanisation of a Russian name: the same word, spelt as the library does.
+            held = vocabulary.frequencies(searcher)
+            terms = sorted(
+                {term for reading in read_back(word.text) for term in word_terms(reading)}
+                & held.keys()
+            )
+            scores = _word_scores(searcher, terms, weighting, postings)
+        if not scores:
+            terms = sorted(word.terms)
             near = vocabulary.near(searcher, terms)
             if near:
                 scores = _word_scores(searcher, near, weighting, postings)
@@ -62,6 +72,7 @@ def tiered_matches(
                 terms = near
         highlight.update(terms)
         per_word.append(scores)
+    _add_joined_pairs(searcher, words, per_word, highlight, weighting, postings, vocabulary)
     documents = max(searcher.doc_count_all(), 1)
     weights = [
         _idf(len(scores), documents) * (NEAR_SPELLING_WEIGHT if near_bits >> n & 1 else 1.0)
@@ -123,6 +134,33 @@ def _word_scores(
             if value > best.get(docnum, 0.0):
                 best[docnum] = value
     return best
+
+
+def _add_joined_pairs(
+    searcher: Searcher,
+    words: Sequence[QueryWord],
+    per_word: list[Scores],
+    highlight: set[str],
+    weighting: WeightedBM25F,
+    postings: PostingCache,
+    vocabulary: Vocabulary,
+) -> None:
+    """Two words the library holds as one (`anti party`, `rubber stamp`, `twenty first`):
+    a text holding the compound holds both."""
+    held = vocabulary.frequencies(searcher)
+    for number in range(len(words) - 1):
+        first, second = words[number], words[number + 1]
+        if not (first.text.isalpha() and second.text.isalpha()):
+            continue
+        joined = [term for term in word_terms(first.text + second.text) if term in held]
+        if not joined:
+            continue
+        scores = _word_scores(searcher, joined, weighting, postings)
+        highlight.update(joined)
+        for target in (per_word[number], per_word[number + 1]):
+            for docnum, value in scores.items():
+                if value > target.get(docnum, 0.0):
+                    target[docnum] = value
 
 
 def _idf(frequency: int, documents: int) -> float:
