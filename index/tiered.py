@@ -28,6 +28,10 @@ from index.vocabulary import Vocabulary
 from index.weighting import WeightedBM25F
 from index.wordqueries import PostingCache, Scores, scored_matches
 
+# A query of more words than this is a pasted text: it is answered as "more like this",
+# by its `SIGNIFICANT_WORDS` rarest words the library holds, so its cost stays bounded.
+LONG_QUERY_WORDS = 30
+SIGNIFICANT_WORDS = 12
 # A word found only through a near spelling counts for this much of its weight.
 NEAR_SPELLING_WEIGHT = 0.9
 # Tiers are folded into one sort key above the score: scores stay far below this.
@@ -113,6 +117,23 @@ def tiered_matches(
         matched_all=len(complete),
         replacements=replacements,
     )
+
+
+def significant_words(
+    searcher: Searcher, words: Sequence[QueryWord], vocabulary: Vocabulary
+) -> list[QueryWord]:
+    """`words` as they are if few; of a long text, the rarest words the library holds
+    (the words that say what the text is about), at most `SIGNIFICANT_WORDS`."""
+    if len(words) <= LONG_QUERY_WORDS:
+        return list(words)
+    held = vocabulary.frequencies(searcher)
+    rarity = {
+        word.text: min(held[term] for term in word.terms if term in held)
+        for word in words
+        if any(term in held for term in word.terms)
+    }
+    kept = sorted(rarity, key=rarity.__getitem__)[:SIGNIFICANT_WORDS]
+    return [word for word in words if word.text in kept]
 
 
 def _word_scores(

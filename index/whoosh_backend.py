@@ -49,7 +49,7 @@ from index.schema import (
 )
 from index.search import FacetColumns, Matches, run_search, strict_matches
 from index.storedcache import StoredFieldsCache
-from index.tiered import tiered_matches
+from index.tiered import LONG_QUERY_WORDS, significant_words, tiered_matches
 from index.vocabulary import Vocabulary
 from index.weighting import WeightedBM25F
 from index.wordqueries import PostingCache
@@ -201,12 +201,15 @@ class WhooshBackend:
         """What `query` matches, the best `count` first (called under the search lock).
 
         Works the query cites (`linden1966`, `\\cite{linden1966}`, `Taubman 2003`) count
-        as words of it; the rest is answered in tiers if it is plain words, else as written,
-        and in tiers after all if that finds nothing.
+        as words of it; the rest is answered in tiers if it is plain words or a long pasted
+        text (by its most significant words), else as written, and in tiers after all if
+        that finds nothing.
         """
         cited, rest = self._cited_works.find(searcher, query)
         relaxed = False
-        if cited:
+        if cited or len(query.split()) > LONG_QUERY_WORDS:
+            # A pasted text is "more like this", never parsed: its quotes and brackets
+            # are the text's, and Whoosh's parser takes seconds over thousands of words.
             rest = plain_words(rest)
         elif not is_plain_words(query):
             parsed = self._parsed(query, self._query_parser())
@@ -221,9 +224,10 @@ class WhooshBackend:
                     if matches.matched:
                         return matches
             rest, relaxed = plain_words(query), True
+        words = significant_words(searcher, query_words(rest), self._vocabulary)
         matches = tiered_matches(
             searcher,
-            query_words(rest),
+            words,
             count,
             weighting=self._weighting,
             postings=self._postings,

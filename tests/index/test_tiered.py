@@ -67,3 +67,11 @@ def test_a_phrase_that_matches_nothing_falls_back_to_its_words(index: SearchInde
     result = index.search('"tank Zhukov"', limit=10)
     assert result.relaxed
     assert result.hits[0].id == "tank"
+
+
+def test_a_long_pasted_text_is_answered_by_its_significant_words(index: SearchIndex) -> None:
+    filler = " ".join(f'("quoted" word{number}) and' for number in range(40))
+    pasted = f"{filler} Malenkov ran a power station in Kazakhstan, far from the army."
+    result = index.search(pasted, limit=10)
+    assert not result.relaxed  # a pasted text is never parsed as the query language
+    assert result.hits[0].id == "kazakhstan"
