@@ -16,3 +16,7 @@ class IndexBusy(SearchError, TimeoutError):
     def __init__(self, folder: object) -> None:
         super().__init__(f"{folder}: another process is still writing the search index")
         self.folder = folder
+
+
+class IndexDamaged(SearchError):
+    """The index files could not be read; the index must be rebuilt from the library."""

@@ -36,12 +36,11 @@ from index.documents import (
     reference_document,
     reference_facts,
 )
-from index.errors import IndexBusy
+from index.errors import IndexBusy, IndexDamaged
 from index.groupcommit import GroupCommit
 from index.results import SearchResult
 from index.schema import SCHEMA_VERSION
 from index.sources import PassageSource, ReferenceSource, SourceFile
-from index.whoosh_backend import IndexDamaged, WhooshBackend
 from refs.atomicfile import write_atomically
 from refs.filelocks import FileWriteLock
 from refs.model import Reference
@@ -86,17 +85,14 @@ class SearchIndex:
         *,
         passages: PassageSource,
         references: ReferenceSource,
-        backend: SearchBackend | None = None,
-        build_processes: int = 1,
+        backend: SearchBackend,
     ) -> None:
-        """`build_processes` > 1 lets a full build fork workers: only where forking is safe
-        (a command-line process, not a threaded web server)."""
+        """The index talks to `backend` through the `SearchBackend` protocol only, so a
+        PostgreSQL backend can stand beside Whoosh (`index.whoosh_backend`)."""
         self.folder = library_dir / INDEX_FOLDER_NAME
         self._passages = passages
         self._references = references
-        self._backend = backend or WhooshBackend(
-            self.folder / "whoosh", build_processes=build_processes
-        )
+        self._backend = backend
         self._state_cache: tuple[tuple[int, int], IndexState] | None = None
         self._writes_in_flight = 0
         self._writes_lock = threading.Lock()

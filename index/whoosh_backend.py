@@ -36,7 +36,8 @@ from whoosh.searching import Searcher
 from index.analysis import query_words
 from index.citations import CitedWorks
 from index.documents import NOTE, REFERENCE, IndexDocument
-from index.errors import IndexBusy, SearchError
+from index.errors import IndexBusy, IndexDamaged
+from index.indexer import INDEX_FOLDER_NAME, SearchIndex
 from index.query import is_plain_words, parse_query, plain_words, query_parser
 from index.ranking import RERANKED_HITS
 from index.results import SearchResult
@@ -48,6 +49,7 @@ from index.schema import (
     build_schema,
 )
 from index.search import FacetColumns, Matches, run_search, strict_matches
+from index.sources import PassageSource, ReferenceSource
 from index.storedcache import StoredFieldsCache
 from index.tiered import LONG_QUERY_WORDS, significant_words, tiered_matches
 from index.vocabulary import Vocabulary
@@ -78,8 +80,20 @@ _DAMAGE = (
 )
 
 
-class IndexDamaged(SearchError):
-    """The index files could not be read; the index must be rebuilt from the library."""
+def whoosh_search_index(
+    library_dir: Path,
+    *,
+    passages: PassageSource,
+    references: ReferenceSource,
+    build_processes: int = 1,
+) -> SearchIndex:
+    """The search index of the library at `library_dir`, kept with Whoosh in
+    `.index/whoosh/`. `build_processes` > 1 lets a full build fork workers: only where
+    forking is safe (a command-line process, not a threaded web server)."""
+    backend = WhooshBackend(
+        library_dir / INDEX_FOLDER_NAME / "whoosh", build_processes=build_processes
+    )
+    return SearchIndex(library_dir, passages=passages, references=references, backend=backend)
 
 
 class WhooshBackend:

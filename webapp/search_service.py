@@ -1,8 +1,8 @@
 """Search for the CLI and the web: the library's index, fed by its reference and passage stores.
 
-No Flask, no Click. The service layer calls `passage_saved`, `passage_deleted` and
-`reference_changed` after each store write, so what a command added is searchable when it
-returns; edits made outside the app are caught up before each search.
+No Flask, no Click. The service layer calls `passage_saved` and `passage_deleted` after
+each passage write, so what a command added is searchable when it returns; .bib edits (the
+app's own and those made outside it) are caught up before each search.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from annotations.model import Passage
-from index.indexer import SearchIndex
 from index.results import SearchResult
 from index.sources import PassageSource, ReferenceSource, SourceFile, scan_folder
+from index.whoosh_backend import whoosh_search_index
 
 PASSAGES_FOLDER_NAME = "passages"
 DEFAULT_LIMIT = 20
@@ -32,7 +32,7 @@ class SearchService:
         build_processes: int = 1,
     ) -> None:
         """`build_processes`: worker processes for a full build (1 in a threaded server)."""
-        self.index = SearchIndex(
+        self.index = whoosh_search_index(
             library_dir,
             passages=passages,
             references=references,
@@ -62,10 +62,6 @@ class SearchService:
     def writing(self) -> AbstractContextManager[None]:
         """Hold the index's lock around a passage write and its index update."""
         return self.index.writing()
-
-    def reference_changed(self, citekey: str) -> None:
-        """Call after a reference was added, edited or deleted."""
-        self.index.reference_changed(citekey)
 
 
 class PassageFolder:

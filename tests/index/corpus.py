@@ -8,6 +8,7 @@ from pathlib import Path
 
 from annotations.model import QuotedIn
 from index.indexer import SearchIndex
+from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -33,4 +34,4 @@ def build_corpus_library(folder: Path) -> SearchIndex:
         if item["quoted_in"]:
             passage = replace(passage, quoted_in=QuotedIn(item["quoted_in"]["citekey"]))
         passages.save(passage)
-    return SearchIndex(folder, passages=passages, references=ReferenceStore(folder))
+    return whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))

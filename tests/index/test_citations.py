@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from index.indexer import SearchIndex
+from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -34,7 +35,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     )
     passages.save(make_passage("F1", "freeze2009", "Decision-making moved closer.", page="422"))
     passages.save(make_passage("F2", "freeze2009", "Cult of Comrade Zhukov.", page="423"))
-    yield SearchIndex(folder, passages=passages, references=ReferenceStore(folder))
+    yield whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
 
 
 @pytest.mark.parametrize(

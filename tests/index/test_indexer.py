@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from whoosh.writing import SegmentWriter
 
 from index.indexer import LOCK_NAME, SearchIndex
+from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -29,7 +30,7 @@ def open_library(folder: Path) -> tuple[SearchIndex, JsonPassageFiles]:
     if not (folder / "references.bib").exists():
         (folder / "references.bib").write_text(BIB, encoding="utf-8")
     passages = JsonPassageFiles(folder / "passages")
-    index = SearchIndex(folder, passages=passages, references=ReferenceStore(folder))
+    index = whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
     return index, passages
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from index.indexer import SearchIndex
 from index.ranking import RERANKED_HITS
+from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -43,7 +44,7 @@ def build(folder: Path) -> SearchIndex:
                 tags=("army",),
             )
         )
-    return SearchIndex(folder, passages=passages, references=ReferenceStore(folder))
+    return whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_pages_beyond_the_reranked_window_follow_each_other(tmp_path: Path) -> N
     for number in range(RERANKED_HITS + 30):
         word = "tanks" if number % 2 else "tank"
         passages.save(make_passage(f"P{number:03d}", "taubman2003", f"{word} {number}", page="1"))
-    index = SearchIndex(folder, passages=passages, references=ReferenceStore(folder))
+    index = whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
     everything = [hit.id for hit in index.search("tank", limit=200).hits]
     pages = [
         hit.id

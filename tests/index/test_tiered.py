@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from index.indexer import SearchIndex
+from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -27,7 +28,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     passages = JsonPassageFiles(folder / "passages")
     for passage_id, text in TEXTS.items():
         passages.save(make_passage(passage_id, "taubman2003", text))
-    yield SearchIndex(folder, passages=passages, references=ReferenceStore(folder))
+    yield whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
 
 
 def test_hits_with_every_word_come_before_hits_with_some(index: SearchIndex) -> None:

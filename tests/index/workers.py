@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.indexer import SearchIndex
+from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
 from tests.index.fakes import JsonPassageFiles, make_passage
 
@@ -14,7 +15,9 @@ CITEKEYS = ("taubman2003", "freeze2009")
 def open_index(folder: Path) -> tuple[SearchIndex, JsonPassageFiles]:
     """The index of the library at `folder`, as each process of a server would open it."""
     passages = JsonPassageFiles(folder / "passages")
-    return SearchIndex(folder, passages=passages, references=ReferenceStore(folder)), passages
+    return whoosh_search_index(
+        folder, passages=passages, references=ReferenceStore(folder)
+    ), passages
 
 
 def add_and_find(folder: str, worker: int, count: int) -> list[str]:
