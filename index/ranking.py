@@ -26,7 +26,8 @@ RERANKED_HITS = 100
 # variants of them does (the index once gave the exact spelling a field of its own, at 4
 # against 3 for the loose one: close to this).
 EXACT_BONUS = 1.0
-# A passage by the person named outranks passages that merely mention them.
+# A passage by the person named outranks passages that merely mention them (when the
+# query is only the name; less as the query says more).
 AUTHOR_BONUS = 10.0
 
 # Hits' texts whose words are kept: the same passages come back query after query, and
@@ -113,8 +114,12 @@ def _bonus(candidate: Candidate, words: RankingWords) -> float:
     present = _exact_words(candidate.text)
     exact = sum(word in present for word in words.folded) / len(words.folded)
     bonus = 1.0 + EXACT_BONUS * exact
-    if candidate.kind == PASSAGE and words.loose & _loose_words(candidate.authors):
-        bonus *= AUTHOR_BONUS
+    if candidate.kind == PASSAGE:
+        named = words.loose & _loose_words(candidate.authors)
+        if named:
+            # In proportion to how much of the query names the author: `Георгий Жуков` asks
+            # for Zhukov's words; `Zhukov full member Presidium` for a fact about him.
+            bonus *= 1.0 + (AUTHOR_BONUS - 1.0) * len(named) / len(words.loose)
     return bonus
 
 
