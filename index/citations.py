@@ -21,7 +21,7 @@ from index.segments import segment_id
 
 # What a cited reference and its own records score for the words citing them: above the
 # score of any word, so that the work comes first among hits holding as much of the query.
-REFERENCE_SCORE = 1000.0
+REFERENCE_SCORE = 30.0
 RECORD_SCORE = 20.0
 
 _CITEKEY_LIKE = re.compile(r"[\w][\w\-:.]*\w|\w")

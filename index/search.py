@@ -109,7 +109,8 @@ class Matches:
     a query answered in tiers, how each matched and the words it lacks (absent: it matched
     every word). `replacements` maps each typed word the library does not hold to the
     terms that stood for it. `relaxed`: the query as written matched nothing, and these
-    are its plain words' matches.
+    are its plain words' matches. `ranked_text`, when given, is the part of the query
+    whose words rank the best hits again (the words citing a work are not).
     """
 
     best: list[tuple[float, float, int]]
@@ -119,6 +120,7 @@ class Matches:
     matched_all: int = 0
     replacements: Mapping[str, frozenset[str]] = field(default_factory=dict)
     relaxed: bool = False
+    ranked_text: str | None = None
 
 
 def strict_matches(searcher: Searcher, query: Query, count: int, postings: PostingCache) -> Matches:
@@ -155,7 +157,7 @@ def run_search(
     stored = stored_fields.of(searcher, (docnum for _tier, _score, docnum in matches.best))
     ranked = reranked(
         [_candidate(tier, score, docnum, stored[docnum]) for tier, score, docnum in matches.best],
-        ranking_words(text),
+        ranking_words(text if matches.ranked_text is None else matches.ranked_text),
     )
     page = ranked[offset : offset + limit] if limit > 0 else []
     described = matches.described

@@ -248,7 +248,7 @@ class WhooshBackend:
             vocabulary=self._vocabulary,
             cited=cited,
         )
-        return replace(matches, relaxed=relaxed) if relaxed else matches
+        return replace(matches, relaxed=relaxed, ranked_text=rest if cited else None)
 
     def _writer(self) -> Any:  # Any: a whoosh IndexWriter, used as a context manager
         index = self._opened()
