@@ -19,8 +19,8 @@ from index.analysis import fold
 from index.documents import REFERENCE
 from index.segments import segment_id
 
-# What a cited reference and its own records score for the words citing them: above the
-# score of any word, so that the work comes first among hits holding as much of the query.
+# What a cited reference and its own records score for the words citing them: the reference
+# a little above its passages and notes, so that the query's other words decide between them.
 REFERENCE_SCORE = 30.0
 RECORD_SCORE = 20.0
 

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -42,6 +42,7 @@ from index.results import SearchResult
 from index.schema import SCHEMA_VERSION
 from index.sources import PassageSource, ReferenceSource, SourceFile
 from refs.atomicfile import write_atomically
+from refs.crossref import resolved_fields
 from refs.filelocks import FileWriteLock
 from refs.model import Reference
 
@@ -190,7 +191,7 @@ class SearchIndex:
                 self._rebuild()
                 return
             files = self._passages.passage_files()
-            references = _by_citekey(self._references.references())
+            references = _by_citekey(_with_inherited(self._references.references()))
             groups: dict[str, list[IndexDocument]] = {}
             for citekey in sorted(citekeys):
                 group = passage_group(citekey)
@@ -229,6 +230,7 @@ class SearchIndex:
         self._references.reload()
         references = self._references.references()
         state.references = {ref.citekey: _reference_digest(ref) for ref in references}
+        references = _with_inherited(references)
         by_citekey = _by_citekey(references)
         documents: list[IndexDocument] = [reference_document(ref) for ref in references]
         for citekey in sorted(passage_files):
@@ -270,6 +272,7 @@ class SearchIndex:
         for reference in references:
             if bib_group(reference.path) in changed or reference.citekey in changed_citekeys:
                 updates.setdefault(bib_group(reference.path), [])
+        references = _with_inherited(references)
         for reference in references:
             if bib_group(reference.path) in updates:
                 updates[bib_group(reference.path)].append(reference_document(reference))
@@ -435,6 +438,22 @@ def _reference_digest(reference: Reference) -> str:
     parts = [reference.path.name, reference.entry_type, *sorted(reference.fields.items())]
     text = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _with_inherited(references: list[Reference]) -> list[Reference]:
+    """`references` with the fields each inherits (`crossref`, `xdata`) filled in, as biber
+    hands them to a style: an encyclopedia entry is found by its volume's year and title."""
+    by_key = {reference.citekey.lower(): reference for reference in references}
+
+    def lookup(citekey: str) -> Reference | None:
+        return by_key.get(citekey.lower())
+
+    return [
+        replace(reference, fields=resolved_fields(reference, lookup))
+        if "crossref" in reference.fields or "xdata" in reference.fields
+        else reference
+        for reference in references
+    ]
 
 
 def _by_citekey(references: list[Reference]) -> dict[str, Reference]:

@@ -18,6 +18,9 @@ BIB = """@book{taubman2003, author = {Taubman, William}, title = {Khrushchev: Th
 @book{linden1966, author = {Linden, Carl A.}, title = {Khrushchev and the Soviet Leadership},
   date = {1966}, publisher = {Johns Hopkins Press}, edition = {3}}
 @book{freeze2009, editor = {Freeze, Gregory L.}, title = {Russia: A History}, date = {2009}}
+@collection{millar2004, editor = {Millar, James R.}, title = {Encyclopedia of Russian History},
+  date = {2004}}
+@inreference{smith-entry, author = {Smith, John}, title = {Presidium}, crossref = {millar2004}}
 """
 
 
@@ -90,3 +93,10 @@ def test_a_page_cited_with_the_author_finds_the_passage(index: SearchIndex) -> N
 def test_any_bib_field_finds_its_reference(index: SearchIndex, query: str, citekey: str) -> None:
     hits = index.search(query, limit=5).hits
     assert (hits[0].kind, hits[0].citekey) == ("reference", citekey)
+
+
+def test_a_work_is_cited_by_the_year_it_inherits_from_its_crossref_parent(
+    index: SearchIndex,
+) -> None:
+    hits = index.search("Smith 2004", limit=5).hits
+    assert (hits[0].kind, hits[0].citekey) == ("reference", "smith-entry")
