@@ -273,9 +273,10 @@ class WordTokenizer(Tokenizer):  # type: ignore[misc]  # whoosh is untyped
             if (
                 extras
                 and previous is not None
-                and value[previous.end() : match.start()] in _HYPHENS
-                and previous.group(0).isalpha()
+                and previous.end() == match.start() - 1
+                and value[previous.end()] in _HYPHENS
                 and text.isalpha()
+                and previous.group(0).isalpha()
             ):
                 joined = previous.group(0) + text
                 yield _token(

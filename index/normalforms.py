@@ -86,18 +86,33 @@ _NUMERIC_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
 def date_spans(text: str) -> list[tuple[int, int, str]]:
-    """Each full date in `text`: where it starts and ends, and its term (`d19570629`)."""
+    """Each full date in `text`: where it starts and ends, and its term (`d19570629`).
+
+    Only the few characters around each year are matched against the date forms: most
+    texts hold no year, and the forms' month names are slow to look for everywhere.
+    """
     spans: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    for form in _DATE_FORMS:
-        for match in form.finditer(text):
-            if any(start < match.end() and match.start() < end for start, end in taken):
-                continue
-            term = _date_term(match)
-            if term:
-                spans.append((match.start(), match.end(), term))
-                taken.append((match.start(), match.end()))
+    for year in _YEAR_ALONE.finditer(text):
+        offset = max(0, year.start() - _DATE_REACH)
+        window = text[offset : year.end() + _DATE_REACH]
+        for form in _DATE_FORMS:
+            for match in form.finditer(window):
+                start, end = match.start() + offset, match.end() + offset
+                if not start <= year.start() < end:
+                    continue
+                if any(start < held_end and held_start < end for held_start, held_end in taken):
+                    continue
+                term = _date_term(match)
+                if term:
+                    spans.append((start, end, term))
+                    taken.append((start, end))
     return sorted(spans)
+
+
+_YEAR_ALONE = re.compile(r"(?<!\d)(?:1\d{3}|20\d\d)(?!\d)")
+# How far from its year a date may start or end (`the 29th of September, 1957`).
+_DATE_REACH = 24
 
 
 def ordinal_term(folded: str) -> str | None:
