@@ -274,7 +274,7 @@ class WordTokenizer(Tokenizer):  # type: ignore[misc]  # whoosh is untyped
                 extras
                 and previous is not None
                 and previous.end() == match.start() - 1
-                and value[previous.end()] in _HYPHENS
+                and _joins(value[previous.end()], text)
                 and text.isalpha()
                 and previous.group(0).isalpha()
             ):
@@ -295,6 +295,17 @@ def _token(token: Token, text: str, position: int, start: int, end: int) -> Toke
 
 
 _HYPHENS = frozenset(("-", "\u2010", "\u2011"))
+# A soft sign romanised as an apostrophe (`El'tsin`, `Ust'Kamenogorsk` in ALA-LC, BGN/PCGN)
+# joins its word's halves too; English clitics after one (`Stalin's`, `don't`) do not.
+_APOSTROPHES = frozenset(("'", "\u2019", "\u02b9", "\u02bc", "`"))
+_CLITICS = frozenset(("s", "t", "d", "m", "ll", "re", "ve"))
+
+
+def _joins(separator: str, second: str) -> bool:
+    """True when two words with `separator` between them are also one word."""
+    if separator in _HYPHENS:
+        return True
+    return separator in _APOSTROPHES and second.lower() not in _CLITICS
 
 
 def loose_analyzer() -> Analyzer:
@@ -317,7 +328,8 @@ class QueryWord:
     terms: frozenset[str]
 
 
-_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011]\w+)+|\w+(?:\.?\w+)*")
+_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011'\u2019\u02b9\u02bc`]\w+)+|\w+(?:\.?\w+)*")
+_SEPARATOR = re.compile(r"[-\u2010\u2011'\u2019\u02b9\u02bc`]")
 
 
 def query_words(text: str) -> list[QueryWord]:
@@ -328,6 +340,13 @@ def query_words(text: str) -> list[QueryWord]:
     """
     words: list[QueryWord] = []
     seen: set[frozenset[str]] = set()
+    # Composed, and marks that compose with nothing dropped: a háček typed as a combining
+    # mark (`z` + U+030C) or ALA-LC's tie (`t͡s`) would otherwise split a word.
+    text = "".join(
+        character
+        for character in unicodedata.normalize("NFC", text)
+        if unicodedata.category(character) != "Mn"
+    )
     dates = date_spans(text)
     for start, end, term in dates:
         words.append(QueryWord(text[start:end], frozenset((term,))))
@@ -337,7 +356,11 @@ def query_words(text: str) -> list[QueryWord]:
         token = match.group(0)
         if token.lower() in STOP_WORDS:
             continue
-        parts = re.split(r"[-\u2010\u2011]", token)
+        parts = _SEPARATOR.split(token)
+        separators = _SEPARATOR.findall(token)
+        if separators and not _joins(separators[-1], parts[-1]):
+            parts = parts[:-1]  # `Stalin's`: the word is Stalin
+            token = token[: token.rindex(separators[-1])]
         if len(parts) > 1 and not all(part.isalpha() for part in parts):
             # Figures with hyphens (an ISBN, `1949-50`) are indexed as separate words.
             for part in parts:

@@ -18,7 +18,7 @@ from index.analysis import loose_analyzer
 from index.documents import NOTE, PASSAGE, REFERENCE
 
 # Bump on any change to the schema or to analysis: indexes of another version are rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # The fields bare words are searched in.
 SEARCHED_FIELDS = ("body", "extra")
