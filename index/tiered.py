@@ -60,11 +60,8 @@ def tiered_matches(
         scores = _word_scores(searcher, terms, weighting, postings)
         if not scores:
             # Another romanisation of a Russian name: the same word, spelt as the library does.
-            held = vocabulary.frequencies(searcher)
-            terms = sorted(
-                {term for reading in read_back(word.text) for term in word_terms(reading)}
-                & held.keys()
-            )
+            readings = {term for reading in read_back(word.text) for term in word_terms(reading)}
+            terms = sorted(term for term in readings if vocabulary.frequency(searcher, term))
             scores = _word_scores(searcher, terms, weighting, postings)
         if not scores:
             terms = sorted(word.terms)
@@ -126,12 +123,11 @@ def significant_words(
     (the words that say what the text is about), at most `SIGNIFICANT_WORDS`."""
     if len(words) <= LONG_QUERY_WORDS:
         return list(words)
-    held = vocabulary.frequencies(searcher)
-    rarity = {
-        word.text: min(held[term] for term in word.terms if term in held)
-        for word in words
-        if any(term in held for term in word.terms)
-    }
+    rarity = {}
+    for word in words:
+        counts = [vocabulary.frequency(searcher, term) for term in word.terms]
+        if any(counts):
+            rarity[word.text] = min(count for count in counts if count)
     kept = sorted(rarity, key=rarity.__getitem__)[:SIGNIFICANT_WORDS]
     return [word for word in words if word.text in kept]
 
@@ -168,12 +164,15 @@ def _add_joined_pairs(
 ) -> None:
     """Two words the library holds as one (`anti party`, `rubber stamp`, `twenty first`):
     a text holding the compound holds both."""
-    held = vocabulary.frequencies(searcher)
     for number in range(len(words) - 1):
         first, second = words[number], words[number + 1]
         if not (first.text.isalpha() and second.text.isalpha()):
             continue
-        joined = [term for term in word_terms(first.text + second.text) if term in held]
+        joined = [
+            term
+            for term in word_terms(first.text + second.text)
+            if vocabulary.frequency(searcher, term)
+        ]
         if not joined:
             continue
         scores = _word_scores(searcher, joined, weighting, postings)

@@ -64,6 +64,12 @@ class Vocabulary:
                 self._merged, self._terms = merged, list(merged)
             return self._merged
 
+    def frequency(self, searcher: Any, term: str) -> int:  # Any: a whoosh Searcher
+        """The documents holding `term` in any searched field, read from the term index
+        (no need for the whole vocabulary: cheap in a new process or after a write)."""
+        reader = searcher.reader()
+        return sum(reader.doc_frequency(fieldname, term) for fieldname in SEARCHED_FIELDS)
+
     def near(self, searcher: Any, terms: Sequence[str]) -> tuple[str, ...]:  # Any: Searcher
         """The held terms nearest to any of `terms` (none held), commonest first."""
         frequencies = self.frequencies(searcher)
