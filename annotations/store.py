@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
+from annotations.characters import text_problem
 from annotations.errors import (
     BrokenPassageFile,
     InvalidCitekey,
@@ -476,9 +477,13 @@ def _find_note(passage: Passage, note_id: str) -> Note:
 
 
 def _checked_text(text: str) -> str:
-    """The text exactly as given, refused only when there is nothing in it."""
+    """The text exactly as given, refused when there is nothing in it or it holds a
+    character no text may (`annotations.characters`)."""
     if not text.strip():
         raise InvalidPassage("must not be empty", field="text")
+    problem = text_problem(text)
+    if problem is not None:
+        raise InvalidPassage(problem, field="text")
     return text
 
 
@@ -489,6 +494,9 @@ def _checked_tags(tags: Iterable[str]) -> tuple[str, ...]:
         tag = tag.strip()
         if not tag:
             raise InvalidPassage("a tag must not be empty", field="tags")
+        problem = text_problem(tag)
+        if problem is not None:
+            raise InvalidPassage(f"a tag {problem}", field="tags")
         if tag not in cleaned:
             cleaned.append(tag)
     return tuple(cleaned)

@@ -12,6 +12,7 @@ from flask import Flask, current_app, request
 from webapp import api, pages
 from webapp.config import DefaultConfig, complete_config
 from webapp.errors import register_error_handlers
+from webapp.requesttext import refuse_unstorable_text
 from webapp.security import init_security
 from webapp.services import Services, resolve_library_dir
 
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:  # Any: Flask 
     complete_config(app.config, services.library_dir)
     app.extensions["florilegium"] = services
     init_security(app)
+    app.before_request(refuse_unstorable_text)
     app.before_request(_catch_up_with_disk)
     for blueprint in pages.BLUEPRINTS:
         app.register_blueprint(blueprint)

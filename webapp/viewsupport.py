@@ -11,6 +11,7 @@ from flask import current_app, request
 from annotations.locators import parse_locator
 from annotations.model import Locator, Passage
 from webapp.errors import ApiError
+from webapp.jsonbody import decode_json_body
 from webapp.services import Services
 
 T = TypeVar("T")
@@ -52,8 +53,11 @@ def choice_arg(name: str, choices: tuple[str, ...], default: str) -> str:
 
 
 def json_object() -> dict[str, Any]:  # Any: the values of a JSON object
-    """The request's JSON body, which must be an object."""
-    body = request.get_json(silent=True)
+    """The request's JSON body, which must be an object, read within the bounds of
+    `decode_json_body` (a 400 names the field at fault)."""
+    if not request.is_json:
+        raise ApiError(400, "the body must be a JSON object")
+    body = decode_json_body(request.get_data(cache=True))
     if not isinstance(body, dict):
         raise ApiError(400, "the body must be a JSON object")
     return body

@@ -140,6 +140,35 @@ def test_empty_text_is_refused_naming_the_field(store: PassageStore) -> None:
         store.add("freeze2009", "  \n")
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param("a\x00b", id="nul"),
+        pytest.param("bad \udcff byte", id="undecodable-byte-from-argv"),
+        pytest.param("\ud800", id="lone-surrogate"),
+    ],
+)
+def test_text_no_file_may_hold_is_refused_naming_the_field_before_writing(
+    store: PassageStore, bad: str
+) -> None:
+    kept = store.add("freeze2009", "Kept.")
+    before = (store.passages_dir / "freeze2009.json").read_bytes()
+    writes = [
+        (lambda: store.add("freeze2009", bad), "text"),
+        (lambda: store.add("freeze2009", "x", tags=[bad]), "tags"),
+        (lambda: store.add("freeze2009", "x", notes=[bad]), "text"),
+        (lambda: store.edit(kept.id, revision=kept.revision, text=bad), "text"),
+        (lambda: store.edit(kept.id, revision=kept.revision, tags=["ok", bad]), "tags"),
+        (lambda: store.add_note(kept.id, bad), "text"),
+    ]
+    for write, field in writes:
+        with pytest.raises(InvalidPassage) as caught:
+            write()
+        assert caught.value.field == field
+        assert "NUL" in caught.value.message or "surrogate" in caught.value.message
+    assert (store.passages_dir / "freeze2009.json").read_bytes() == before
+
+
 def test_broken_file_is_reported_skipped_and_never_rewritten(store: PassageStore) -> None:
     good = store.add("taubman2004", "good")
     broken = store.passages_dir / "freeze2009.json"

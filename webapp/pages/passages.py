@@ -75,7 +75,8 @@ def edit_passage(passage_id: str) -> BaseResponse:
     if not form["text"].strip():
         return _render(passage_id, form=form, error="The quote cannot be empty.",
                        error_field="text", status=400)  # fmt: skip
-    revision = int(form["revision"]) if form["revision"].isdigit() else None
+    given = form["revision"]
+    revision = int(given) if given.isascii() and given.isdigit() else None
     try:
         _passages().edit(
             passage_id,

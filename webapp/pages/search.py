@@ -23,7 +23,7 @@ def home() -> Response:
     needed); a malformed offset counts as the first page rather than an error page."""
     query = request.args.get("q", "")
     offset = request.args.get("offset", "")
-    start = min(int(offset), MAX_OFFSET) if offset.isdigit() else 0
+    start = min(int(offset), MAX_OFFSET) if offset.isascii() and offset.isdigit() else 0
     searcher = get_services().search
     results = (
         search_result_json(searcher.search(query, limit=PAGE_SIZE, offset=start)) if query else None
