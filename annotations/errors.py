@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import refs.errors
@@ -95,3 +96,28 @@ class PassageConflict(AnnotationError):
             "reload it and edit again"
         )
         self.passage_id, self.expected, self.current = passage_id, expected, current
+
+
+class WriteUndone(AnnotationError):
+    """A write put back as it was because a step after it failed (a bug, such as a search
+    index raising what it never should): nothing of the request is stored."""
+
+    def __init__(self, places: Sequence[str]) -> None:
+        super().__init__(
+            f"nothing was stored: a step after writing {', '.join(places)} failed, so it was "
+            "put back as it was (this is a bug in Florilegium: please report it)"
+        )
+        self.places = list(places)
+
+
+class WriteNotUndone(AnnotationError):
+    """A step after a write failed (a bug), and the write could not be put back because
+    another write changed the same record since: it stays stored."""
+
+    def __init__(self, places: Sequence[str]) -> None:
+        super().__init__(
+            f"stored, but a step after writing {', '.join(places)} failed, and it could not "
+            "be put back because it was changed again since (this is a bug in Florilegium: "
+            "please report it)"
+        )
+        self.places = list(places)

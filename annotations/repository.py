@@ -7,6 +7,7 @@ second store can replace `PassageStore` without touching them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from enum import Enum
 from typing import Protocol
 
@@ -22,6 +23,21 @@ class Keep(Enum):
 
 
 KEEP = Keep.KEEP
+
+
+class WriteJournal(Protocol):
+    """The writes one thread made inside `PassageRepository.recording()`, which can be undone
+    when a step after them fails, so that nothing of a failed request stays stored."""
+
+    @property
+    def places(self) -> Sequence[str]:
+        """Where each write went (file names), oldest first; empty when nothing was written."""
+        ...
+
+    def undo(self) -> bool:
+        """Put back every record the writes changed, newest first, as it was before them;
+        a record someone changed since is left as it is. True when every one was put back."""
+        ...
 
 
 class PassageRepository(Protocol):
@@ -107,4 +123,8 @@ class PassageRepository(Protocol):
 
     def delete_citekey(self, citekey: str) -> list[Passage]:
         """Remove every passage of one reference (a cascading reference delete)."""
+        ...
+
+    def recording(self) -> AbstractContextManager[WriteJournal]:
+        """Record in a journal the writes this thread makes inside the block."""
         ...

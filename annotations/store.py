@@ -13,13 +13,15 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 from annotations.characters import text_problem
 from annotations.errors import (
+    AnnotationError,
     BrokenPassageFile,
     InvalidCitekey,
     InvalidPassage,
@@ -35,7 +37,7 @@ from annotations.passagefile import parse_passage_file, passage_file_bytes
 from annotations.repository import KEEP, Keep
 from refs.atomicfile import locked, write_atomically
 from refs.citekeys import is_valid_citekey
-from refs.errors import WriteFailed
+from refs.errors import RefsError, WriteFailed
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,42 @@ class PassageFileInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class _Written:
+    """One write of a file: the records it changed, as they were and as they became (an id
+    missing from `before` was added, one missing from `after` removed)."""
+
+    citekey: str
+    path: Path
+    before: dict[str, Passage]
+    after: dict[str, Passage]
+
+
+@dataclass(slots=True)
+class FileWriteJournal:
+    """The `WriteJournal` of a `PassageStore`: the files one thread wrote while recording."""
+
+    store: PassageStore
+    writes: list[_Written] = field(default_factory=list)
+
+    @property
+    def places(self) -> list[str]:
+        """The files written, oldest first."""
+        return [str(write.path) for write in self.writes]
+
+    def undo(self) -> bool:
+        """Put back every record changed, newest write first, unless someone changed it since."""
+        put_back = True
+        for write in reversed(self.writes):
+            put_back = self.store._put_back(write) and put_back
+        self.writes.clear()
+        return put_back
+
+
+class _ChangedSince(Exception):
+    """Raised inside an undo that finds a record no longer as the write left it."""
+
+
+@dataclass(frozen=True, slots=True)
 class _Loaded:
     """What one file held the last time this process read it."""
 
@@ -81,6 +119,7 @@ class PassageStore:
         self._note_owner: dict[str, str] = {}
         # The web server's threads share one store: its memory changes under this lock.
         self._memory = threading.RLock()
+        self._journals = threading.local()  # `journal`: the one each thread records in
         self.refresh()
 
     # Reading
@@ -374,6 +413,47 @@ class PassageStore:
 
         return self._change(citekey, apply)
 
+    @contextmanager
+    def recording(self) -> Iterator[FileWriteJournal]:
+        """Record in a journal the writes this thread makes inside the block; a block inside
+        another hands its writes on to the outer journal too."""
+        outer: FileWriteJournal | None = getattr(self._journals, "journal", None)
+        journal = FileWriteJournal(self)
+        self._journals.journal = journal
+        try:
+            yield journal
+        finally:
+            self._journals.journal = outer
+            if outer is not None:
+                outer.writes.extend(journal.writes)
+
+    def _put_back(self, write: _Written) -> bool:
+        """Undo one write: each record it changed back as it was, if it is still as the write
+        left it (else someone built on it, and it stays). True when put back."""
+        changed = write.before.keys() | write.after.keys()
+
+        def apply(passages: list[Passage]) -> None:
+            current = {passage.id: passage for passage in passages}
+            if any(current.get(id_) != write.after.get(id_) for id_ in changed):
+                raise _ChangedSince
+            passages[:] = [p for p in passages if p.id not in changed]
+            passages.extend(write.before.values())
+
+        recording = getattr(self._journals, "journal", None)
+        self._journals.journal = None  # an undo is not a write to undo in turn
+        try:
+            self._change(write.citekey, apply)
+        except _ChangedSince:
+            logger.error("%s: not put back: changed by another write since", write.path)
+            return False
+        except (AnnotationError, RefsError) as error:  # broken meanwhile, disk full...
+            logger.error("%s: not put back: %s", write.path, error)
+            return False
+        finally:
+            self._journals.journal = recording
+        logger.warning("%s: put back as it was before the failed write", write.path)
+        return True
+
     def _change(self, citekey: str, apply: Callable[[list[Passage]], T]) -> T:
         """Apply one change to the freshest content of `citekey`'s file, under its lock."""
         path = passage_path(self.passages_dir, citekey)
@@ -392,18 +472,42 @@ class PassageStore:
                     passages = list(parse_passage_file(data, path).passages)
                 except PassageFileError as problem:
                     raise BrokenPassageFile(problem) from problem
+            before = {passage.id: passage for passage in passages}
             result = apply(passages)
+            is_written = False
             if passages:
                 new_data = passage_file_bytes(citekey, passages)
                 if new_data != data:
                     written = _validated(new_data, path)
                     write_atomically(path, new_data)
                     passages = list(written)
+                    is_written = True
             elif data is not None:
                 _remove_durably(path)
+                is_written = True
             self._remember_written(citekey, path, tuple(sorted(passages, key=lambda p: p.id)))
+            if is_written:
+                self._journal(citekey, path, before, passages)
         logger.info("wrote %s", path)
         return result
+
+    def _journal(
+        self, citekey: str, path: Path, before: dict[str, Passage], passages: list[Passage]
+    ) -> None:
+        """Note a write in this thread's journal, if it records: the records that changed."""
+        journal: FileWriteJournal | None = getattr(self._journals, "journal", None)
+        if journal is None:
+            return
+        after = {passage.id: passage for passage in passages}
+        changed = {id_ for id_ in before.keys() | after.keys() if before.get(id_) != after.get(id_)}
+        journal.writes.append(
+            _Written(
+                citekey,
+                path,
+                before={id_: before[id_] for id_ in changed if id_ in before},
+                after={id_: after[id_] for id_ in changed if id_ in after},
+            )
+        )
 
     def _remember_written(self, citekey: str, path: Path, passages: tuple[Passage, ...]) -> None:
         with self._memory:

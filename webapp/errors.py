@@ -23,6 +23,8 @@ from annotations.errors import (
     NoteNotFound,
     PassageConflict,
     PassageNotFound,
+    WriteNotUndone,
+    WriteUndone,
 )
 from index.errors import IndexBusy
 from refs.errors import (
@@ -60,6 +62,9 @@ STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (FileChangedOnDisk, 409),
     (ReferenceHasPassages, 409),
     (WriteFailed, 507),
+    # A step after a write failed: a bug, whose write was put back (or could not be).
+    (WriteUndone, 500),
+    (WriteNotUndone, 500),
     (FileBusy, 503),
     (IndexBusy, 503),
 )

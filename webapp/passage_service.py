@@ -13,16 +13,16 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, NoReturn, Protocol, TypeVar, cast
 
 from annotations.anchoring import describe_span, find_quote, reanchor
-from annotations.errors import AnnotationError, InvalidPassage
+from annotations.errors import AnnotationError, InvalidPassage, WriteNotUndone, WriteUndone
 from annotations.hypothesis_import import import_hypothesis
 from annotations.identifiers import identifier_key, source_iri
 from annotations.importids import PassageImport
 from annotations.literature_notes import literature_notes
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
-from annotations.repository import KEEP, Keep, PassageRepository
+from annotations.repository import KEEP, Keep, PassageRepository, WriteJournal
 from annotations.sources import (
     SourceNotFound,
     SourceUnavailable,
@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 # What updating a listener (the search index) may fail with after the write is on disk.
 LISTENER_FAILURES: tuple[type[Exception], ...] = (SearchError, RefsError, OSError)
+# The errors that say a request could not be done (a 4xx), as opposed to a bug.
+PACKAGE_ERRORS: tuple[type[Exception], ...] = (AnnotationError, RefsError, SearchError)
 
 
 class PassageListener(Protocol):
@@ -62,16 +64,48 @@ _Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
 def _announced(method: _Method) -> _Method:
-    """Run a write method inside every listener's `writing()`."""
+    """Run a write method inside every listener's `writing()`, its writes undone when a
+    step after them fails.
+
+    A write that answers an error must have stored nothing. Failures the service expects
+    after the file is written (the index out of room or time: `LISTENER_FAILURES`) are
+    logged and the write acknowledged, as the index catches up from the file; any other
+    failure after a write is a bug, and the write is put back before the error leaves
+    (`WriteUndone`), or, if another write changed the record since, reported as stored
+    (`WriteNotUndone`). A package error after part of a write (an import whose second file
+    is broken) leaves as itself, with the part already written put back.
+    """
 
     @functools.wraps(method)
     def write(self: PassageService, *args: Any, **kwargs: Any) -> Any:  # Any: the method's
-        with ExitStack() as stack:
-            for listener in self._listeners:
-                stack.enter_context(listener.writing())
-            return method(self, *args, **kwargs)
+        with self._passages.recording() as journal:
+            try:
+                with ExitStack() as stack:
+                    for listener in self._listeners:
+                        stack.enter_context(listener.writing())
+                    return method(self, *args, **kwargs)
+            except Exception as error:  # raised again below, once the writes are undone
+                failure = error
+        if journal.places:
+            _undo_after(journal, failure)
+        raise failure
 
     return cast(_Method, write)
+
+
+def _undo_after(journal: WriteJournal, failure: Exception) -> NoReturn:
+    """Undo the journal's writes after `failure`, then raise what the request ends with."""
+    places = list(journal.places)
+    put_back = journal.undo()
+    if isinstance(failure, PACKAGE_ERRORS):
+        raise failure
+    logger.error(
+        "a step after writing %s failed; %s",
+        ", ".join(places),
+        "put back as it was" if put_back else "it could not be put back",
+        exc_info=failure,
+    )
+    raise (WriteUndone(places) if put_back else WriteNotUndone(places)) from failure
 
 
 class PassageService:

@@ -169,6 +169,27 @@ def test_text_no_file_may_hold_is_refused_naming_the_field_before_writing(
     assert (store.passages_dir / "freeze2009.json").read_bytes() == before
 
 
+def test_journal_puts_back_what_was_written_unless_changed_since(store: PassageStore) -> None:
+    kept = store.add("freeze2009", "Kept.", notes=["A note."])
+    before = (store.passages_dir / "freeze2009.json").read_bytes()
+    with store.recording() as journal:
+        store.edit(kept.id, revision=1, text="Changed.")
+        store.add_note(kept.id, "Another note.")
+        store.add("taubman2004", "A new file.")
+    assert len(journal.places) == 3
+    assert journal.undo()
+    assert (store.passages_dir / "freeze2009.json").read_bytes() == before
+    assert not (store.passages_dir / "taubman2004.json").exists()
+    assert PassageStore(store.library_dir).passages() == [kept]
+
+    with store.recording() as journal:
+        added = store.add("freeze2009", "Mine.")
+    other = PassageStore(store.library_dir)
+    other.edit(added.id, revision=1, tags=["theirs"])
+    assert not journal.undo()
+    assert store.get(added.id).tags == ("theirs",)
+
+
 def test_broken_file_is_reported_skipped_and_never_rewritten(store: PassageStore) -> None:
     good = store.add("taubman2004", "good")
     broken = store.passages_dir / "freeze2009.json"

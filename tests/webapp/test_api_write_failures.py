@@ -1,14 +1,17 @@
 """A write the system refuses reaches the web user as a clear answer naming the file, which
 stays as it was: 507 for a full disk or a read-only library, 503 with Retry-After for a file
 or index held by another writer, a page for people, JSON under /api/. A write that reached
-its file is acknowledged even when updating the search index then fails: the file is the
-source of truth and the index catches up from it.
+its file is acknowledged even when updating the search index then fails for want of room or
+time: the file is the source of truth and the index catches up from it. Any other failure
+after the write (a bug) puts the file back as it was and answers 500: a write that answers
+an error has stored nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -58,6 +61,7 @@ WRITES = [
     pytest.param(("POST", "/api/passages/{passage}/notes", {"text": "A note."}), id="add-note"),
     pytest.param(("PATCH", "/api/notes/{note}", {"text": "Changed."}), id="edit-note"),
 ]
+EVERY_WRITE = [*WRITES, pytest.param(("DELETE", "/api/notes/{note}", {}), id="delete-note")]
 
 
 Write = tuple[str, str, object]  # (method, path, body) as in WRITES
@@ -260,3 +264,67 @@ def test_add_on_a_real_read_only_library_is_507(tmpfs: Path) -> None:
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(tmpfs)], check=True)
     assert _snapshot(library) == before
+
+
+class _Bug(Exception):
+    """What a step after the write raises: no failure the service expects."""
+
+
+class _FailingListener:
+    """A listener with a bug in one step: its notification or the end of its write."""
+
+    def __init__(self, step: str) -> None:
+        self.step = step
+
+    def passage_saved(self, passage: object) -> None:
+        if self.step == "notify":
+            raise _Bug("the listener failed")
+
+    def passage_deleted(self, passage_id: str, citekey: str) -> None:
+        if self.step == "notify":
+            raise _Bug("the listener failed")
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        yield
+        if self.step == "end-of-write":
+            raise _Bug("the listener failed")
+
+
+def _fail_after_the_write(step: str, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    if step == "index":
+
+        def broken(self: object, *args: object, **kwargs: object) -> None:
+            raise _Bug("the index failed")
+
+        monkeypatch.setattr(WhooshBackend, "update", broken)
+    else:
+        services.passages.add_listener(_FailingListener(step))
+
+
+@pytest.mark.parametrize("write", EVERY_WRITE)
+@pytest.mark.parametrize("step", ["notify", "end-of-write", "index"])
+def test_write_whose_later_step_fails_is_put_back_and_answers_500(
+    client: FlaskClient,
+    services: Services,
+    web_library: Path,
+    passage_id: str,
+    send: Callable[[Write], TestResponse],
+    monkeypatch: pytest.MonkeyPatch,
+    write: Write,
+    step: str,
+) -> None:
+    client.post("/api/passages", json={"citekey": "linden1966", "text": "Others."})
+    assert client.get("/api/search?q=Others").status_code == 200  # the index is built
+    before = _snapshot(web_library)
+    listed = client.get("/api/passages").get_json()
+    _fail_after_the_write(step, services, monkeypatch)
+    response = send(write)
+    assert response.status_code == 500
+    document = response.get_json()
+    assert set(document) == {"error", "field"}
+    assert document["error"].startswith("nothing was stored: ")
+    assert str(web_library / PASSAGES) in document["error"]
+    assert _snapshot(web_library) == before
+    assert client.get("/api/passages").get_json() == listed
+    assert json.loads(before[PASSAGES]) == json.loads((web_library / PASSAGES).read_bytes())

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from annotations.errors import InvalidPassage
+from annotations.errors import BrokenPassageFile, InvalidPassage, WriteNotUndone, WriteUndone
+from annotations.ids import new_id
 from annotations.model import (
     Anchor,
     Passage,
@@ -55,9 +57,14 @@ class RecordingListener:
 @pytest.fixture
 def service(empty_library: Path) -> PassageService:
     (empty_library / "references.bib").write_text(
-        "@book{freeze2009, title={Russia}, year=2009}\n", encoding="utf-8"
+        "@book{freeze2009, title={Russia}, year=2009}\n"
+        "@book{taubman2004, title={Khrushchev}, year=2004}\n",
+        encoding="utf-8",
     )
     return PassageService(PassageStore(empty_library), ReferenceStore(empty_library))
+
+
+NOW = "2026-01-02T03:04:05Z"
 
 
 def test_every_write_is_announced_to_listeners(service: PassageService) -> None:
@@ -76,6 +83,82 @@ def test_every_write_is_announced_to_listeners(service: PassageService) -> None:
     assert listener.events == [("saved", passage.id)] * 5 + [
         ("deleted", f"{passage.id}@freeze2009")
     ]
+
+
+class _Bug(Exception):
+    """A failure no step after a write should ever raise."""
+
+
+class FailingListener(RecordingListener):
+    """A fake index with a bug: it raises once told of a write, after `meanwhile` ran (the
+    moment another writer could slip in)."""
+
+    def __init__(self, meanwhile: Callable[[], object] = lambda: None) -> None:
+        super().__init__()
+        self.meanwhile = meanwhile
+
+    def passage_saved(self, passage: Passage) -> None:
+        self.meanwhile()
+        raise _Bug("index bug")
+
+    def passage_deleted(self, passage_id: str, citekey: str) -> None:
+        self.meanwhile()
+        raise _Bug("index bug")
+
+
+def _files(library: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in (library / "passages").glob("*.json")}
+
+
+def test_every_write_whose_listener_fails_is_put_back(
+    service: PassageService, empty_library: Path
+) -> None:
+    kept = service.add("freeze2009", "a quote", notes=["a note"])
+    note = kept.notes[0]
+    service.add_listener(FailingListener())
+    before = _files(empty_library)
+    writes: list[Callable[[], object]] = [
+        lambda: service.add("freeze2009", "another quote"),
+        lambda: service.add("taubman2004", "a quote in a new file"),
+        lambda: service.edit(kept.id, text="changed"),
+        lambda: service.delete(kept.id),
+        lambda: service.add_note(kept.id, "another note"),
+        lambda: service.edit_note(note.id, "changed"),
+        lambda: service.delete_note(note.id),
+        lambda: service.delete_for_reference("freeze2009"),
+    ]
+    for write in writes:
+        with pytest.raises(WriteUndone, match=r"^nothing was stored: ") as caught:
+            write()
+        assert isinstance(caught.value.__cause__, _Bug)
+        assert _files(empty_library) == before
+        assert service.passages() == [kept]
+
+
+def test_a_write_changed_again_before_its_undo_stays_and_says_so(
+    service: PassageService, empty_library: Path
+) -> None:
+    kept = service.add("freeze2009", "a quote")
+    store = PassageStore(empty_library)  # another writer, beside the service's store
+    service.add_listener(FailingListener(lambda: store.edit(kept.id, revision=2, tags=["theirs"])))
+    with pytest.raises(WriteNotUndone, match=r"^stored, but "):
+        service.edit(kept.id, text="mine")
+    assert service.get(kept.id).text == "mine"
+    assert service.get(kept.id).tags == ("theirs",)
+
+
+def test_an_import_refused_at_its_second_file_leaves_the_first_as_it_was(
+    service: PassageService, empty_library: Path
+) -> None:
+    broken = empty_library / "passages" / "taubman2004.json"
+    broken.parent.mkdir(exist_ok=True)
+    broken.write_text("{not json", encoding="utf-8")
+    first = Passage(id=new_id(), citekey="freeze2009", text="a", created=NOW, modified=NOW)
+    second = replace(first, id=new_id(), citekey="taubman2004")
+    with pytest.raises(BrokenPassageFile):
+        service.import_passages([first, second])
+    assert service.passages("freeze2009") == []
+    assert not (empty_library / "passages" / "freeze2009.json").exists()
 
 
 def test_unknown_citekeys_are_refused_before_anything_is_written(
