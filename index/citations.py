@@ -17,6 +17,7 @@ from typing import Any
 
 from index.analysis import fold
 from index.documents import REFERENCE
+from index.search import FacetColumns
 from index.segments import segment_id
 
 # What a cited reference and its own records score for the words citing them: the reference
@@ -54,9 +55,16 @@ class CitedWorks:
         self._segments: dict[str, _Segment] = {}
         self._lock = threading.Lock()
 
-    def find(self, searcher: Any, query: str) -> tuple[list[CitedWork], str]:  # Any: Searcher
-        """The works `query` cites, and the rest of the query (the citing words taken out)."""
-        segments = self._current(searcher)
+    def find(
+        self,
+        searcher: Any,  # Any: a whoosh Searcher
+        query: str,
+        columns: FacetColumns,
+    ) -> tuple[list[CitedWork], str]:
+        """The works `query` cites, and the rest of the query (the citing words taken out).
+        `columns` are the search's facet columns, whose citekeys, kinds and years are read
+        once per segment for both."""
+        segments = self._current(searcher, columns)
         tokens = query.split()
         cited: list[CitedWork] = []
         used: set[int] = set()
@@ -93,7 +101,11 @@ class CitedWorks:
         rest = " ".join(token for position, token in enumerate(tokens) if position not in used)
         return cited, rest
 
-    def _current(self, searcher: Any) -> list[tuple[int, _Segment]]:  # Any: a Searcher
+    def _current(
+        self,
+        searcher: Any,  # Any: a whoosh Searcher
+        columns: FacetColumns,
+    ) -> list[tuple[int, _Segment]]:
         """Each live segment's data with its document offset, read once per segment."""
         leaves = [
             (reader, offset)
@@ -108,16 +120,16 @@ class CitedWorks:
             for reader, offset in leaves:
                 key = segment_id(reader)
                 if key not in self._segments:
-                    self._segments[key] = _read_segment(reader)
+                    self._segments[key] = _read_segment(reader, columns.segment(reader))
                 current.append((offset, self._segments[key]))
             return current
 
 
-def _read_segment(reader: Any) -> _Segment:  # Any: a whoosh SegmentReader
-    size = reader.doc_count_all()
-    citekeys = _column(reader, "citekey", size)
-    kinds = _column(reader, "kind", size)
-    years = _column(reader, "year", size)
+def _read_segment(
+    reader: Any,  # Any: a whoosh SegmentReader
+    values: dict[str, list[Any]],  # Any: column values
+) -> _Segment:
+    citekeys, kinds, years = values["citekey"], values["kind"], values["year"]
     deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
     segment = _Segment(records={}, references={}, years={}, names={})
     for docnum, (citekey, kind) in enumerate(zip(citekeys, kinds, strict=True)):
@@ -134,11 +146,6 @@ def _read_segment(reader: Any) -> _Segment:  # Any: a whoosh SegmentReader
         else:
             segment.records.setdefault(key, []).append(docnum)
     return segment
-
-
-def _column(reader: Any, name: str, size: int) -> list[Any]:  # Any: column values
-    values = list(reader.column_reader(name)) if reader.has_column(name) else []
-    return values[:size] + [None] * (size - len(values))
 
 
 def _scores(segments: Sequence[tuple[int, _Segment]], citekey: str) -> dict[int, float]:

@@ -330,6 +330,10 @@ class FacetColumns:
             self._key = key
         return self._merged
 
+    def segment(self, reader: Any) -> dict[str, list[Any]]:  # Any: a whoosh SegmentReader
+        """One segment's facet values by document number in the segment (read once)."""
+        return self._segment(reader)
+
     def _segment(self, reader: Any) -> dict[str, list[Any]]:  # Any: a whoosh SegmentReader
         cached = self._segments.get(reader.segment().segment_id())
         if cached is not None:
@@ -343,6 +347,7 @@ class FacetColumns:
             values[name] = [missing if value is None else value for value in column[:size]] + [
                 missing
             ] * (size - len(column))
+        self._segments[reader.segment().segment_id()] = values
         return values
 
 

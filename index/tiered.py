@@ -34,6 +34,8 @@ LONG_QUERY_WORDS = 30
 SIGNIFICANT_WORDS = 12
 # A word found only through a near spelling counts for this much of its weight.
 NEAR_SPELLING_WEIGHT = 0.9
+# Queries of up to this many words are ranked group by group (`_best_by_group`).
+GROUPED_WORDS = 6
 # Tiers are folded into one sort key above the score: scores stay far below this.
 _TIER_SCALE = 10_000.0
 
@@ -80,6 +82,68 @@ def tiered_matches(
         for n, scores in enumerate(per_word)
     ]
     whole = sum(_idf(len(scores), documents) for scores in per_word) or 1.0
+    every = (1 << len(per_word)) - 1
+    if len(per_word) <= GROUPED_WORDS:
+        ranked, complete = _best_by_group(per_word, weights, whole, count)
+    else:
+        ranked, complete = _best_by_document(per_word, weights, whole, count)
+    best = [(tier, score, docnum) for tier, score, docnum, _bits in ranked]
+    described = {
+        docnum: _description(words, bits, near_bits, every) for _t, _s, docnum, bits in ranked
+    }
+    matched: set[int] = set().union(*per_word)
+    return Matches(
+        best=best,
+        matched=list(matched),
+        highlight=frozenset(highlight),
+        described=described,
+        matched_all=complete,
+        replacements=replacements,
+    )
+
+
+Ranked = list[tuple[float, float, int, int]]  # (tier, score, docnum, bits of the words held)
+
+
+def _best_by_group(
+    per_word: Sequence[Scores], weights: Sequence[float], whole: float, count: int
+) -> tuple[Ranked, int]:
+    """The best `count` documents and how many hold every word, taken group by group: a
+    group holds exactly one set of the words, and groups come best-covering first. Set
+    operations run in C over the postings, and only the groups whose documents can make
+    the best `count` are scored: for two common words, the documents holding both."""
+    size = len(per_word)
+    every = (1 << size) - 1
+
+    def tier(bits: int) -> float:
+        covered = sum(weights[n] for n in range(size) if bits >> n & 1)
+        return round(covered / whole + (bits == every), 4)
+
+    groups = sorted(((tier(bits), bits) for bits in range(1, every + 1)), reverse=True)
+    ranked: Ranked = []
+    complete = 0
+    for group_tier, bits in groups:
+        if len(ranked) >= count and group_tier < ranked[-1][0]:
+            break
+        inside = [per_word[n] for n in range(size) if bits >> n & 1]
+        if not all(inside):
+            continue
+        smallest: Scores = min(inside, key=len)
+        members = set(smallest).intersection(*inside)
+        members.difference_update(*(per_word[n] for n in range(size) if not bits >> n & 1))
+        if bits == every:
+            complete = len(members)
+        scores = {docnum: sum(part[docnum] for part in inside) for docnum in members}
+        top = nlargest(count, zip(scores.values(), map(neg, scores), strict=True))
+        ranked.extend((group_tier, score, -negated, bits) for score, negated in top)
+    ranked.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    return ranked[:count], complete
+
+
+def _best_by_document(
+    per_word: Sequence[Scores], weights: Sequence[float], whole: float, count: int
+) -> tuple[Ranked, int]:
+    """`_best_by_group` for many words (a pasted text's), document by document."""
     score: dict[int, float] = {}
     mask: dict[int, int] = {}
     cover: dict[int, float] = {}
@@ -95,25 +159,14 @@ def tiered_matches(
                 mask[docnum] = bit
                 cover[docnum] = weight
     every = (1 << len(per_word)) - 1
-    complete = {docnum for docnum, bits in mask.items() if bits == every}
     tier = {
-        docnum: round(covered / whole + (docnum in complete), 4)
+        docnum: round(covered / whole + (mask[docnum] == every), 4)
         for docnum, covered in cover.items()
     }
     keys = {docnum: tier[docnum] * _TIER_SCALE + value for docnum, value in score.items()}
     top = nlargest(count, zip(keys.values(), map(neg, keys), strict=True))
-    best = [(tier[-negated], score[-negated], -negated) for _key, negated in top]
-    described = {
-        docnum: _description(words, mask[docnum], near_bits, every) for _t, _s, docnum in best
-    }
-    return Matches(
-        best=best,
-        matched=list(score),
-        highlight=frozenset(highlight),
-        described=described,
-        matched_all=len(complete),
-        replacements=replacements,
-    )
+    ranked = [(tier[-negated], score[-negated], -negated, mask[-negated]) for _k, negated in top]
+    return ranked, sum(1 for bits in mask.values() if bits == every)
 
 
 def significant_words(

@@ -219,7 +219,7 @@ class WhooshBackend:
         text (by its most significant words), else as written, and in tiers after all if
         that finds nothing.
         """
-        cited, rest = self._cited_works.find(searcher, query)
+        cited, rest = self._cited_works.find(searcher, query, self._facet_columns)
         relaxed = False
         if cited or len(query.split()) > LONG_QUERY_WORDS:
             # A pasted text is "more like this", never parsed: its quotes and brackets
