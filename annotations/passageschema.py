@@ -8,12 +8,12 @@ anything that decoder gives up on.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+from typing import TYPE_CHECKING, Any
 
 from annotations.model import LOCATOR_LABELS
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 FORMAT = "florilegium-passages/1"
 ULID_PATTERN = "^[0-9A-HJKMNP-TV-Z]{26}$"
@@ -127,6 +127,8 @@ def schema_problem(document: Any) -> tuple[str, str] | None:  # Any: JSON not ye
     The field path joins keys and indexes with dots (`passages.3.locator.label`), or is
     `(file)` when the whole document is wrong.
     """
+    from jsonschema.exceptions import best_match
+
     problem = best_match(_validator().iter_errors(document))
     if problem is None:
         return None
@@ -135,6 +137,12 @@ def schema_problem(document: Any) -> tuple[str, str] | None:  # Any: JSON not ye
 
 @cache
 def _validator() -> Draft202012Validator:
-    """The schema checked and compiled once per process."""
+    """The schema checked and compiled once per process.
+
+    jsonschema is imported here, not with the module: valid files never reach the
+    validator (the strict decoder reads them), and importing it costs a command's start.
+    """
+    from jsonschema import Draft202012Validator
+
     Draft202012Validator.check_schema(SCHEMA)
     return Draft202012Validator(SCHEMA)

@@ -14,16 +14,16 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
-
-from bibtexparser import model as bibmodel
-from bibtexparser.entrypoint import parse_string
-from bibtexparser.library import Library
+from typing import TYPE_CHECKING, NamedTuple
 
 from refs.errors import EntryError, RefsError
 from refs.model import Reference
 from refs.parserinput import COMMENT_LIKE_TYPE, prepare_for_parser
 from refs.values import evaluate
+
+if TYPE_CHECKING:
+    from bibtexparser import model as bibmodel
+    from bibtexparser.library import Library
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +205,11 @@ def parse_bib_text(text: str, path: Path) -> BibFile:
 
 def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_line: int) -> BibFile:
     """Parse `text`, which starts at character `offset` and line `first_line` of its file."""
+    # bibtexparser (and pylatexenc under it) is imported by the first parse, so that a
+    # command reading only cached files never loads it.
+    from bibtexparser import model as bibmodel
+    from bibtexparser.entrypoint import parse_string
+
     bib = BibFile(path=path, text=text, fingerprint=Fingerprint(0, 0, ""), macros=macros)
     _report_undecodable_bytes(bib, first_line)
     prepared = text
@@ -258,6 +263,8 @@ def _is_misread(library: Library) -> bool:
     `prepare_for_parser` would save: a failed block (other than a duplicate), an entry cut
     short by a quote, a field name that swallowed a `%` comment, or a value that did
     (`author = {Smith, J.}%,`: the `%` and what follows it read as part of the value)."""
+    from bibtexparser import model as bibmodel
+
     for block in library.blocks:
         if isinstance(block, bibmodel.ParsingFailedBlock) and not isinstance(
             block, bibmodel.DuplicateBlockKeyBlock | bibmodel.DuplicateFieldKeyBlock
@@ -425,6 +432,8 @@ def _is_complete(raw: str) -> bool:
 
 
 def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:
+    from bibtexparser import model as bibmodel
+
     if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
         return f"duplicate citekey '{block.key}' (the first entry with it is kept)"
     reason = getattr(block.error, "abort_reason", "") or str(block.error)

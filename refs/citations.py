@@ -25,12 +25,14 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from py_mini_racer import MiniRacer
+from typing import TYPE_CHECKING
 
 from refs.csl import CslItem
 from refs.errors import RefsError
 from refs.styles import Style, locale_xml, resolve_style
+
+if TYPE_CHECKING:
+    from py_mini_racer import MiniRacer
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +168,10 @@ class CitationEngine:
 
     def _js(self) -> MiniRacer:
         if self._context is None:
+            # V8 is loaded with the first engine, not with the module: commands that
+            # format nothing never pay for it.
+            from py_mini_racer import MiniRacer
+
             started = time.perf_counter()
             context = MiniRacer()
             context.eval(

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
-
 from refs.latex import latex_to_text
 
 OTHERS = "others"
@@ -105,6 +103,9 @@ def _parse_person(raw_name: str) -> Person:
         return Person(literal=_text(raw_name))
     if _EXTENDED_PART.match(raw_name):
         return _extended_person(raw_name)
+    # Imported here: a command that shows only cached names never loads bibtexparser.
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
     name = _ACCENTED.sub(lambda match: latex_to_text(match.group()), raw_name)
     try:
         parts = parse_single_name_into_parts(name, strict=False)

@@ -1,9 +1,17 @@
-"""The `florilegium` command line: the root group, its global options and error handling."""
+"""The `florilegium` command line: the root group, its global options and error handling.
+
+Each command's module is imported only when that command runs (or when `--help` lists
+it), so a command pays only for what it uses: `--help` and `refs list` import neither
+Flask, nor Whoosh, nor V8.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,18 +20,66 @@ import click
 from annotations.errors import AnnotationError
 from index.errors import SearchError
 from refs.errors import RefsError
-from webapp.commands import (
-    cite_commands,
-    import_command,
-    library_commands,
-    note_commands,
-    quote_commands,
-    refs_commands,
-    search_commands,
-    serve_command,
-    user_command,
-)
 from webapp.services import Services, resolve_library_dir
+
+
+@dataclass(frozen=True, slots=True)
+class LazyCommand:
+    """Where a command is defined ("module:attribute") and the first line of its help, so
+    that `florilegium --help` lists every command without importing one (a test keeps each
+    line equal to the command's own docstring)."""
+
+    path: str
+    short_help: str
+
+
+COMMANDS: Mapping[str, LazyCommand] = {
+    "init": LazyCommand(
+        "webapp.commands.library_commands:init", "Create an empty library in FOLDER."
+    ),
+    "check": LazyCommand(
+        "webapp.commands.library_commands:check",
+        "Validate every .bib, passage and note file; exit 1 if anything is wrong.",
+    ),
+    "cite": LazyCommand(
+        "webapp.commands.cite_commands:cite",
+        "Format CITEKEY in a style, or a passage's quote with its citation (--passage).",
+    ),
+    "export": LazyCommand(
+        "webapp.commands.cite_commands:export",
+        "Export references (CITEKEYS, else the whole library) as a bibliography or for other "
+        "reference managers.",
+    ),
+    "refs": LazyCommand(
+        "webapp.commands.refs_commands:refs", "List, show, add, edit and delete references."
+    ),
+    "import": LazyCommand(
+        "webapp.commands.import_command:import_file",
+        "Import FILE, leaving out works the library already has and listing possible duplicates.",
+    ),
+    "quote": LazyCommand(
+        "webapp.commands.quote_commands:quote", "Add, list, show, edit and delete quoted passages."
+    ),
+    "note": LazyCommand(
+        "webapp.commands.note_commands:note", "Add, edit and delete notes on passages."
+    ),
+    "search": LazyCommand(
+        "webapp.commands.search_commands:search",
+        "Find passages, notes and references matching QUERY.",
+    ),
+    "reindex": LazyCommand(
+        "webapp.commands.search_commands:reindex",
+        "Rebuild the search index from the library's files.",
+    ),
+    "serve": LazyCommand(
+        "webapp.commands.serve_command:serve", "Run the web app for the library and print its URL."
+    ),
+    "user": LazyCommand(
+        "webapp.commands.user_command:user",
+        "Manage who may log in to the web app and end their sessions.",
+    ),
+}
+
 
 # Errors of the library packages that mean "could not do what was asked": exit 1, no traceback.
 USER_ERRORS: tuple[type[Exception], ...] = (
@@ -36,7 +92,53 @@ USER_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-class FlorilegiumGroup(click.Group):
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when the subcommand is looked up,
+    as Click's documentation shows ("Lazily Loading Subcommands"); its `--help` lists the
+    commands from their `LazyCommand`s, importing none."""
+
+    def __init__(self, *args: Any, lazy_commands: Mapping[str, LazyCommand], **kwargs: Any) -> None:
+        # Any: click.Group's own arguments, passed on unchanged.
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, eager and lazy, sorted."""
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command `cmd_name`, importing its module on first use."""
+        if cmd_name not in self.lazy_commands:
+            return super().get_command(ctx, cmd_name)
+        path = self.lazy_commands[cmd_name].path
+        module_name, _, attribute = path.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{path} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The "Commands" section of `--help`, as `click.Group` writes it."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            lazy = self.lazy_commands.get(name)
+            # A stand-in carrying the help line shortens it exactly as the command would.
+            command = (
+                self.get_command(ctx, name)
+                if lazy is None
+                else click.Command(name, help=lazy.short_help)
+            )
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+class FlorilegiumGroup(LazyGroup):
     """The root group; turns the packages' errors into `Error: <where>: <what>`, exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:  # Any: whatever the command returns
@@ -46,7 +148,7 @@ class FlorilegiumGroup(click.Group):
             raise click.ClickException(str(error)) from error
 
 
-@click.group(cls=FlorilegiumGroup)
+@click.group(cls=FlorilegiumGroup, lazy_commands=COMMANDS)
 @click.option(
     "--library",
     "library_dir",
@@ -65,20 +167,6 @@ def cli(ctx: click.Context, library_dir: Path | None, verbose: bool) -> None:
     if ctx.invoked_subcommand != "init":
         # A command runs in one thread, so a full index build may fork workers.
         ctx.obj = Services.for_library(folder, build_processes=min(4, os.cpu_count() or 1))
-
-
-for command in (
-    *library_commands.COMMANDS,
-    *cite_commands.COMMANDS,
-    refs_commands.refs,
-    import_command.import_file,
-    quote_commands.quote,
-    note_commands.note,
-    *search_commands.COMMANDS,
-    serve_command.serve,
-    user_command.user,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

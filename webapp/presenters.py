@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotations.model import Note, Passage
-from annotations.passagefile import note_to_json, passage_to_json
-from index.documents import NOTE
-from index.results import SearchHit, SearchResult
-from refs.csl import CslItem
 from refs.errors import EntryError
 from refs.model import Reference
 from refs.names import parse_names
-from refs.omissions import Omission
-from webapp.citation_service import Citation
+
+if TYPE_CHECKING:
+    from annotations.model import Note, Passage
+    from index.results import SearchHit, SearchResult
+    from refs.csl import CslItem
+    from refs.omissions import Omission
+    from webapp.citation_service import Citation
 
 
 def omission_json(omission: Omission) -> dict[str, str]:
@@ -92,11 +92,15 @@ def problem_json(problem: Exception) -> dict[str, Any]:
 
 def passage_json(passage: Passage) -> dict[str, Any]:
     """A passage in the public JSON: its file record (notes, anchor, revision) plus citekey."""
+    from annotations.passagefile import passage_to_json
+
     return {"citekey": passage.citekey, **passage_to_json(passage)}
 
 
 def note_json(note: Note) -> dict[str, str]:
     """A note in the public JSON: `{id, text, created, modified}`."""
+    from annotations.passagefile import note_to_json
+
     return note_to_json(note)
 
 
@@ -121,6 +125,8 @@ def search_hit_json(hit: SearchHit) -> dict[str, Any]:
     """One hit: `passage_id` only on notes, `locator` as `{label, value}` or null, `match`
     (`all`, `fuzzy`: every word, some through a near spelling, or `some`) and `missing`
     (the query's words, as typed, that the hit lacks)."""
+    from index.documents import NOTE  # here: listing references needs none of the index
+
     document: dict[str, Any] = {
         "kind": hit.kind,
         "id": hit.id,

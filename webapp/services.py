@@ -6,12 +6,13 @@ Flask nor Click, so the CLI and the views call exactly the same code.
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
-from dataclasses import dataclass
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from annotations.checks import check_passages
 from annotations.sources import (
     SOURCE_SUFFIX,
     SOURCES_FOLDER,
@@ -20,18 +21,17 @@ from annotations.sources import (
     list_sources,
     read_source,
 )
-from annotations.store import PassageStore
-from refs.csl import CslItem, stored_reference_to_csl
 from refs.errors import EntryError, ReferenceHasPassages
 from refs.store import MAIN_BIB_NAME, ReferenceStore
-from refs.validation import latex_warnings, validate_references
-from webapp.citation_service import CitationService
-from webapp.export_service import ExportService
+from webapp.deferred_search import DeferredSearch
 from webapp.localconfig import LOCAL_CONFIG_NAME
-from webapp.passage_service import PassageService
-from webapp.ports import CitationsPort, ExportPort, SearchPort
-from webapp.search_service import PassageFolder, SearchService
-from webapp.viewports import ViewCitations, ViewExports
+
+if TYPE_CHECKING:
+    from annotations.store import PassageStore
+    from refs.csl import CslItem
+    from webapp.passage_service import PassageService
+    from webapp.ports import CitationsPort, ExportPort, SearchPort
+    from webapp.search_service import SearchService
 
 logger = logging.getLogger(__name__)
 
@@ -72,18 +72,40 @@ def init_library(folder: Path) -> Path:
     return folder
 
 
-@dataclass(slots=True)
-class Services:
-    """Everything the CLI and the views need for one library folder."""
+class _Unbuilt(enum.Enum):
+    """A part of `Services` not built yet (`None` is a value: "this app has none")."""
 
-    library_dir: Path
-    refs: ReferenceStore
-    passage_store: PassageStore
-    passages: PassageService
-    search: SearchPort
-    # The web views' citations and exports; the app factory may hand in others (tests).
-    citations: CitationsPort | None = None
-    exports: ExportPort | None = None
+    UNBUILT = enum.auto()
+
+
+_UNBUILT = _Unbuilt.UNBUILT
+
+
+class Services:
+    """Everything the CLI and the views need for one library folder.
+
+    Each part is built, and its modules imported, on first use, so a command pays only for
+    what it uses: `refs list` reads the references and never opens the passages, the search
+    index (Whoosh), the web views' services or V8. A part may be set instead (tests wire
+    fakes): `services.search = fake`; `citations` or `exports` set to None means the app
+    has none (the views answer 503). Parts are built under a lock, once, so the web
+    server's threads share them.
+    """
+
+    def __init__(
+        self, library_dir: Path, refs: ReferenceStore, *, build_processes: int = 1
+    ) -> None:
+        self.library_dir = library_dir
+        self.refs = refs
+        self._build_processes = build_processes
+        self._lock = threading.RLock()
+        self._passage_store: PassageStore | None = None
+        self._passages: PassageService | None = None
+        # The index: searched, and told of every passage write; opened on first use.
+        self._index = DeferredSearch(self._open_search)
+        self._search: SearchPort | None = None  # another search for the views (a fake)
+        self._citations: CitationsPort | Literal[_Unbuilt.UNBUILT] | None = _UNBUILT
+        self._exports: ExportPort | Literal[_Unbuilt.UNBUILT] | None = _UNBUILT
 
     @classmethod
     def for_library(cls, library_dir: Path, *, build_processes: int = 1) -> Services:
@@ -94,29 +116,92 @@ class Services:
         """
         if not library_dir.is_dir():
             raise FileNotFoundError(f"{library_dir}: no such library folder")
-        refs = ReferenceStore(library_dir)
-        passage_store = PassageStore(library_dir)
-        search = SearchService(
-            library_dir,
-            references=refs,
-            passages=PassageFolder(
-                passage_store.passages_dir, lambda path: passage_store.passages(path.stem)
-            ),
-            build_processes=build_processes,
+        return cls(library_dir, ReferenceStore(library_dir), build_processes=build_processes)
+
+    @property
+    def passage_store(self) -> PassageStore:
+        """The passages and notes in `passages/<citekey>.json`."""
+        if self._passage_store is None:
+            with self._lock:
+                if self._passage_store is None:
+                    from annotations.store import PassageStore
+
+                    self._passage_store = PassageStore(self.library_dir)
+        return self._passage_store
+
+    @property
+    def passages(self) -> PassageService:
+        """Passages and notes, checked against the references, the index told of writes."""
+        if self._passages is None:
+            with self._lock:
+                if self._passages is None:
+                    from webapp.passage_service import PassageService
+
+                    self._passages = PassageService(
+                        self.passage_store,
+                        self.refs,
+                        sources_dir=self.library_dir / SOURCES_FOLDER,
+                        listeners=[self._index],
+                    )
+        return self._passages
+
+    @passages.setter
+    def passages(self, passages: PassageService) -> None:
+        self._passages = passages
+
+    @property
+    def search(self) -> SearchPort:
+        """The search index, opened at the first search or passage write."""
+        return self._index if self._search is None else self._search
+
+    @search.setter
+    def search(self, search: SearchPort) -> None:
+        self._search = search
+
+    def _open_search(self) -> SearchService:
+        from webapp.search_service import PassageFolder, SearchService
+
+        store = self.passage_store
+        return SearchService(
+            self.library_dir,
+            references=self.refs,
+            passages=PassageFolder(store.passages_dir, lambda path: store.passages(path.stem)),
+            build_processes=self._build_processes,
         )
-        passages = PassageService(
-            passage_store, refs, sources_dir=library_dir / SOURCES_FOLDER, listeners=[search]
-        )
-        citations = CitationService(refs)
-        return cls(
-            library_dir=library_dir,
-            refs=refs,
-            passage_store=passage_store,
-            passages=passages,
-            search=search,
-            citations=ViewCitations(citations, passages),
-            exports=ViewExports(ExportService(citations, passages, search)),
-        )
+
+    @property
+    def citations(self) -> CitationsPort | None:
+        """The web views' citations (None: the app has none)."""
+        if self._citations is _UNBUILT:
+            with self._lock:
+                if self._citations is _UNBUILT:
+                    from webapp.citation_service import CitationService
+                    from webapp.viewports import ViewCitations
+
+                    self._citations = ViewCitations(CitationService(self.refs), self.passages)
+        return self._citations
+
+    @citations.setter
+    def citations(self, citations: CitationsPort | None) -> None:
+        self._citations = citations
+
+    @property
+    def exports(self) -> ExportPort | None:
+        """The web views' exports (None: the app has none)."""
+        if self._exports is _UNBUILT:
+            with self._lock:
+                if self._exports is _UNBUILT:
+                    from webapp.citation_service import CitationService
+                    from webapp.export_service import ExportService
+                    from webapp.viewports import ViewExports
+
+                    exports = ExportService(CitationService(self.refs), self.passages, self.search)
+                    self._exports = ViewExports(exports)
+        return self._exports
+
+    @exports.setter
+    def exports(self, exports: ExportPort | None) -> None:
+        self._exports = exports
 
     def catch_up_with_disk(self) -> bool:
         """Re-read the .bib files edited by hand (or by git) since they were read; True if
@@ -126,6 +211,8 @@ class Services:
 
     def csl_item(self, citekey: str) -> CslItem:
         """The CSL-JSON item of one reference, with its `crossref` parent's fields inherited."""
+        from refs.csl import stored_reference_to_csl
+
         return stored_reference_to_csl(self.refs, citekey)
 
     def delete_reference(self, citekey: str, *, cascade: bool = False) -> None:
@@ -154,6 +241,9 @@ class Services:
 
     def check(self) -> list[Exception]:
         """Every problem in the library, each printing as `FILE:LINE: message`."""
+        from annotations.checks import check_passages
+        from refs.validation import validate_references
+
         passage_problems = check_passages(
             self.passage_store.passages(),
             passages_dir=self.passage_store.passages_dir,
@@ -173,6 +263,8 @@ class Services:
     def warnings(self) -> list[EntryError]:
         """What `check` points out without failing: fields with LaTeX commands that are
         shown by their argument or name because Florilegium does not know them."""
+        from refs.validation import latex_warnings
+
         return latex_warnings(self.refs)
 
     def source_names(self) -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from flask.testing import FlaskClient
 
@@ -118,8 +116,9 @@ def test_api_error_has_the_contract_shape(
 
 @pytest.mark.parametrize("path", ["/api/refs/linden1966/citation", "/api/export"])
 def test_missing_service_is_503_in_the_contract_shape(services: Services, path: str) -> None:
-    bare = replace(services, citations=None, exports=None)
-    client = create_app({"TESTING": True, "SERVICES": bare}).test_client()
+    services.citations = None
+    services.exports = None
+    client = create_app({"TESTING": True, "SERVICES": services}).test_client()
     response = client.get(path)
     assert response.status_code == 503
     assert set(response.get_json()) == {"error", "field"}
@@ -140,7 +139,8 @@ def test_unexpected_exception_is_500_json_without_details(services: Services) ->
         def search(self, query: str, *, limit: int = 20, offset: int = 0) -> dict[str, object]:
             raise RuntimeError("secret internals")
 
-    app = create_app({"TESTING": False, "SERVICES": replace(services, search=Broken())})
+    services.search = Broken()
+    app = create_app({"TESTING": False, "SERVICES": services})
     response = app.test_client().get("/api/search?q=x")
     assert response.status_code == 500
     assert "secret internals" not in response.get_data(as_text=True)

@@ -11,7 +11,6 @@ from annotations.model import Locator
 from refs.styles import resolve_style, style_names
 from webapp.citation_service import EXPORT_FORMATS, MODES, OUTPUTS, Citation, CitationService
 from webapp.clisupport import LOCATOR, PAGE, echo_json, json_option, pass_services, warn
-from webapp.export_service import ExportService
 from webapp.presenters import export_json, omission_json
 from webapp.services import Services
 
@@ -125,6 +124,9 @@ def export(
     documents in notes only) are named on stderr with the reason; --json lists them
     under "omitted".
     """
+    # Imported here: it brings the passages and the HTML sanitiser, which `cite` never needs.
+    from webapp.export_service import ExportService
+
     citations = CitationService(services.refs)
     exporter = ExportService(citations, services.passages, services.search)
     result = exporter.export(citekeys, query=query, output=export_format, style=style, notes=notes)
@@ -169,6 +171,3 @@ def _list_styles(as_json: bool) -> None:
         return
     for name, title in rows:
         click.echo(f"{name}\t{title}")
-
-
-COMMANDS = (cite, export)

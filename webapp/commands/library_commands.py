@@ -57,6 +57,3 @@ def check(services: Services, as_json: bool) -> None:
             click.echo("OK: no problems found", err=True)
     if problems:
         click.get_current_context().exit(1)
-
-
-COMMANDS = (init, check)

@@ -48,6 +48,3 @@ def reindex(services: Services) -> None:
     """Rebuild the search index from the library's files."""
     count = services.search.reindex()
     click.echo(f"Indexed {count} passages, notes and references", err=True)
-
-
-COMMANDS = (search, reindex)
