@@ -25,7 +25,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from refs.csl import CslItem
 from refs.errors import RefsError
@@ -83,6 +83,32 @@ class CiteItem:
         if self.suffix:
             cite["suffix"] = self.suffix
         return cite
+
+
+class Formatter(Protocol):
+    """What formats citations: a `CitationEngine` in this process, or one kept warm in a
+    service process (`webapp/citation_client.py`), which must print exactly the same."""
+
+    def bibliography(
+        self,
+        items: Sequence[CslItem],
+        style: Style,
+        output: str = "text",
+        *,
+        only: Collection[str] | None = None,
+    ) -> list[tuple[str, str]]:
+        """Each item's bibliography entry as `(citekey, entry)`, in the style's order."""
+        ...
+
+    def citations(
+        self,
+        items: Sequence[CslItem],
+        clusters: Sequence[Sequence[CiteItem]],
+        style: Style,
+        output: str = "text",
+    ) -> list[str]:
+        """Citation clusters cited in this order in one new document."""
+        ...
 
 
 class CitationEngine:

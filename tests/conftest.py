@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from click.testing import CliRunner
 from webapp.services import DEMO_LIBRARY, init_library
 
 DATA = Path(__file__).parent / "data"
+
+# Tests format citations in their own process (and so do the commands they start), never
+# leaving a citation service behind; tests/webapp/test_cli_cite_service.py runs one.
+os.environ["FLORILEGIUM_CITATION_SERVICE"] = "off"
 
 
 @pytest.fixture

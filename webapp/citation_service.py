@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from annotations.model import Locator, Passage
 from refs.bibexport import format_bib
-from refs.citations import CitationEngine, CitationError, CiteItem, missing_fields, shared_engine
+from refs.citations import CitationError, CiteItem, Formatter, missing_fields, shared_engine
 from refs.citecontext import LibraryItems
 from refs.csl import CslItem, is_work
 from refs.model import Reference
@@ -62,9 +62,9 @@ class Citation:
 class CitationService:
     """Format the references of one library in any bundled style."""
 
-    def __init__(self, refs: ReferenceStore, engine: CitationEngine | None = None) -> None:
+    def __init__(self, refs: ReferenceStore, engine: Formatter | None = None) -> None:
         self._refs = refs
-        self._engine = engine or shared_engine()
+        self._engine: Formatter = engine or shared_engine()
         self._library = LibraryItems(refs)
 
     def csl_item(self, citekey: str) -> CslItem:

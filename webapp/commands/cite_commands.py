@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from annotations.model import Locator
+from refs.citations import Formatter
 from refs.styles import resolve_style, style_names
+from webapp.citation_client import (
+    IDLE_SECONDS,
+    ServiceFormatter,
+    service_enabled,
+    service_folder,
+    stop_running_service,
+)
 from webapp.citation_service import EXPORT_FORMATS, MODES, OUTPUTS, Citation, CitationService
 from webapp.clisupport import LOCATOR, PAGE, echo_json, json_option, pass_services, warn
 from webapp.presenters import export_json, omission_json
@@ -43,6 +51,13 @@ from webapp.services import Services
 )
 @click.option("--passage", "passage_id", help="Cite a passage by id: its quote with its citation.")
 @click.option("--list-styles", is_flag=True, help="List every style name and id, then exit.")
+@click.option(
+    "--stop-service",
+    is_flag=True,
+    help=f"Stop the background service that keeps styles ready between commands, then exit "
+    f"(it stops by itself after {IDLE_SECONDS // 60} idle minutes; "
+    "FLORILEGIUM_CITATION_SERVICE=off formats without it).",
+)
 @json_option
 @pass_services
 def cite(
@@ -55,13 +70,17 @@ def cite(
     output: str,
     passage_id: str | None,
     list_styles: bool,
+    stop_service: bool,
     as_json: bool,
 ) -> None:
     """Format CITEKEY in a style, or a passage's quote with its citation (--passage)."""
     if list_styles:
         _list_styles(as_json)
         return
-    citations = CitationService(services.refs)
+    if stop_service:
+        _stop_service(services)
+        return
+    citations = CitationService(services.refs, _formatter(services))
     if passage_id is not None:
         if citekey is not None or page is not None or locator is not None:
             raise click.UsageError("--passage takes no CITEKEY, --page or --locator")
@@ -127,7 +146,7 @@ def export(
     # Imported here: it brings the passages and the HTML sanitiser, which `cite` never needs.
     from webapp.export_service import ExportService
 
-    citations = CitationService(services.refs)
+    citations = CitationService(services.refs, _formatter(services))
     exporter = ExportService(citations, services.passages, services.search)
     result = exporter.export(citekeys, query=query, output=export_format, style=style, notes=notes)
     _warn(result)
@@ -141,6 +160,18 @@ def export(
         return
     output_file.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {output_file}", err=True)
+
+
+def _formatter(services: Services) -> Formatter | None:
+    """The citation service for this command, unless turned off (then: this process)."""
+    return ServiceFormatter(service_folder(services.library_dir)) if service_enabled() else None
+
+
+def _stop_service(services: Services) -> None:
+    if stop_running_service(service_folder(services.library_dir)):
+        click.echo("Stopped the citation service", err=True)
+    else:
+        click.echo("No citation service was running", err=True)
 
 
 def _print(result: Citation, as_json: bool) -> None:
