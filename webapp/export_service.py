@@ -11,6 +11,7 @@ import html
 import json
 from collections.abc import Sequence
 
+from index.results import MATCH_ALL
 from webapp.citation_service import Citation, CitationService
 from webapp.passage_service import PassageService
 from webapp.ports import SearchPort
@@ -74,8 +75,10 @@ class ExportService:
         if query is None:
             return list(citekeys) or None
         result = self._search.search(query, limit=_QUERY_MATCH_LIMIT)
-        found = dict.fromkeys([*citekeys, *(hit.citekey for hit in result.hits)])
-        return list(found)
+        # An export takes the works that match every word: the looser tiers that keep a
+        # search page from being empty would fill a bibliography with works not asked for.
+        matching = [hit.citekey for hit in result.hits if hit.match == MATCH_ALL]
+        return list(dict.fromkeys([*citekeys, *matching]))
 
 
 def html_export_document(body: str, *, title: str = "Florilegium export") -> str:
