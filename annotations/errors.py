@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import refs.errors
+from annotations.model import Note, Passage
 
 
 class AnnotationError(Exception):
@@ -86,16 +87,58 @@ class NoteNotFound(AnnotationError, KeyError):
         return str(self.args[0])
 
 
-class PassageConflict(AnnotationError):
-    """An edit based on an old revision: someone changed the passage since it was read."""
+class RevisionConflict(AnnotationError):
+    """A change based on an old revision of a record: someone changed it since it was read.
 
-    def __init__(self, passage_id: str, *, expected: int, current: int) -> None:
-        super().__init__(
-            f"passage '{passage_id}' was changed by someone else (your edit was based on "
-            f"revision {expected}, it is now at revision {current}); nothing was written: "
-            "reload it and edit again"
+    `record` is the record as it is now (so that a client can show it and merge), when
+    known; `expected` is None when the change named no revision the record ever had.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        record_id: str,
+        *,
+        expected: int | None,
+        current: int,
+        record: Passage | Note | None = None,
+    ) -> None:
+        based_on = (
+            f"your edit was based on revision {expected}"
+            if expected is not None
+            else "your edit named none of its revisions"
         )
-        self.passage_id, self.expected, self.current = passage_id, expected, current
+        super().__init__(
+            f"{kind} '{record_id}' was changed by someone else ({based_on}, it is now at "
+            f"revision {current}); nothing was written: reload it and edit again"
+        )
+        self.record_id, self.expected, self.current = record_id, expected, current
+        self.record = record
+
+
+class PassageConflict(RevisionConflict):
+    """A passage changed since the revision an edit or delete was based on."""
+
+    def __init__(
+        self,
+        passage_id: str,
+        *,
+        expected: int | None,
+        current: int,
+        record: Passage | None = None,
+    ) -> None:
+        super().__init__("passage", passage_id, expected=expected, current=current, record=record)
+        self.passage_id = passage_id
+
+
+class NoteConflict(RevisionConflict):
+    """A note changed since the revision an edit or delete was based on."""
+
+    def __init__(
+        self, note_id: str, *, expected: int | None, current: int, record: Note | None = None
+    ) -> None:
+        super().__init__("note", note_id, expected=expected, current=current, record=record)
+        self.note_id = note_id
 
 
 class WriteUndone(AnnotationError):

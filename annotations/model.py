@@ -84,12 +84,14 @@ class Anchor:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Note:
-    """The user's Markdown text about a passage."""
+    """The user's Markdown text about a passage; `revision` counts its edits, as a
+    passage's does, and is what an edit may name to be accepted."""
 
     id: str
     text: str
     created: str
     modified: str
+    revision: int = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -158,13 +158,20 @@ def _strict_locator(item: Any) -> Locator | None:  # Any: JSON not yet validated
 
 
 def _strict_note(item: Any) -> Note:  # Any: JSON not yet validated
-    if type(item) is not dict or item.keys() != _NOTE_KEY_SET or type(item["text"]) is not str:
+    if type(item) is not dict or type(item.get("text")) is not str:
+        raise _NotPlain
+    keys = item.keys()
+    if keys != _NOTE_KEY_SET and keys != _NOTE_KEY_SET | {"revision"}:
+        raise _NotPlain
+    revision = item.get("revision", 1)
+    if type(revision) is not int or revision < 1:
         raise _NotPlain
     return Note(
         id=_id(item["id"]),
         text=item["text"],
         created=_timestamp(item["created"]),
         modified=_timestamp(item["modified"]),
+        revision=revision,
     )
 
 
@@ -290,15 +297,25 @@ def locator_from_json(item: Mapping[str, str] | None) -> Locator | None:
     return None if item is None else Locator(item["label"], item["value"])
 
 
-def note_to_json(note: Note) -> dict[str, str]:
-    """`{id, text, created, modified}`, as in the files and the public JSON."""
-    return {"id": note.id, "text": note.text, "created": note.created, "modified": note.modified}
+def note_to_json(note: Note) -> dict[str, Any]:  # Any: a JSON object
+    """`{id, text, created, modified, revision}`, as in the files and the public JSON."""
+    return {
+        "id": note.id,
+        "text": note.text,
+        "created": note.created,
+        "modified": note.modified,
+        "revision": note.revision,
+    }
 
 
-def note_from_json(item: Mapping[str, str]) -> Note:
-    """The inverse of `note_to_json`."""
+def note_from_json(item: Mapping[str, Any]) -> Note:  # Any: valid JSON
+    """The inverse of `note_to_json`; a note written before notes had revisions is at 1."""
     return Note(
-        id=item["id"], text=item["text"], created=item["created"], modified=item["modified"]
+        id=item["id"],
+        text=item["text"],
+        created=item["created"],
+        modified=item["modified"],
+        revision=item.get("revision", 1),
     )
 
 

@@ -43,6 +43,8 @@ _NOTE = {
         "text": {"type": "string"},
         "created": {"type": "string", "pattern": TIMESTAMP_PATTERN},
         "modified": {"type": "string", "pattern": TIMESTAMP_PATTERN},
+        # Optional: notes written before they had revisions are at revision 1.
+        "revision": {"type": "integer", "minimum": 1},
     },
 }
 _ANCHOR = {

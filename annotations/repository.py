@@ -108,12 +108,12 @@ class PassageRepository(Protocol):
         """Append a note to a passage."""
         ...
 
-    def edit_note(self, note_id: str, text: str) -> Note:
-        """Replace a note's text."""
+    def edit_note(self, note_id: str, text: str, *, revision: int | None = None) -> Note:
+        """Replace a note's text; with `revision`, `NoteConflict` if it moved on."""
         ...
 
-    def delete_note(self, note_id: str) -> Note:
-        """Remove one note; returns it."""
+    def delete_note(self, note_id: str, *, revision: int | None = None) -> Note:
+        """Remove one note (with `revision`, only if still at it); returns it."""
         ...
 
     def import_passages(self, passages: Iterable[Passage]) -> PassageImport:

@@ -25,6 +25,7 @@ from annotations.errors import (
     BrokenPassageFile,
     InvalidCitekey,
     InvalidPassage,
+    NoteConflict,
     NoteNotFound,
     PassageConflict,
     PassageFileError,
@@ -308,7 +309,9 @@ class PassageStore:
             index = _index_of(passages, passage_id)
             current = passages[index]
             if current.revision != revision:
-                raise PassageConflict(passage_id, expected=revision, current=current.revision)
+                raise PassageConflict(
+                    passage_id, expected=revision, current=current.revision, record=current
+                )
             edited = replace(
                 current,
                 text=current.text if isinstance(new_text, Keep) else new_text,
@@ -332,7 +335,9 @@ class PassageStore:
             index = _index_of(passages, passage_id)
             current = passages[index]
             if revision is not None and current.revision != revision:
-                raise PassageConflict(passage_id, expected=revision, current=current.revision)
+                raise PassageConflict(
+                    passage_id, expected=revision, current=current.revision, record=current
+                )
             return passages.pop(index)
 
         return self._change(self.get(passage_id).citekey, apply)
@@ -349,28 +354,32 @@ class PassageStore:
 
         return self._change(self.get(passage_id).citekey, apply)
 
-    def edit_note(self, note_id: str, text: str) -> Note:
-        """Replace a note's text (its place among the passage's notes stays)."""
+    def edit_note(self, note_id: str, text: str, *, revision: int | None = None) -> Note:
+        """Replace a note's text (its place among the passage's notes stays); with
+        `revision`, only if the note is still at it (`NoteConflict` otherwise)."""
         new_text = _checked_text(text)
 
         def apply(passages: list[Passage]) -> Note:
             index, position = _note_position(passages, note_id)
             notes = list(passages[index].notes)
-            if notes[position].text == new_text:
-                return notes[position]
-            notes[position] = replace(notes[position], text=new_text, modified=now_timestamp())
+            current = _unchanged_since(notes[position], revision)
+            if current.text == new_text:
+                return current
+            notes[position] = replace(
+                current, text=new_text, modified=now_timestamp(), revision=current.revision + 1
+            )
             passages[index] = replace(passages[index], notes=tuple(notes))
             return notes[position]
 
         return self._change(self.passage_of_note(note_id).citekey, apply)
 
-    def delete_note(self, note_id: str) -> Note:
-        """Remove one note; returns it."""
+    def delete_note(self, note_id: str, *, revision: int | None = None) -> Note:
+        """Remove one note, with `revision` only if it is still at it; returns it."""
 
         def apply(passages: list[Passage]) -> Note:
             index, position = _note_position(passages, note_id)
             notes = list(passages[index].notes)
-            removed = notes.pop(position)
+            removed = _unchanged_since(notes.pop(position), revision)
             passages[index] = replace(passages[index], notes=tuple(notes))
             return removed
 
@@ -571,6 +580,13 @@ def _note_position(passages: list[Passage], note_id: str) -> tuple[int, int]:
             if note.id == note_id:
                 return index, position
     raise NoteNotFound(note_id)
+
+
+def _unchanged_since(note: Note, revision: int | None) -> Note:
+    """`note`, if no `revision` is named or it is still at that one; else `NoteConflict`."""
+    if revision is not None and note.revision != revision:
+        raise NoteConflict(note.id, expected=revision, current=note.revision, record=note)
+    return note
 
 
 def _find_note(passage: Passage, note_id: str) -> Note:

@@ -5,9 +5,9 @@ a `urn:florilegium:citekey:` IRI), with the quote in a TextQuoteSelector and, wh
 passage is anchored in a full text, a TextPositionSelector. Notes are TextualBody bodies
 with purpose `commenting` (Markdown), tags TextualBody bodies with purpose `tagging`. What
 the standard has no term for (citekey, locator, "quoted in", revision, the full text's
-name) rides in one `florilegium` property, a JSON literal in the JSON-LD context, so an
-export imports back without loss. Annotations from elsewhere import too, matched to a
-reference by their target's source.
+name) rides in one `florilegium` property, a JSON literal in the JSON-LD context (on a
+note's body: its revision, when past 1), so an export imports back without loss.
+Annotations from elsewhere import too, matched to a reference by their target's source.
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def passage_to_annotation(passage: Passage, source: str) -> JsonObject:
             "created": note.created,
             "modified": note.modified,
         }
+        | ({EXTENSION: {"revision": note.revision}} if note.revision != 1 else {})
         for note in passage.notes
     ]
     bodies += [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in passage.tags]
@@ -291,12 +292,16 @@ def _bodies(value: Any, created: str) -> tuple[tuple[Note, ...], tuple[str, ...]
                 tags.append(text.strip())
         elif text.strip():
             note_created = timestamp_or_default(body.get("created"), created)
+            extension = body.get(EXTENSION)
             notes.append(
                 Note(
                     id=_note_id(body.get("id"), note_created, text),
                     text=text,
                     created=note_created,
                     modified=timestamp_or_default(body.get("modified"), note_created),
+                    revision=_revision(
+                        extension.get("revision") if isinstance(extension, dict) else None
+                    ),
                 )
             )
     return tuple(notes), tuple(tags)

@@ -21,11 +21,12 @@ from annotations.errors import (
     InvalidLocator,
     InvalidPassage,
     NoteNotFound,
-    PassageConflict,
     PassageNotFound,
+    RevisionConflict,
     WriteNotUndone,
     WriteUndone,
 )
+from annotations.model import Passage
 from index.errors import IndexBusy
 from refs.errors import (
     DuplicateCitekey,
@@ -36,6 +37,8 @@ from refs.errors import (
     UnknownCitekey,
     WriteFailed,
 )
+from webapp.presenters import note_json, passage_json
+from webapp.revisions import etag
 from webapp.services import UnknownSource
 
 logger = logging.getLogger(__name__)
@@ -53,7 +56,7 @@ RETRY_AFTER_SECONDS = 5
 STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (PassageNotFound, 404),
     (NoteNotFound, 404),
-    (PassageConflict, 409),
+    (RevisionConflict, 409),
     (BrokenPassageFile, 409),
     (InvalidLocator, 400),
     (InvalidPassage, 400),
@@ -95,7 +98,7 @@ def field_of(error: Exception) -> str | None:
     """The request field an error is about, when it names one."""
     if isinstance(error, UnknownCitekey):
         return "citekey"
-    if isinstance(error, PassageConflict):
+    if isinstance(error, RevisionConflict):
         return "revision"
     if isinstance(error, PassageNotFound | NoteNotFound):
         return "id"
@@ -134,7 +137,15 @@ def _handle_service_error(error: Exception) -> Response:
         logger.warning("%s %s: %s", request.method, request.path, error)
     if status == 503:
         headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return _error_response(status, str(error), field_of(error), None, headers)
+    extra: dict[str, object] = {}
+    if isinstance(error, RevisionConflict) and error.record is not None:
+        # The contract's "409 and the current record": what the client has to merge with.
+        record = error.record
+        extra["current"] = (
+            passage_json(record) if isinstance(record, Passage) else note_json(record)
+        )
+        headers["ETag"] = etag(record.revision)
+    return _error_response(status, str(error), field_of(error), None, headers, extra)
 
 
 def _error_response(
@@ -143,9 +154,10 @@ def _error_response(
     field: str | None,
     error: HTTPException | None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, object] | None = None,
 ) -> Response:
     if is_api_request():
-        response = jsonify({"error": message, "field": field})
+        response = jsonify({"error": message, "field": field, **(extra or {})})
     else:
         html = render_template("error.html", status=status, message=message)
         response = Response(html, mimetype="text/html")

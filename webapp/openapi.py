@@ -35,6 +35,11 @@ SCHEMAS: dict[str, Schema] = {
                 "type": ["string", "null"],
                 "description": "The parameter, body field (`locator.label`) or header at fault.",
             },
+            "current": {
+                "type": "object",
+                "description": "With a 409 for a stale revision: the passage or note as it "
+                "is now (its revision also in the answer's `ETag`).",
+            },
         },
     },
     "Locator": {
@@ -74,8 +79,14 @@ SCHEMAS: dict[str, Schema] = {
     },
     "Note": {
         "type": "object",
-        "required": ["id", "text", "created", "modified"],
-        "properties": {"id": _STRING, "text": _STRING, "created": _STRING, "modified": _STRING},
+        "required": ["id", "text", "created", "modified", "revision"],
+        "properties": {
+            "id": _STRING,
+            "text": _STRING,
+            "created": _STRING,
+            "modified": _STRING,
+            "revision": {"type": "integer", "minimum": 1},
+        },
     },
     "Passage": {
         "type": "object",
@@ -137,6 +148,18 @@ SCHEMAS: dict[str, Schema] = {
         "type": "object",
         "required": ["text"],
         "properties": {"text": {"type": "string", "minLength": 1}},
+    },
+    "NoteChanges": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {"type": "string", "minLength": 1},
+            "revision": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The revision the change is based on; 409 if it is stale.",
+            },
+        },
     },
     "Credentials": {
         "type": "object",
@@ -268,6 +291,26 @@ def _ok(description: str, schema: Schema, status: str = "200") -> dict[str, Sche
     return {status: {"description": description, "content": _json(schema)}}
 
 
+def _tagged(responses: dict[str, Schema]) -> dict[str, Schema]:
+    """`responses` whose record carries its revision in an `ETag` header."""
+    return {
+        status: {**response, "headers": {"ETag": _ETAG}} for status, response in responses.items()
+    }
+
+
+_ETAG: Schema = {
+    "description": 'The record\'s revision, quoted: `"3"`.',
+    "schema": {"type": "string"},
+}
+_IF_MATCH: Schema = {
+    "name": "If-Match",
+    "in": "header",
+    "description": 'Only if the record is still at one of these revisions (`3`, `"3"`, a '
+    "list, or `*` for any); otherwise 409 with the record as it is now.",
+    "schema": {"type": "string"},
+}
+
+
 def _query(name: str, description: str, schema: Schema | None = None) -> Schema:
     return {"name": name, "in": "query", "description": description, "schema": schema or _STRING}
 
@@ -379,7 +422,7 @@ PATHS: dict[str, Schema] = {
         ),
         "post": _operation(
             "Add a passage.",
-            _ok("The stored passage.", _ref("Passage"), "201"),
+            _tagged(_ok("The stored passage.", _ref("Passage"), "201")),
             body="NewPassage",
             errors=_WRITE_ERRORS,
         ),
@@ -387,29 +430,29 @@ PATHS: dict[str, Schema] = {
     "/api/passages/{passage_id}": {
         "get": _operation(
             "One passage with its notes.",
-            _ok("The passage.", _ref("Passage")),
+            _tagged(_ok("The passage.", _ref("Passage"))),
             parameters=[_PASSAGE_ID],
             errors=(404,),
         ),
         "patch": _operation(
-            "Change a passage's text, locator, quoted_in or tags (with `revision`: only if "
-            "nobody changed it since).",
-            _ok("The stored passage.", _ref("Passage")),
-            parameters=[_PASSAGE_ID],
+            "Change a passage's text, locator, quoted_in or tags (with `If-Match` or "
+            "`revision`: only if nobody changed it since).",
+            _tagged(_ok("The stored passage.", _ref("Passage"))),
+            parameters=[_PASSAGE_ID, _IF_MATCH],
             body="PassageChanges",
             errors=_WRITE_ERRORS,
         ),
         "delete": _operation(
-            "Delete a passage and its notes.",
+            "Delete a passage and its notes (with `If-Match`: only if nobody changed it since).",
             _ok("The passage as it was, with its notes.", _ref("Passage")),
-            parameters=[_PASSAGE_ID],
+            parameters=[_PASSAGE_ID, _IF_MATCH],
             errors=_WRITE_ERRORS,
         ),
     },
     "/api/passages/{passage_id}/notes": {
         "post": _operation(
             "Attach a Markdown note to a passage.",
-            _ok("The stored note.", _ref("Note"), "201"),
+            _tagged(_ok("The stored note.", _ref("Note"), "201")),
             parameters=[_PASSAGE_ID],
             body="NoteText",
             errors=_WRITE_ERRORS,
@@ -424,17 +467,24 @@ PATHS: dict[str, Schema] = {
         )
     },
     "/api/notes/{note_id}": {
-        "patch": _operation(
-            "Replace a note's text.",
-            _ok("The stored note.", _ref("Note")),
+        "get": _operation(
+            "One note.",
+            _tagged(_ok("The note.", _ref("Note"))),
             parameters=[_NOTE_ID],
-            body="NoteText",
+            errors=(404,),
+        ),
+        "patch": _operation(
+            "Replace a note's text (with `If-Match` or `revision`: only if nobody changed it "
+            "since).",
+            _tagged(_ok("The stored note.", _ref("Note"))),
+            parameters=[_NOTE_ID, _IF_MATCH],
+            body="NoteChanges",
             errors=_WRITE_ERRORS,
         ),
         "delete": _operation(
-            "Delete a note.",
+            "Delete a note (with `If-Match`: only if nobody changed it since).",
             _ok("The note as it was.", _ref("Note")),
-            parameters=[_NOTE_ID],
+            parameters=[_NOTE_ID, _IF_MATCH],
             errors=_WRITE_ERRORS,
         ),
     },

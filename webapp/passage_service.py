@@ -241,17 +241,18 @@ class PassageService:
         return note
 
     @_announced
-    def edit_note(self, note_id: str, text: str) -> Note:
-        """Replace a note's text."""
-        note = self._passages.edit_note(note_id, text)
+    def edit_note(self, note_id: str, text: str, *, revision: int | None = None) -> Note:
+        """Replace a note's text; with `revision`, refused (`NoteConflict`) if someone
+        changed the note since then."""
+        note = self._passages.edit_note(note_id, text, revision=revision)
         self._saved(self._passages.passage_of_note(note_id))
         return note
 
     @_announced
-    def delete_note(self, note_id: str) -> Note:
-        """Remove one note; returns it."""
+    def delete_note(self, note_id: str, *, revision: int | None = None) -> Note:
+        """Remove one note (with `revision`, only if nobody changed it since); returns it."""
         passage_id = self._passages.passage_of_note(note_id).id
-        note = self._passages.delete_note(note_id)
+        note = self._passages.delete_note(note_id, revision=revision)
         self._saved(self._passages.get(passage_id))
         return note
 

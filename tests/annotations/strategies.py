@@ -48,7 +48,14 @@ anchors = st.builds(
         lambda pair: TextPositionSelector(min(pair), max(pair))
     ),
 )
-notes = st.builds(Note, id=ids, text=texts, created=timestamps, modified=timestamps)
+notes = st.builds(
+    Note,
+    id=ids,
+    text=texts,
+    created=timestamps,
+    modified=timestamps,
+    revision=st.integers(1, 50),
+)
 
 
 @st.composite

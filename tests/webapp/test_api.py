@@ -82,7 +82,7 @@ def test_notes_are_added_edited_and_deleted(client: FlaskClient, services: Servi
     added = client.post(f"/api/passages/{passage.id}/notes", json={"text": "*first*"})
     assert added.status_code == 201
     note = added.get_json()
-    assert set(note) == {"id", "text", "created", "modified"}
+    assert set(note) == {"id", "text", "created", "modified", "revision"}
     edited = client.patch(f"/api/notes/{note['id']}", json={"text": "second"}).get_json()
     assert edited["text"] == "second"
     assert services.passages.get(passage.id).notes[0].text == "second"

@@ -63,7 +63,7 @@ def test_added_quote_is_printed_listed_and_shown_as_json(runner: CliRunner, libr
     assert added["quoted_in"] == {"citekey": "blog2019", "locator": {"label": "page", "value": "1"}}
     assert added["tags"] == ["economy"]
     assert [note["text"] for note in added["notes"]] == ["The *sovnarkhoz* reform of 1957."]
-    assert set(added["notes"][0]) == {"id", "text", "created", "modified"}
+    assert set(added["notes"][0]) == {"id", "text", "created", "modified", "revision"}
     assert added["created"] == added["modified"]
     assert added["created"].endswith("Z")
     assert _json(runner, library, "quote", "list") == [added]

@@ -156,7 +156,7 @@ def passage_changes(body: dict[str, Any]) -> PassageChanges:
 
 
 def revision_field(value: object) -> int | None:
-    """A passage revision (a whole number from 1), or None when absent."""
+    """A passage's or note's revision (a whole number from 1), or None when absent."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -165,5 +165,18 @@ def revision_field(value: object) -> int | None:
 
 
 def note_text(body: dict[str, Any]) -> str:
-    """Check a note body: `{text}`."""
+    """Check a new note's body: `{text}`."""
     return required_text(body, "text")
+
+
+@dataclass(frozen=True, slots=True)
+class NoteChanges:
+    """A note's new text, and the revision it is based on (None: the note as it is)."""
+
+    text: str
+    revision: int | None
+
+
+def note_changes(body: dict[str, Any]) -> NoteChanges:
+    """Check a PATCH /api/notes/ID body: `{text, revision?}`."""
+    return NoteChanges(required_text(body, "text"), revision_field(body.get("revision")))

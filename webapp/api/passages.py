@@ -1,4 +1,8 @@
-"""/api/passages: list, create, read, change and delete passages; add notes to one."""
+"""/api/passages: list, create, read, change and delete passages; add notes to one.
+
+Answers about one passage or note carry its revision in `ETag`; a change or delete sent
+with `If-Match` naming a revision it is no longer at is refused (409, `webapp.revisions`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from webapp.api.bodies import note_text, passage_changes, passage_draft
 from webapp.api.refs import CITATION_FORMATS, DEFAULT_STYLE
 from webapp.passage_service import PassageService
 from webapp.presenters import note_json, passage_json
+from webapp.revisions import etag, revision_to_change
 from webapp.viewsupport import (
     choice_arg,
     get_services,
@@ -20,6 +25,9 @@ from webapp.viewsupport import (
 )
 
 bp = Blueprint("passages", __name__)
+
+# Any: a JSON object, then its status and headers (a Flask view's answer)
+Answer = tuple[dict[str, Any], int, dict[str, str]]
 
 
 def _passages() -> PassageService:
@@ -39,7 +47,7 @@ def list_passages() -> Any:  # Any: a Flask response (a JSON array)
 
 
 @bp.post("/passages")
-def create_passage() -> tuple[dict[str, Any], int]:
+def create_passage() -> Answer:
     """Add a passage to a reference; answers 201 with the stored passage."""
     draft = passage_draft(json_object())
     passage = _passages().add(
@@ -50,45 +58,51 @@ def create_passage() -> tuple[dict[str, Any], int]:
         tags=draft.tags,
         anchor=draft.anchor,
     )
-    return passage_json(passage), 201
+    return passage_json(passage), 201, {"ETag": etag(passage.revision)}
 
 
 @bp.get("/passages/<passage_id>")
-def show_passage(passage_id: str) -> dict[str, Any]:
-    """One passage with its notes."""
-    return passage_json(_passages().get(passage_id))
+def show_passage(passage_id: str) -> Answer:
+    """One passage with its notes, with its revision in `ETag`."""
+    passage = _passages().get(passage_id)
+    return passage_json(passage), 200, {"ETag": etag(passage.revision)}
 
 
 @bp.patch("/passages/<passage_id>")
-def edit_passage(passage_id: str) -> dict[str, Any]:
+def edit_passage(passage_id: str) -> Answer:
     """Change a passage's text, locator, quoted_in or tags; answers with the stored passage.
 
-    With `revision`, a passage changed since that revision is left alone (409).
+    With `If-Match` or `revision` in the body naming a revision the passage is no longer
+    at, it is left alone: 409 with the passage as it is now.
     """
     changes = passage_changes(json_object())
+    revision = revision_to_change(changes.revision, lambda: _passages().get(passage_id))
     passage = _passages().edit(
         passage_id,
-        revision=changes.revision,
+        revision=revision,
         text=changes.text,
         locator=changes.locator,
         quoted_in=changes.quoted_in,
         tags=changes.tags,
     )
-    return passage_json(passage)
+    return passage_json(passage), 200, {"ETag": etag(passage.revision)}
 
 
 @bp.delete("/passages/<passage_id>")
 def delete_passage(passage_id: str) -> dict[str, Any]:
-    """Remove a passage and its notes; answers 200 with the record as it was (the contract's
-    "writes answer with the stored record"), so a client can offer to undo."""
-    return passage_json(_passages().delete(passage_id))
+    """Remove a passage and its notes (with `If-Match`, only if still at a revision it
+    names); answers 200 with the record as it was (the contract's "writes answer with the
+    stored record"), so a client can offer to undo."""
+    revision = revision_to_change(None, lambda: _passages().get(passage_id))
+    return passage_json(_passages().delete(passage_id, revision=revision))
 
 
 @bp.post("/passages/<passage_id>/notes")
-def add_note(passage_id: str) -> tuple[dict[str, Any], int]:
+def add_note(passage_id: str) -> Answer:
     """Attach a Markdown note; answers 201 with the stored note."""
     text = note_text(json_object())
-    return note_json(_passages().add_note(passage_id, text)), 201
+    note = _passages().add_note(passage_id, text)
+    return note_json(note), 201, {"ETag": etag(note.revision)}
 
 
 @bp.get("/passages/<passage_id>/citation")

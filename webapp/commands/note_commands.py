@@ -28,19 +28,25 @@ def add_note(services: Services, passage_id: str, text: str, as_json: bool) -> N
 @note.command("edit")
 @click.argument("note_id")
 @click.argument("text")
+@click.option(
+    "--revision", type=int, help="Refuse the edit if the note is no longer at this revision."
+)
 @json_option
 @pass_services
-def edit_note(services: Services, note_id: str, text: str, as_json: bool) -> None:
+def edit_note(
+    services: Services, note_id: str, text: str, revision: int | None, as_json: bool
+) -> None:
     """Replace the text of one note."""
-    _show(services.passages.edit_note(note_id, text), as_json, verb="Edited")
+    _show(services.passages.edit_note(note_id, text, revision=revision), as_json, verb="Edited")
 
 
 @note.command("delete")
 @click.argument("note_id")
+@click.option("--revision", type=int, help="Refuse if the note is no longer at this revision.")
 @pass_services
-def delete_note(services: Services, note_id: str) -> None:
+def delete_note(services: Services, note_id: str, revision: int | None) -> None:
     """Delete one note."""
-    services.passages.delete_note(note_id)
+    services.passages.delete_note(note_id, revision=revision)
     click.echo(f"Deleted note {note_id}")
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from annotations.errors import InvalidLocator, InvalidPassage, PassageConflict
+from annotations.errors import InvalidLocator, InvalidPassage, NoteConflict, PassageConflict
 from annotations.model import LOCATOR_LABELS, Note
 from webapp.pages.twins import with_json_twin
 from webapp.passage_service import PassageService
@@ -47,20 +47,49 @@ def add_note(passage_id: str) -> BaseResponse:
 
 @bp.post("/passages/<passage_id>/notes/<note_id>/edit")
 def edit_note(passage_id: str, note_id: str) -> BaseResponse:
-    """Replace a note's text from its edit form."""
+    """Replace a note's text from its edit form.
+
+    The form carries the note's revision: if someone changed the note since, nothing is
+    written and the form comes back (409) with what was typed in it.
+    """
     text = request.form.get("text", "")
     if not text.strip():
         return _render(passage_id, form={}, error="A note cannot be empty; delete it instead.",
                        error_field=f"note-{note_id}", status=400)  # fmt: skip
-    _passages().edit_note(note_id, text)
+    try:
+        _passages().edit_note(note_id, text, revision=_form_revision())
+    except NoteConflict as conflict:
+        return _note_conflict(passage_id, conflict, "saved", text)
     return _back_to(passage_id)
 
 
 @bp.post("/passages/<passage_id>/notes/<note_id>/delete")
 def delete_note(passage_id: str, note_id: str) -> BaseResponse:
-    """Remove a note."""
-    _passages().delete_note(note_id)
+    """Remove a note, unless someone changed it since the page was drawn."""
+    try:
+        _passages().delete_note(note_id, revision=_form_revision())
+    except NoteConflict as conflict:
+        return _note_conflict(passage_id, conflict, "deleted", None)
     return _back_to(passage_id)
+
+
+def _note_conflict(
+    passage_id: str, conflict: NoteConflict, action: str, typed: str | None
+) -> Response:
+    """The page again (409), saying the note changed; the text typed stays in its form,
+    which now holds the current revision, so sending it again is a deliberate overwrite."""
+    note_id = conflict.note_id
+    message = (
+        f"Not {action}: someone changed this note while you were reading it (you started "
+        f"from revision {conflict.expected}, it is now at revision {conflict.current}). "
+        "The note shown is the current version"
+        + ("; your text is kept in its form." if typed is not None else ".")
+    )
+    form = {f"note-revision-{note_id}": str(conflict.current)}
+    if typed is not None:
+        form[f"note-text-{note_id}"] = typed
+    return _render(passage_id, form=form, error=message, error_field=f"note-{note_id}",
+                   status=409)  # fmt: skip
 
 
 @bp.post("/passages/<passage_id>/edit")
@@ -75,12 +104,10 @@ def edit_passage(passage_id: str) -> BaseResponse:
     if not form["text"].strip():
         return _render(passage_id, form=form, error="The quote cannot be empty.",
                        error_field="text", status=400)  # fmt: skip
-    given = form["revision"]
-    revision = int(given) if given.isascii() and given.isdigit() else None
     try:
         _passages().edit(
             passage_id,
-            revision=revision,
+            revision=_form_revision(),
             text=form["text"],
             locator=form_locator(form["label"], form["locator"]),
             tags=form_tags(form["tags"]),
@@ -112,6 +139,12 @@ def delete_passage(passage_id: str) -> BaseResponse:
 
 def _passages() -> PassageService:
     return get_services().passages
+
+
+def _form_revision() -> int | None:
+    """The revision a form was drawn from (its hidden `revision`), or None without one."""
+    given = request.form.get("revision", "")
+    return int(given) if given.isascii() and given.isdigit() else None
 
 
 def _back_to(passage_id: str) -> BaseResponse:
