@@ -4,7 +4,7 @@ no answer is a 5xx, every status is documented and every body matches its schema
 The app runs on a private copy of the demo library with its real services (search,
 citations, exports), so generated writes land in real files. Path parameters and citekeys
 are drawn half the time from the library's own ids, so that writes reach the stores
-instead of stopping at a 404. `EXAMPLES` per operation (16 operations, positive and
+instead of stopping at a 404. `EXAMPLES` per operation (18 operations, positive and
 negative generation) makes a few thousand cases; `FLORILEGIUM_API_FUZZ_EXAMPLES` raises it.
 """
 
