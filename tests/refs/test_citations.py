@@ -422,3 +422,12 @@ def test_the_engine_cache_stays_within_its_heap_budget(monkeypatch: pytest.Monke
         assert engine.warm_engines()[-1] == "chicago-notes-bibliography|text"
     finally:
         engine.close()
+
+
+def test_a_huge_title_is_cut_before_citeproc_sees_it() -> None:
+    title = "<i>Pravda</i> " + "word " * 100_000
+    item = {"id": "k", "type": "book", "title": title, "issued": {"date-parts": [[1957]]}}
+    entries = format_bibliography([item], "chicago")
+    text = entries[0][1]
+    assert text.startswith("Pravda Word Word")  # Chicago title-cases it
+    assert "…" in text and len(text) < citations.MAX_CITED_TEXT + 100
