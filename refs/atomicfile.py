@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import Timeout
-
 from refs.errors import FileBusy, WriteFailed
 from refs.filelocks import FileWriteLock
 
@@ -37,6 +35,8 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     `timeout` seconds, `WriteFailed` when the folder refuses the lock file), not a
     traceback.
     """
+    from filelock import Timeout  # here: commands that only read never load filelock
+
     lock = FileWriteLock(lock_path_for(path))
     try:
         lock.acquire(timeout)

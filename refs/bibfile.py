@@ -23,7 +23,6 @@ from refs.values import evaluate
 
 if TYPE_CHECKING:
     from bibtexparser import model as bibmodel
-    from bibtexparser.library import Library
 
 logger = logging.getLogger(__name__)
 
@@ -208,18 +207,12 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
     # bibtexparser (and pylatexenc under it) is imported by the first parse, so that a
     # command reading only cached files never loads it.
     from bibtexparser import model as bibmodel
-    from bibtexparser.entrypoint import parse_string
 
     bib = BibFile(path=path, text=text, fingerprint=Fingerprint(0, 0, ""), macros=macros)
     _report_undecodable_bytes(bib, first_line)
-    prepared = text
-    library = parse_string(prepared, parse_stack=[])
-    if _is_misread(library):
-        # Rare, and the rewrite is a scan of every brace, so only files that need it pay.
-        prepared = prepare_for_parser(text)
-        library = parse_string(prepared, parse_stack=[])
+    prepared, blocks = _read_blocks(text)
     cursor, line = 0, first_line  # `line` is the line number at `cursor`
-    for block in library.blocks:
+    for block in blocks:
         raw = block.raw or ""
         start = prepared.find(raw, cursor)
         if start < 0:
@@ -254,35 +247,131 @@ def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_lin
     return bib
 
 
+def _read_blocks(text: str) -> tuple[str, list[bibmodel.Block]]:
+    """bibtexparser's blocks of `text`, and the text they were read from.
+
+    Where bibtexparser misread a block (`_is_misread`), the stretch from that block to the
+    next well-read entry starting a line is rewritten by `prepare_for_parser` and read
+    again; the other blocks stand as read. A block starting a line ends any block before
+    it for bibtexparser, so each stretch reads as it would in the whole rewritten text,
+    and the rewrite keeps every offset: the text returned is `text` with those stretches
+    rewritten. Should a stretch still end inside an entry, the whole text is rewritten and
+    read again, as it always was before (twice the parse of a large file).
+    """
+    from bibtexparser.entrypoint import parse_string
+
+    blocks = parse_string(text, parse_stack=[]).blocks
+    misread = [index for index, block in enumerate(blocks) if _is_misread_block(block)]
+    if not misread:
+        return text, blocks
+    starts = _block_starts(text, blocks)
+    pieces: list[str] = []
+    read: list[bibmodel.Block] = []
+    done = 0  # characters of `text` handled, and blocks taken from `blocks`
+    taken = 0
+    for index in misread:
+        start = starts[index]
+        if start is None or start < done:
+            continue  # inside the stretch of an earlier misread block
+        after = _next_clean_start(text, blocks, starts, index)
+        end = len(text) if after is None else starts[after]
+        assert end is not None
+        stretch = prepare_for_parser(text[start:end])
+        again = parse_string(stretch, parse_stack=[]).blocks
+        if any(_ends_early(block) for block in again):
+            prepared = prepare_for_parser(text)
+            return prepared, parse_string(prepared, parse_stack=[]).blocks
+        read += [block for block in blocks[taken:index]]
+        read += again
+        pieces += [text[done:start], stretch]
+        done, taken = end, len(blocks) if after is None else after
+    read += blocks[taken:]
+    pieces.append(text[done:])
+    return "".join(pieces), read
+
+
+def _block_starts(text: str, blocks: list[bibmodel.Block]) -> list[int | None]:
+    """Where each block's text starts in `text` (None if it cannot be found)."""
+    starts: list[int | None] = []
+    cursor = 0
+    for block in blocks:
+        raw = block.raw or ""
+        start = text.find(raw, cursor)
+        starts.append(start if start >= 0 else None)
+        if start >= 0:
+            cursor = start + 1 if _is_failed(block) else start + len(raw)
+    return starts
+
+
+def _next_clean_start(
+    text: str, blocks: list[bibmodel.Block], starts: list[int | None], index: int
+) -> int | None:
+    """The index of the first block after `index` that was read well, is an entry or a
+    macro and starts a line: where the stretch of the misread block `index` ends."""
+    from bibtexparser import model as bibmodel
+
+    for later in range(index + 1, len(blocks)):
+        block, start = blocks[later], starts[later]
+        if (
+            start is not None
+            and isinstance(block, bibmodel.Entry | bibmodel.String)
+            and not _is_misread_block(block)
+            and _starts_line(text, start)
+        ):
+            return later
+    return None
+
+
+def _starts_line(text: str, at: int) -> bool:
+    line_start = text.rfind("\n", 0, at) + 1
+    return not text[line_start:at].strip()
+
+
+def _ends_early(block: bibmodel.Block) -> bool:
+    """True for an entry that a stretch read again still cuts before its closing brace."""
+    from bibtexparser import model as bibmodel
+
+    return isinstance(block, bibmodel.Entry) and not _is_complete(block.raw or "")
+
+
+def _is_failed(block: bibmodel.Block) -> bool:
+    from bibtexparser import model as bibmodel
+
+    return isinstance(block, bibmodel.ParsingFailedBlock)
+
+
 _MAX_UNDECODABLE_LINES_SHOWN = 5
 _ENTRY_TYPE = re.compile(r"\s*@\s*(\w+)")
 
 
-def _is_misread(library: Library) -> bool:
-    """True when bibtexparser 2.1.0 may have lost or misplaced something that
+def _is_misread_block(block: bibmodel.Block) -> bool:
+    """True when bibtexparser 2.1.0 may have lost or misplaced something in `block` that
     `prepare_for_parser` would save: a failed block (other than a duplicate), an entry cut
     short by a quote, a field name that swallowed a `%` comment, or a value that did
     (`author = {Smith, J.}%,`: the `%` and what follows it read as part of the value)."""
     from bibtexparser import model as bibmodel
 
-    for block in library.blocks:
-        if isinstance(block, bibmodel.ParsingFailedBlock) and not isinstance(
+    if isinstance(block, bibmodel.ParsingFailedBlock):
+        return not isinstance(
             block, bibmodel.DuplicateBlockKeyBlock | bibmodel.DuplicateFieldKeyBlock
-        ):
+        )
+    if isinstance(block, bibmodel.Entry):
+        if not _is_complete(block.raw or ""):
             return True
-        if isinstance(block, bibmodel.Entry) and (
-            not _is_complete(block.raw or "")
-            or not all(_FIELD_NAME.match(field.key.strip()) for field in block.fields)
-            or any("%" in _outside_delimiters(str(field.value)) for field in block.fields)
-        ):
-            return True
-        if isinstance(block, bibmodel.String) and not _FIELD_NAME.match(block.key.strip()):
-            return True
-        if isinstance(block, bibmodel.ExplicitComment) and COMMENT_LIKE_TYPE.match(
-            (block.raw or "").lstrip()
-        ):
-            return True
+        for field in block.fields:  # a loop: this runs for every field of every file
+            if not _FIELD_NAME.match(field.key.strip()) or _has_comment(str(field.value)):
+                return True
+        return False
+    if isinstance(block, bibmodel.String):
+        return not _FIELD_NAME.match(block.key.strip())
+    if isinstance(block, bibmodel.ExplicitComment):
+        return COMMENT_LIKE_TYPE.match((block.raw or "").lstrip()) is not None
     return False
+
+
+def _has_comment(value: str) -> bool:
+    """True when a raw value holds a `%` outside braces and quotes."""
+    return "%" in value and "%" in _outside_delimiters(value)
 
 
 def _add_entry(bib: BibFile, entry: bibmodel.Entry, span: Span, raw: str) -> None:
@@ -414,6 +503,8 @@ def _outside_delimiters(value: str) -> str:
 def _swallowed_field(value: str) -> str | None:
     """The name of the next field when a raw value ran on into it (`{A}\n title = {T}`):
     a comma was missing, or hidden by a `%` comment. None for a well-formed value."""
+    if "=" not in value:
+        return None
     found = _SWALLOWED.search(_outside_delimiters(value))
     return found.group(1) if found else None
 
@@ -441,8 +532,9 @@ def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:
 
 
 def _moved(reference: Reference, lines: int) -> Reference:
-    """`reference` moved down by `lines` (built directly: `dataclasses.replace` is slow)."""
-    return Reference(
+    """`reference` moved down by `lines` (built directly: `dataclasses.replace` is slow),
+    with what it converts to: its text and fields are the same."""
+    moved = Reference(
         citekey=reference.citekey,
         entry_type=reference.entry_type,
         fields=reference.fields,
@@ -450,6 +542,9 @@ def _moved(reference: Reference, lines: int) -> Reference:
         line=reference.line + lines,
         raw=reference.raw,
     )
+    object.__setattr__(moved, "summary", reference.summary)
+    object.__setattr__(moved, "csl", reference.csl)
+    return moved
 
 
 def _shifted(problem: EntryError, lines: int) -> EntryError:
@@ -468,11 +563,15 @@ def _report_undecodable_bytes(bib: BibFile, first_line: int) -> None:
     if _UNDECODABLE.search(bib.text) is None:
         return
     # Lines end at \n only, as everywhere else here (`splitlines` also cuts at \x0c, \x1c...).
-    lines = [
-        number
-        for number, line in enumerate(bib.text.split("\n"), start=first_line)
-        if _UNDECODABLE.search(line)
-    ]
+    lines = []
+    number, counted = first_line, 0
+    found = _UNDECODABLE.search(bib.text)
+    while found is not None:  # once per line holding such bytes
+        number += bib.text.count("\n", counted, found.start())
+        counted = found.start()
+        lines.append(number)
+        line_end = bib.text.find("\n", counted)
+        found = None if line_end < 0 else _UNDECODABLE.search(bib.text, line_end)
     if len(lines) > _MAX_UNDECODABLE_LINES_SHOWN:
         shown = ", ".join(str(number) for number in lines[:_MAX_UNDECODABLE_LINES_SHOWN])
         message = (

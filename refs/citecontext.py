@@ -85,7 +85,9 @@ class LibraryItems:
         with self._lock:
             snapshot = self._snapshot
             if snapshot is None or not _same(snapshot.references, references):
+                self._store.read_cached_csl()
                 snapshot = _snapshot_of(references)
+                self._store.keep_csl()
                 self._snapshot = snapshot
         return snapshot
 

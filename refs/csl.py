@@ -31,7 +31,7 @@ from refs.cslvocab import (
     THESIS_GENRES,
 )
 from refs.latex import latex_to_markup, latex_to_text
-from refs.model import Reference
+from refs.model import Reference, remember_csl
 from refs.names import NameList, Person, parse_names, split_list
 from refs.store import ReferenceStore
 
@@ -94,13 +94,21 @@ def stored_reference_to_csl(store: ReferenceStore, citekey: str) -> CslItem:
 
 
 def reference_to_csl(reference: Reference, lookup: Lookup | None = None) -> CslItem:
-    """The CSL-JSON item for `reference`; `lookup` finds its `crossref` and `xdata` entries."""
+    """The CSL-JSON item for `reference`; `lookup` finds its `crossref` and `xdata` entries.
+
+    An entry that inherits nothing is converted once: the item stays on it (and the store
+    keeps it in its cache), so callers share it and must not change it.
+    """
+    if reference.csl is not None:
+        return reference.csl
     fields = resolved_fields(reference, lookup or _nothing)
     entry_type = reference.entry_type.lower()
     csl_type = _csl_type(entry_type, fields)
     item: CslItem = {"id": reference.citekey, "type": csl_type}
     for step in _STEPS:
         step(item, entry_type, fields)
+    if not reference.inherits:
+        remember_csl(reference, item)
     return item
 
 

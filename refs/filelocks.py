@@ -6,8 +6,6 @@ import threading
 import time
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 # How often a process waiting for another one's hold looks again: a write takes a few
 # milliseconds to tens, and filelock's default of 50 ms left the lock idle after most.
 POLL_SECONDS = 0.005
@@ -26,6 +24,10 @@ class FileWriteLock:
     """
 
     def __init__(self, path: Path) -> None:
+        # filelock is imported by the first lock, not with the module: a command that
+        # writes nothing (`refs list`) never loads it.
+        from filelock import FileLock
+
         self._file_lock = FileLock(path)
         with _REGISTRY_LOCK:
             self._thread_lock = _THREAD_LOCKS.setdefault(path, threading.Lock())
@@ -39,6 +41,8 @@ class FileWriteLock:
             else self._thread_lock.acquire(blocking=False)
         )
         if not taken:
+            from filelock import Timeout
+
             raise Timeout(str(self._file_lock.lock_file))
         try:
             self._file_lock.acquire(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from refs.latex import latex_to_text
 
@@ -68,8 +69,10 @@ _EXTENDED_PART = re.compile(r"^\s*(family|given|prefix|suffix|useprefix|[a-z-]+)
 _NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 
+@lru_cache(maxsize=16384)
 def parse_names(value: str) -> NameList:
-    """The people in a raw BibTeX name field (LaTeX allowed, decoded to Unicode)."""
+    """The people in a raw BibTeX name field (LaTeX allowed, decoded to Unicode); a
+    library names the same people again and again, so each value is parsed once."""
     people: list[Person] = []
     has_others = False
     for raw_name in split_list(value):

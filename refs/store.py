@@ -17,7 +17,7 @@ from pathlib import Path
 
 from refs.atomicfile import locked, write_atomically
 from refs.bibfile import BibFile, Fingerprint, encode_text, parse_bib_text, read_text
-from refs.cache import RefsCache
+from refs.cache import RefsCache, raw_key
 from refs.citekeys import is_valid_citekey
 from refs.entrytext import check_field_length, edit_entry_text, format_entry
 from refs.errors import (
@@ -29,7 +29,7 @@ from refs.errors import (
     RefsError,
     UnknownCitekey,
 )
-from refs.model import Reference
+from refs.model import Reference, remember_csl
 from refs.values import evaluate
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,9 @@ class ReferenceStore:
         self._by_folded: dict[str, Reference] = {}
         self.problems: list[EntryError] = []
         self._memory = threading.RLock()
+        # Per file: the parse whose CSL cache was read, and the keys that cache holds.
+        self._csl_read: dict[Path, BibFile] = {}
+        self._csl_kept: dict[Path, set[str]] = {}
         self.reload()
 
     def reload(self) -> None:
@@ -116,6 +119,37 @@ class ReferenceStore:
         if self._cache is not None:
             self._cache.save(bib)
         return bib
+
+    def read_cached_csl(self) -> None:
+        """Give each entry that inherits nothing the CSL item cached for its text, so that
+        converting the library converts only what changed (once per file read)."""
+        if self._cache is None:
+            return
+        for path, bib in list(self._files.items()):
+            if self._csl_read.get(path) is bib:
+                continue
+            items = self._cache.load_csl(bib)
+            if items:
+                for reference in bib.references:
+                    if reference.csl is None and not reference.inherits:
+                        item = items.get(raw_key(reference.raw))
+                        if item is not None:
+                            remember_csl(reference, item)
+            self._csl_read[path], self._csl_kept[path] = bib, set(items)
+
+    def keep_csl(self) -> None:
+        """Write the CSL items converted since the cache was read into the cache."""
+        if self._cache is None:
+            return
+        for path, bib in list(self._files.items()):
+            items = {
+                raw_key(reference.raw): reference.csl
+                for reference in bib.references
+                if reference.csl is not None and not reference.inherits
+            }
+            if items.keys() - self._csl_kept.get(path, set()):
+                self._cache.save_csl(bib, items)
+                self._csl_read[path], self._csl_kept[path] = bib, set(items)
 
     def _rebuild_lookup(self) -> None:
         """Build the lookup and problem list aside, then publish each in one assignment."""

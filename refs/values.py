@@ -34,6 +34,12 @@ MONTH_MACROS: Mapping[str, str] = {
 
 
 _MARKS = re.compile(r'[{}"#]')
+# A name that can only be a macro (no braces, quotes, `#` or spaces).
+_MACRO_NAME = re.compile(r"[^\s{}\"#]+")
+# Text without braces or quotes.
+_PLAIN = re.compile(r'[^{}"]*')
+# Text whose braces nest at most two deep and never close more than they opened.
+_BALANCED = re.compile(r"(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*")
 MAX_EXPANDED_LENGTH = 1_000_000
 MAX_MACRO_USES = 10_000
 
@@ -70,6 +76,26 @@ def split_concatenation(raw: str) -> list[str]:
 
 def evaluate(raw: str, macros: Mapping[str, str]) -> str:
     """The text a field value stands for, with `macros` (raw `@string` values) expanded."""
+    text = raw.strip()
+    # Most values are one braced or quoted string or a number; read those at once (the
+    # full reading below gives the same for them, a character at a time).
+    if len(text) >= 2:
+        inner = text[1:-1]
+        if text[0] == "{" and text[-1] == "}" and _BALANCED.fullmatch(inner):
+            return inner
+        if text[0] == text[-1] == '"' and _PLAIN.fullmatch(inner):
+            return inner
+    if text.isdigit():
+        return text
+    # A macro alone (`journal = TUGboat`) standing for one braced or quoted string.
+    defined = macros.get(text.lower()) if _MACRO_NAME.fullmatch(text) else None
+    if defined is not None:
+        value = defined.strip()
+        inner = value[1:-1]
+        if len(value) >= 2 and value[0] == "{" and value[-1] == "}" and _BALANCED.fullmatch(inner):
+            return inner
+        if len(value) >= 2 and value[0] == value[-1] == '"' and _PLAIN.fullmatch(inner):
+            return inner
     return _Expansion(macros).value(raw, ())
 
 

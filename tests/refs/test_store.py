@@ -14,10 +14,16 @@ from pathlib import Path
 
 import pytest
 
+import refs.csl
 import refs.store
+import refs.summaries
 from refs.cache import CACHE_FORMAT, cache_path
+from refs.citecontext import LibraryItems
+from refs.crossref import Lookup, resolved_fields
 from refs.errors import DuplicateCitekey, FileChangedOnDisk, InvalidBibtex, WriteFailed
+from refs.model import Reference, Summary
 from refs.store import CACHE_FOLDER, ReferenceStore
+from refs.summaries import summarize, summary_of
 
 BIB = (
     "% my references\n\n"
@@ -214,7 +220,9 @@ def _with_header(text: str, **changes: str) -> str:
         pytest.param(lambda text: _with_header(text, parser="bibtexparser 9"), id="parser"),
         pytest.param(lambda text: text.replace('["first"', '[1,"first"'), id="wrong-shape"),
         pytest.param(lambda text: json.dumps({"format": CACHE_FORMAT}), id="missing-keys"),
-        pytest.param(lambda text: text.replace('\n["second"', '\n[1]\n["second"'), id="extra"),
+        pytest.param(lambda text: text + '\n{"title":"x"}', id="extra"),
+        pytest.param(lambda text: text.replace('{"title":"Second"}', '["Second"]'), id="fields"),
+        pytest.param(lambda text: _with_header(text, converter="old"), id="converter"),
         pytest.param(lambda text: text + "\u00e9", id="not-ascii"),
     ],
 )
@@ -229,6 +237,50 @@ def test_a_damaged_or_outdated_cache_is_ignored_and_rebuilt(
     assert [ref.citekey for ref in store.references()] == ["first", "second", "third"]
     assert store.get("first").fields == {"title": "First", "year": "1957"}
     assert cached.read_text(encoding="utf-8") == good
+
+
+def test_warm_start_has_the_summaries_a_cold_one_converts(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = [summarize(reference) for reference in ReferenceStore(library).references()]
+    monkeypatch.setattr(refs.summaries, "parse_names", None)  # nothing converted now
+    warm = [summary_of(reference) for reference in ReferenceStore(library).references()]
+    assert [_plain(summary) for summary in warm] == [_plain(summary) for summary in cold]
+    assert _plain(warm[0]) == ("First", [], [], "1957", True)
+
+
+def _plain(summary: Summary) -> tuple[object, ...]:
+    return (*summary[:1], list(summary.authors), list(summary.editors), *summary[3:])
+
+
+def _convert_counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    converted: list[str] = []
+
+    def resolved(reference: Reference, lookup: Lookup) -> dict[str, str]:
+        converted.append(reference.citekey)
+        return resolved_fields(reference, lookup)
+
+    monkeypatch.setattr(refs.csl, "resolved_fields", resolved)
+    return converted
+
+
+def test_csl_items_are_kept_by_entry_text_across_a_hand_edit(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (library / "references.bib").write_text(
+        BIB + "@book{child, crossref = {first}, title = {Child}}\n", encoding="utf-8"
+    )
+    converted = _convert_counting(monkeypatch)
+    LibraryItems(ReferenceStore(library)).items()
+    assert sorted(converted) == ["child", "first", "second", "third"]
+    bib = library / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Third", "3rd"), encoding="utf-8")
+    converted.clear()
+    items = LibraryItems(ReferenceStore(library)).items()
+    # The changed entry and the one inheriting are converted; the others come from the cache.
+    assert sorted(converted) == ["child", "third"]
+    assert items == LibraryItems(ReferenceStore(library, use_cache=False)).items()
+    assert {item["id"]: item["title"] for item in items}["third"] == "3rd"
 
 
 def test_cache_keeps_invalid_utf8_and_problems(library: Path) -> None:

@@ -52,6 +52,12 @@ def test_command_imports_no_web_search_or_v8(args: tuple[str, ...], demo_library
     assert imported.isdisjoint(HEAVY), sorted(imported & set(HEAVY))
 
 
+def test_refs_list_from_the_cache_imports_no_parser(demo_library: Path) -> None:
+    _modules_imported_by("refs", "list", library=demo_library)  # writes the cache
+    imported = _modules_imported_by("refs", "list", library=demo_library)
+    assert imported.isdisjoint({"bibtexparser", "pylatexenc"})
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_help_line_of_each_command_is_its_docstring(name: str) -> None:
     module_name, _, attribute = COMMANDS[name].path.partition(":")
