@@ -495,7 +495,7 @@ PATHS: dict[str, Schema] = {
                 "200": {
                     "description": "The export document, in the format's media type; as "
                     "JSON naming the references the style leaves out, when the request "
-                    "prefers application/json.",
+                    "prefers application/json (a Word document, `docx`, is always the file).",
                     "content": _json(_ref("ExportDocument")),
                 }
             },
@@ -522,6 +522,7 @@ PATHS: dict[str, Schema] = {
                             "html",
                             "markdown",
                             "w3c",
+                            "docx",
                         ]
                     },
                 ),

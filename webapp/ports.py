@@ -9,11 +9,14 @@ not a port.)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from annotations.model import Locator
 from index.results import SearchResult
 from webapp.citation_service import Citation
+
+if TYPE_CHECKING:
+    from webapp.export_service import FileExport
 
 
 class SearchPort(Protocol):
@@ -48,8 +51,11 @@ class CitationsPort(Protocol):
         a bibliography entry the style leaves out is empty, with the reason in `omitted`."""
         ...
 
-    def cite_passage(self, passage_id: str, *, style: str, output: str = "text") -> Citation:
-        """The quote with its in-text citation, ready to paste."""
+    def cite_passage(
+        self, passage_id: str, *, style: str, mode: str = "quote", output: str = "text"
+    ) -> Citation:
+        """The quote with its citation, ready to paste (`quote`), or the citation alone: the
+        in-text citation (`citation`) or, in a note style, the note (`note`)."""
         ...
 
     def styles(self) -> list[str]:
@@ -71,4 +77,15 @@ class ExportPort(Protocol):
     ) -> Citation:
         """The export document (no citekeys and no query: the whole library), with the
         references its style leaves out of the bibliography in `omitted`."""
+        ...
+
+    def export_docx(
+        self,
+        citekeys: Sequence[str],
+        *,
+        query: str | None = None,
+        style: str | None = None,
+        notes: bool = False,
+    ) -> FileExport:
+        """The same choice as a Word document (.docx)."""
         ...

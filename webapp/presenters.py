@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from refs.errors import EntryError
 from refs.model import Reference
-from refs.names import parse_names
+from refs.summaries import summary_of
 
 if TYPE_CHECKING:
     from annotations.model import Note, Passage
@@ -46,20 +46,19 @@ def export_json(result: Citation) -> dict[str, Any]:
 
 def reference_year(reference: Reference) -> str:
     """The year of publication as written (`year`, else the start of `date`), or ""."""
-    if "year" in reference.fields:
-        return reference.text("year")
-    return reference.fields.get("date", "")[:4]
+    return summary_of(reference).year
 
 
 def reference_summary_json(reference: Reference) -> dict[str, Any]:
     """A row of `refs list --json`: `{citekey, type, title, authors, editors, year}`."""
+    summary = summary_of(reference)
     return {
         "citekey": reference.citekey,
         "type": reference.entry_type,
-        "title": reference.text("title"),
-        "authors": parse_names(reference.fields.get("author", "")).display_names,
-        "editors": parse_names(reference.fields.get("editor", "")).display_names,
-        "year": reference_year(reference),
+        "title": summary.title,
+        "authors": list(summary.authors),
+        "editors": list(summary.editors),
+        "year": summary.year,
     }
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from annotations.model import Locator
 from refs.styles import style_names
 from webapp.citation_service import Citation, CitationService
-from webapp.export_service import ExportService
+from webapp.export_service import ExportService, FileExport
 from webapp.passage_service import PassageService
 
 
@@ -30,9 +30,14 @@ class ViewCitations:
         """One reference as a bibliography entry, in-text citation or note."""
         return self._citations.cite(citekey, style, locator=locator, mode=mode, output=output)
 
-    def cite_passage(self, passage_id: str, *, style: str, output: str = "text") -> Citation:
-        """The quote with its in-text citation, ready to paste."""
-        return self._citations.quote(self._passages.get(passage_id), style, output)
+    def cite_passage(
+        self, passage_id: str, *, style: str, mode: str = "quote", output: str = "text"
+    ) -> Citation:
+        """The quote with its citation, or (`citation`, `note`) the citation alone."""
+        passage = self._passages.get(passage_id)
+        if mode == "quote":
+            return self._citations.quote(passage, style, output)
+        return self._citations.cite_passage(passage, style, mode=mode, output=output)
 
     def styles(self) -> list[str]:
         """Every style name the views may offer, short names first."""
@@ -56,3 +61,14 @@ class ViewExports:
     ) -> Citation:
         """The export document (no citekeys and no query: the whole library)."""
         return self._exports.export(citekeys, query=query, output=output, style=style, notes=notes)
+
+    def export_docx(
+        self,
+        citekeys: Sequence[str],
+        *,
+        query: str | None = None,
+        style: str | None = None,
+        notes: bool = False,
+    ) -> FileExport:
+        """The same choice as a Word document (.docx)."""
+        return self._exports.export_docx(citekeys, query=query, style=style, notes=notes)

@@ -84,14 +84,17 @@ def test_cyrillic_query_finds_the_tank_quote_first(runner: CliRunner, library: P
         "score": hits[0]["score"],
         "match": "all",
         "missing": [],
+        "short_citation": hits[0]["short_citation"],
     }
     assert "<mark>Zhukov</mark>" in hits[0]["snippet"]
+    assert hits[0]["short_citation"]["text"] == "“Anti-Party Group” (2020), p. 12"
 
 
 def test_result_document_has_the_contract_shape(runner: CliRunner, library: Path) -> None:
     document = search(runner, library, "zhukov", "--limit", "1", "--offset", "1")
     contract = {"query", "total", "offset", "hits", "facets"}
-    assert set(document) == contract | {"matched_all", "suggestion", "relaxed"}
+    added = {"matched_all", "suggestion", "relaxed", "facet_labels"}
+    assert set(document) == contract | added
     assert (document["query"], document["total"], document["offset"]) == ("zhukov", 2, 1)
     assert (document["matched_all"], document["suggestion"], document["relaxed"]) == (
         2,

@@ -143,7 +143,9 @@ def test_passage_page_renders_notes_from_markdown_and_its_forms_work(
     )
     page = _text(client, f"/passages/{passage.id}")
     assert "<strong>bold</strong> claim" in page
-    assert "Quote with MLA citation" in page
+    assert "Quote with citation" in page
+    assert "[@freeze2009, p. 422]" in page  # pandoc's Markdown, ready to copy
+    assert "Freeze, “Zhukov and the Tanks of June” (2009), p. 422" in page
     [note] = services.passages.get(passage.id).notes
     client.post(
         f"/passages/{passage.id}/notes/{note.id}/edit",

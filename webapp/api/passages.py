@@ -26,6 +26,10 @@ from webapp.viewsupport import (
 
 bp = Blueprint("passages", __name__)
 
+# What a passage's citation route formats: the quote with its citation, or the citation
+# (in-text) or footnote alone.
+PASSAGE_CITATION_MODES = ("quote", "citation", "note")
+
 # Any: a JSON object, then its status and headers (a Flask view's answer)
 Answer = tuple[dict[str, Any], int, dict[str, str]]
 
@@ -107,10 +111,12 @@ def add_note(passage_id: str) -> Answer:
 
 @bp.get("/passages/<passage_id>/citation")
 def cite_passage(passage_id: str) -> dict[str, str]:
-    """The quote with its in-text citation in a style: `{"text": ...}` or `{"html": ...}`."""
+    """The quote with its citation in a style, or with `mode=citation` (`note`) the
+    citation (footnote) alone: `{"text": ...}` or `{"html": ...}`."""
     style = request.args.get("style", "") or DEFAULT_STYLE
     output = choice_arg("format", CITATION_FORMATS, "text")
+    mode = choice_arg("mode", PASSAGE_CITATION_MODES, "quote")
     _passages().get(passage_id)
     citations = require(get_services().citations, "citation")
-    text = citations.cite_passage(passage_id, style=style, output=output).text
+    text = citations.cite_passage(passage_id, style=style, mode=mode, output=output).text
     return {"html": text} if output == "html" else {"text": text}

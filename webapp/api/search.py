@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from webapp.presenters import search_result_json
+from webapp.search_document import search_document
 from webapp.viewsupport import get_services, int_arg
 
 bp = Blueprint("search", __name__)
@@ -20,4 +20,7 @@ def search() -> dict[str, Any]:
     limit = int_arg("limit", 20, minimum=1, maximum=MAX_LIMIT)
     offset = int_arg("offset", 0, minimum=0, maximum=1_000_000)
     query = request.args.get("q", "")
-    return search_result_json(get_services().search.search(query, limit=limit, offset=offset))
+    services = get_services()
+    return search_document(
+        services.search.search(query, limit=limit, offset=offset), services.csl_item
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from webapp.clisupport import echo_json, json_option, pass_services
-from webapp.presenters import search_result_json
+from webapp.search_document import search_document
 from webapp.search_service import DEFAULT_LIMIT
 from webapp.services import Services
 
@@ -33,7 +33,7 @@ def search(services: Services, query: str, limit: int, offset: int, as_json: boo
     """
     result = services.search.search(query, limit=limit, offset=offset)
     if as_json:
-        echo_json(search_result_json(result))
+        echo_json(search_document(result, services.csl_item))
         return
     shown = f"{offset + 1}-{offset + len(result.hits)}" if result.hits else "none"
     click.echo(f"{result.total} matches for {query!r} (showing {shown})", err=True)

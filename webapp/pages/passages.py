@@ -9,15 +9,36 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from annotations.errors import InvalidLocator, InvalidPassage, NoteConflict, PassageConflict
-from annotations.model import LOCATOR_LABELS, Note
+from annotations.model import LOCATOR_LABELS, Locator, Note
+from refs.errors import UnknownCitekey
+from refs.styles import resolve_style
 from webapp.pages.twins import with_json_twin
 from webapp.passage_service import PassageService
-from webapp.safehtml import render_markdown
+from webapp.safehtml import clean_html, render_markdown
+from webapp.services import Services
+from webapp.short_citations import pandoc_citation, short_citation, unknown_work_citation
 from webapp.viewsupport import form_locator, form_tags, get_services
 
 bp = Blueprint("passages", __name__)
 
-COPY_STYLES = (("mla", "MLA"), ("chicago", "Chicago"), ("apa", "APA"))
+# The styles the copy buttons offer (style, label), the first chosen until the reader picks
+# another (the page remembers it): Chicago's notes, as most historians cite.
+COPY_STYLES = (
+    ("chicago", "Chicago (notes)"),
+    ("chicago-author-date", "Chicago (author-date)"),
+    ("mla", "MLA"),
+    ("apa", "APA"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CopyStyle:
+    """A style the copy buttons offer, and whether it cites in notes (a footnote to copy)
+    or in the text (an in-text citation)."""
+
+    style: str
+    label: str
+    is_note: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +168,15 @@ def _form_revision() -> int | None:
     return int(given) if given.isascii() and given.isdigit() else None
 
 
+def _cited(services: Services, citekey: str, locator: Locator | None) -> Markup:
+    """A work as people recognise it: `Freeze, *Russia* (2009), p. 422`, as markup."""
+    try:
+        cited = short_citation(services.csl_item(citekey), locator)
+    except UnknownCitekey:
+        cited = unknown_work_citation(citekey, locator)
+    return clean_html(cited.html)
+
+
 def _back_to(passage_id: str) -> BaseResponse:
     return redirect(url_for("passages.show_passage", passage_id=passage_id), code=303)
 
@@ -158,12 +188,22 @@ def _render(
     services = get_services()
     passage = services.passages.get(passage_id)
     reference = services.refs.get(passage.citekey) if passage.citekey in services.refs else None
+    copy_styles = [
+        CopyStyle(style, label, resolve_style(style).is_note) for style, label in COPY_STYLES
+    ]
     html = render_template(
         "passages/detail.html",
         passage=passage,
         reference=reference,
+        cited=_cited(services, passage.citekey, passage.locator),
+        source_cited=(
+            _cited(services, passage.quoted_in.citekey, passage.quoted_in.locator)
+            if passage.quoted_in
+            else None
+        ),
+        pandoc=pandoc_citation(passage.citekey, passage.locator, passage.quoted_in),
         notes=[NoteView(note, render_markdown(note.text)) for note in passage.notes],
-        copy_styles=COPY_STYLES if services.citations is not None else (),
+        copy_styles=copy_styles if services.citations is not None else [],
         locator_labels=LOCATOR_LABELS,
         form=form,
         error=error,

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, url_for
 
 from webapp.pages.twins import with_json_twin
-from webapp.presenters import search_result_json
-from webapp.safehtml import clean_snippet
+from webapp.safehtml import clean_html, clean_snippet
+from webapp.search_document import search_document
 from webapp.viewsupport import get_services
 
 bp = Blueprint("search", __name__)
@@ -24,9 +24,13 @@ def home() -> Response:
     query = request.args.get("q", "")
     offset = request.args.get("offset", "")
     start = min(int(offset), MAX_OFFSET) if offset.isascii() and offset.isdigit() else 0
-    searcher = get_services().search
+    services = get_services()
     results = (
-        search_result_json(searcher.search(query, limit=PAGE_SIZE, offset=start)) if query else None
+        search_document(
+            services.search.search(query, limit=PAGE_SIZE, offset=start), services.csl_item
+        )
+        if query
+        else None
     )
     hits = [_hit_view(hit) for hit in results["hits"]] if results else []
     html = render_template(
@@ -41,11 +45,16 @@ def home() -> Response:
 
 
 def _hit_view(hit: dict[str, Any]) -> dict[str, Any]:  # Any: a search hit (JSON)
-    """A hit with the link to open and its snippet as safe markup."""
+    """A hit with the link to open, and its snippet and short citation as safe markup."""
     if hit.get("kind") == "reference":
         href = url_for("refs.show_ref", citekey=hit["citekey"])
     elif hit.get("kind") == "note":
         href = url_for("passages.show_passage", passage_id=hit["passage_id"]) + f"#note-{hit['id']}"
     else:
         href = url_for("passages.show_passage", passage_id=hit["id"])
-    return {**hit, "href": href, "snippet_html": clean_snippet(hit.get("snippet", ""))}
+    return {
+        **hit,
+        "href": href,
+        "snippet_html": clean_snippet(hit.get("snippet", "")),
+        "cited_html": clean_html(hit["short_citation"]["html"]),
+    }

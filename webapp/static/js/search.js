@@ -1,12 +1,21 @@
 // The search page: results as you type, from GET /api/search (see the contract).
 // At most one request per 150 ms, answers to older queries dropped, query kept in the URL.
+// Hits with every word are listed first; those with only some of them form a group of
+// their own, each saying which words it lacks.
 const DEBOUNCE_MS = 150;
+// The facets sit beside the results from this width on, and fold away below it.
+const SIDEBAR_WIDTH = "(min-width: 56rem)";
 
 const form = document.querySelector(".search-form");
 const box = document.getElementById("q");
 const results = document.getElementById("results");
+const fullList = document.getElementById("hits");
+const partial = document.getElementById("partial");
+const partialList = document.getElementById("partial-hits");
+const partialHeading = document.getElementById("partial-heading");
 const count = document.getElementById("result-count");
 const facets = document.getElementById("facets");
+const facetsPanel = document.getElementById("facets-panel");
 const paging = document.getElementById("paging");
 const api = form.dataset.api;
 const pageSize = Number(form.dataset.pageSize) || 20;
@@ -25,71 +34,95 @@ function hitHref(hit) {
   return `/passages/${encodeURIComponent(hit.id)}`;
 }
 
-// Snippets are escaped text with <mark> tags: rebuild them as nodes, never as live HTML.
-function snippetNodes(snippet) {
-  const parser = new DOMParser();
-  const nodes = [];
-  let marked = false;
-  for (const part of String(snippet || "").split(/(<\/?mark>)/)) {
-    if (part === "<mark>") { marked = true; continue; }
-    if (part === "</mark>") { marked = false; continue; }
-    // Parsed inside <body> so that leading spaces survive; the parsed document is inert.
-    const text = parser.parseFromString(`<!doctype html><body>${part}`, "text/html").body.textContent;
-    if (!text) continue;
-    if (marked) {
-      const mark = document.createElement("mark");
-      mark.textContent = text;
-      nodes.push(mark);
-    } else {
-      nodes.push(document.createTextNode(text));
-    }
+// Snippets and short citations are escaped HTML with <mark> or <i> tags: parsed in an
+// inert document and copied over as text and those two tags only, never as live HTML.
+const KEPT_TAGS = new Set(["MARK", "I"]);
+
+function safeNodes(html) {
+  const parsed = new DOMParser().parseFromString(`<!doctype html><body>${html || ""}`, "text/html");
+  const copy = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) return [document.createTextNode(node.textContent)];
+    if (node.nodeType !== Node.ELEMENT_NODE) return [];
+    const children = [...node.childNodes].flatMap(copy);
+    if (!KEPT_TAGS.has(node.tagName)) return children;
+    const element = document.createElement(node.tagName.toLowerCase());
+    element.append(...children);
+    return [element];
+  };
+  return [...parsed.body.childNodes].flatMap(copy);
+}
+
+function hitItem(hit) {
+  const item = document.createElement("li");
+  item.className = "hit";
+  const link = document.createElement("a");
+  link.className = "hit-link";
+  link.href = hitHref(hit);
+  if (hit.short_citation) link.append(...safeNodes(hit.short_citation.html));
+  else link.textContent = hit.citekey;
+  if (hit.kind !== "passage") {
+    const kind = document.createElement("span");
+    kind.className = "kind";
+    kind.textContent = hit.kind;
+    link.append(" ", kind);
   }
-  return nodes;
+  const snippet = document.createElement("p");
+  snippet.className = "snippet";
+  snippet.append(...safeNodes(hit.snippet || escapeText(hit.text)));
+  item.append(link, snippet);
+  const how = matchNote(hit);
+  if (how) item.append(how);
+  return item;
+}
+
+function escapeText(text) {
+  const span = document.createElement("span");
+  span.textContent = text || "";
+  return span.innerHTML;
 }
 
 function renderHits(doc) {
-  results.replaceChildren(...doc.hits.map((hit) => {
-    const item = document.createElement("li");
-    item.className = "hit";
-    const link = document.createElement("a");
-    link.href = hitHref(hit);
-    const where = hit.locator ? `, ${hit.locator.label} ${hit.locator.value}` : "";
-    link.textContent = `${hit.citekey}${where}${hit.kind === "passage" ? "" : ` (${hit.kind})`}`;
-    const snippet = document.createElement("p");
-    snippet.className = "snippet";
-    snippet.append(...snippetNodes(hit.snippet || hit.text));
-    item.append(link, snippet);
-    const how = matchNote(hit);
-    if (how) item.append(how);
-    return item;
-  }));
+  const full = doc.hits.filter((hit) => hit.match !== "some");
+  const some = doc.hits.filter((hit) => hit.match === "some");
+  fullList.replaceChildren(...full.map(hitItem));
+  fullList.hidden = !full.length;
+  partialList.replaceChildren(...some.map(hitItem));
+  partial.hidden = !some.length;
+  const all = doc.matched_all ?? doc.total;
+  const more = doc.total - all;
+  const counted = document.createElement("span");
+  counted.className = "count";
+  counted.textContent = `(${more})`;
+  partialHeading.replaceChildren("Matching some of your words", ...(more > 0 ? [" ", counted] : []));
   count.textContent = countText(doc);
   renderSuggestion(doc);
 }
 
-// Hits with every word are counted apart from those with only some (listed after them).
+// The count of hits with every word; when none has them all, of those with some.
 function countText(doc) {
   const plural = (n) => `${n} result${n === 1 ? "" : "s"}`;
   const all = doc.matched_all ?? doc.total;
-  const partial = document.getElementById("partial-count");
-  if (partial) {
-    partial.textContent = all > 0 && all < doc.total
-      ? `${doc.total - all} more matching some of your words` : "";
-    partial.hidden = !partial.textContent;
-  }
-  if (all === 0 && doc.total > 0) return `${plural(doc.total)} matching some of your words`;
-  return plural(all >= doc.total ? doc.total : all);
+  if (doc.total === 0) return "No results";
+  if (all === 0) return `${plural(doc.total)} matching some of your words`;
+  return plural(Math.min(all, doc.total));
 }
 
 // Hits that lack some of the query's words say which; near spellings say so.
 function matchNote(hit) {
-  let text = "";
-  if (hit.match === "some") text = `Matching some of your words; missing: ${(hit.missing || []).join(", ")}`;
-  else if (hit.match === "fuzzy") text = "Matching a similar spelling";
-  if (!text) return null;
   const note = document.createElement("p");
   note.className = "match";
-  note.textContent = text;
+  if (hit.match === "some") {
+    const words = (hit.missing || []).map((word) => {
+      const struck = document.createElement("s");
+      struck.textContent = word;
+      return struck;
+    });
+    note.append("Missing: ", ...words.flatMap((word, i) => (i ? [", ", word] : [word])));
+  } else if (hit.match === "fuzzy") {
+    note.textContent = "A similar spelling matched";
+  } else {
+    return null;
+  }
   return note;
 }
 
@@ -138,6 +171,34 @@ function toggleTerm(term) {
   search();
 }
 
+// A group shows its first few values; "Show all" (remembered while the page is open)
+// lists the rest. A pressed value is always shown.
+const FACETS_SHOWN = 8;
+const expandedFacets = new Set();
+
+function facetName(doc, field, value) {
+  if (field === "kind") return KIND_LABELS[value] || value;
+  if (field === "citekey") return doc.facet_labels?.citekey?.[value] || value;
+  return value;
+}
+
+function facetButton(doc, field, value, n, pressed) {
+  const term = facetTerm(field, value);
+  const button = document.createElement("button");
+  button.type = "button";
+  const name = document.createElement("span");
+  name.className = "facet-name";
+  name.textContent = facetName(doc, field, value);
+  const count = document.createElement("span");
+  count.className = "facet-count";
+  count.textContent = String(n);
+  button.append(name, " ", count);
+  if (field === "citekey") button.title = value;
+  button.setAttribute("aria-pressed", String(pressed));
+  button.addEventListener("click", () => toggleTerm(term));
+  return button;
+}
+
 function renderFacets(doc) {
   const used = new Set(queryTerms().map((t) => t.toLowerCase()));
   const groups = [];
@@ -153,14 +214,24 @@ function renderFacets(doc) {
     heading.textContent = FACET_LABELS[field];
     group.setAttribute("aria-labelledby", heading.id);
     group.append(heading);
-    for (const [value, n] of entries) {
-      const term = facetTerm(field, value);
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = `${field === "kind" ? KIND_LABELS[value] || value : value} (${n})`;
-      button.setAttribute("aria-pressed", String(used.has(term.toLowerCase())));
-      button.addEventListener("click", () => toggleTerm(term));
-      group.append(button);
+    const expanded = expandedFacets.has(field) || entries.length <= FACETS_SHOWN + 1;
+    entries.forEach(([value, n], index) => {
+      const pressed = used.has(facetTerm(field, value).toLowerCase());
+      if (expanded || index < FACETS_SHOWN || pressed) {
+        group.append(facetButton(doc, field, value, n, pressed));
+      }
+    });
+    if (!expanded) {
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "facet-more";
+      more.textContent = `Show all ${entries.length}`;
+      more.addEventListener("click", () => {
+        expandedFacets.add(field);
+        renderFacets(doc);
+        document.querySelectorAll(`#facet-${field} button`)[FACETS_SHOWN]?.focus();
+      });
+      group.append(more);
     }
     groups.push(group);
   }
@@ -198,7 +269,9 @@ async function search() {
   keepInUrl(query);
   if (controller) controller.abort();
   if (!query.trim()) {
-    results.replaceChildren();
+    fullList.replaceChildren();
+    partialList.replaceChildren();
+    partial.hidden = true;
     facets.replaceChildren();
     paging.replaceChildren();
     count.textContent = "";
@@ -221,7 +294,7 @@ async function search() {
     renderHits(doc);
     renderFacets(doc);
     renderPaging(doc);
-    if (focusFirstHit) results.querySelector("a")?.focus();
+    if (focusFirstHit) resultLinks()[0]?.focus();
     focusFirstHit = false;
   } catch (error) {
     if (error.name !== "AbortError" && ticket === latest) count.textContent = "Search failed.";
@@ -241,7 +314,7 @@ form.addEventListener("submit", (event) => {
 });
 
 function resultLinks() {
-  return [...results.querySelectorAll("a")];
+  return [...results.querySelectorAll("a.hit-link")];
 }
 
 document.addEventListener("keydown", (event) => {
@@ -267,5 +340,10 @@ document.addEventListener("keydown", (event) => {
     else links[index - 1].focus();
   }
 });
+
+// Beside the results on a wide screen; folded away (one tap to open) on a narrow one.
+const wide = window.matchMedia(SIDEBAR_WIDTH);
+facetsPanel.open = wide.matches;
+wide.addEventListener("change", () => { facetsPanel.open = wide.matches; });
 
 if (box.value.trim()) search();
