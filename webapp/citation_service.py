@@ -46,6 +46,8 @@ _QUOTED_IN_PREFIXES: Mapping[str, str] = {
     "apa": "as cited in ",
 }
 _MARKDOWN_SPECIALS = re.compile(r"([\\*`])")
+# A straight double quote that opens: at the start, or after a space or an opening bracket.
+_OPENING_STRAIGHT_QUOTE = re.compile(r'(?:^|(?<=[\s(\[{—–-]))"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +117,39 @@ class CitationService:
         """
         chosen = resolve_style(style)
         _check_output(output)
+        quoted = _escape(inner_quotes_single(passage.text.strip()), output)
+        citation = self._passage_citation(passage, chosen, output)
+        if chosen.is_note:
+            return Citation(output, _with_note(quoted, citation.text, output), citation.warnings)
+        text = f"“{_without_final_period(quoted)}” {citation.text}."
+        return Citation(output, text, citation.warnings)
+
+    def cite_passage(
+        self, passage: Passage, style: str, *, mode: str = "citation", output: str = "text"
+    ) -> Citation:
+        """The passage's citation without its words: the in-text citation (`(Freeze 422)`,
+        `(qtd. in Taubman 310)`) or, in a note style, the full note; `note` in an in-text
+        style is refused, as `cite` refuses it."""
+        chosen = resolve_style(style)
+        _check_output(output)
+        if mode not in ("citation", "note"):
+            raise CitationError(f"unknown mode '{mode}'; use citation or note", field="mode")
+        if mode == "note" and not chosen.is_note:
+            raise CitationError(
+                f"style '{chosen.id}' cites in the text, not in notes; use --mode citation",
+                field="mode",
+            )
+        return self._passage_citation(passage, chosen, output)
+
+    def _passage_citation(self, passage: Passage, chosen: Style, output: str) -> Citation:
+        """The note (note styles) or in-text citation of a passage, a secondary source's
+        "quoted in" included."""
         cited = [passage.citekey]
         if passage.quoted_in is not None:
             cited.append(passage.quoted_in.citekey)
         context = self._library.context(cited)
         original = context[0]
         cite = _cite_item(passage.citekey, passage.locator)
-        quoted = _escape(passage.text.strip(), output)
         if passage.quoted_in is None:
             secondary = None
         else:
@@ -133,9 +161,9 @@ class CitationService:
         if chosen.is_note:
             note = self._note(context, cite, secondary, chosen, output)
             items = [original] if secondary is None else [original, secondary[0]]
-            return Citation(output, _with_note(quoted, note, output), _warnings(items))
+            return Citation(output, note, _warnings(items))
         citation, items = self._in_text(context, cite, secondary, chosen, output)
-        return Citation(output, f"“{_without_final_period(quoted)}” {citation}.", _warnings(items))
+        return Citation(output, citation, _warnings(items))
 
     def bibliography(self, citekeys: Sequence[str], style: str, output: str = "text") -> Citation:
         """The bibliography of `citekeys`, sorted as the style says, one entry a line; the
@@ -280,6 +308,17 @@ def _warnings(items: Sequence[CslItem]) -> tuple[str, ...]:
         for item in items
         for field in missing_fields(item)
     )
+
+
+def inner_quotes_single(text: str) -> str:
+    """`text` with its double quotation marks made single (“…” and "…" become ‘…’), as a
+    quotation inside the double quotation marks of a quote must be.
+
+    Straight quotes open at the start or after a space or an opening bracket and close
+    elsewhere; single quotation marks and apostrophes already in `text` stay as they are.
+    """
+    text = _OPENING_STRAIGHT_QUOTE.sub("‘", text)
+    return text.replace('"', "’").replace("“", "‘").replace("”", "’")
 
 
 def _escape(text: str, output: str) -> str:

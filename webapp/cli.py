@@ -165,8 +165,11 @@ def cli(ctx: click.Context, library_dir: Path | None, verbose: bool) -> None:
     )
     folder = resolve_library_dir(library_dir)
     if ctx.invoked_subcommand != "init":
-        # A command runs in one thread, so a full index build may fork workers.
-        ctx.obj = Services.for_library(folder, build_processes=min(4, os.cpu_count() or 1))
+        # A command runs in one thread, so a full index build may fork workers; its
+        # citations go to the citation service, whose engines stay warm between commands.
+        ctx.obj = Services.for_library(
+            folder, build_processes=min(4, os.cpu_count() or 1), citation_process=True
+        )
 
 
 def main() -> None:

@@ -10,8 +10,10 @@ import dataclasses
 import html
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from index.results import MATCH_ALL
+from refs.omissions import Omission
 from webapp.citation_service import Citation, CitationService
 from webapp.passage_service import PassageService
 from webapp.ports import SearchPort
@@ -21,6 +23,17 @@ from webapp.safehtml import clean_html, render_markdown
 _QUERY_MATCH_LIMIT = 100_000
 # An HTML export is opened from disk or served as text/html: nothing in it may run or load.
 HTML_EXPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+@dataclass(frozen=True, slots=True)
+class FileExport:
+    """An export that is a binary file (`docx`), with what `Citation` says beside a text:
+    warnings about what the entries lack and the works the style leaves out."""
+
+    output: str
+    data: bytes
+    warnings: tuple[str, ...] = ()
+    omitted: tuple[Omission, ...] = ()
 
 
 class ExportService:
@@ -71,6 +84,21 @@ class ExportService:
             return dataclasses.replace(exported, text=html_export_document(exported.text))
         return exported
 
+    def export_docx(
+        self,
+        citekeys: Sequence[str],
+        *,
+        query: str | None = None,
+        style: str | None = None,
+        notes: bool = False,
+    ) -> FileExport:
+        """The HTML export of the same choice as a Word document: italics as italic runs,
+        bibliography entries with hanging indents (`webapp/docx_export.py`)."""
+        from webapp.docx_export import html_to_docx  # python-docx: only for this format
+
+        exported = self.export(citekeys, query=query, output="html", style=style, notes=notes)
+        return FileExport("docx", html_to_docx(exported.text), exported.warnings, exported.omitted)
+
     def _chosen(self, citekeys: Sequence[str], query: str | None) -> list[str] | None:
         if query is None:
             return list(citekeys) or None
@@ -81,16 +109,38 @@ class ExportService:
         return list(dict.fromkeys([*citekeys, *matching]))
 
 
+# The export's own styles (inline: the policy lets nothing load). Bibliography entries hang
+# from their first line, as every style's bibliography is printed; the print rules make
+# the file ready to print or to save as PDF from a browser.
+HTML_EXPORT_STYLE = """\
+body { font-family: Georgia, "Times New Roman", serif; line-height: 1.5; color: #111;
+  max-width: 42rem; margin: 2rem auto; padding: 0 1rem; }
+.csl-entry { padding-left: 2em; text-indent: -2em; margin: 0 0 0.6em; }
+blockquote { margin: 0.5em 0 0.5em 1.5em; }
+h1, h2, h3 { line-height: 1.25; }
+@media print {
+  @page { margin: 2.5cm; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 12pt; color: #000; }
+  a { color: inherit; text-decoration: none; }
+  h1, h2, h3 { break-after: avoid; }
+  .csl-entry, blockquote, li { break-inside: avoid; }
+}
+"""
+
+
 def html_export_document(body: str, *, title: str = "Florilegium export") -> str:
-    """`body` cleaned by the pages' one sanitiser, in a complete document whose
-    Content-Security-Policy lets nothing run or load (inline styles only), so an export is
-    as safe to open as the pages that show the same notes."""
+    """`body` cleaned by the pages' one sanitiser, in a complete document (doctype,
+    language, character set, print styles, hanging indents) whose Content-Security-Policy
+    lets nothing run or load (inline styles only), so an export is as safe to open as the
+    pages that show the same notes."""
     return (
         "<!DOCTYPE html>\n"
-        "<html>\n<head>\n"
+        '<html lang="en">\n<head>\n'
         '<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{HTML_EXPORT_POLICY}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
+        f"<style>\n{HTML_EXPORT_STYLE}</style>\n"
         "</head>\n<body>\n"
         f"{clean_html(body)}\n"
         "</body>\n</html>\n"

@@ -28,7 +28,10 @@ from webapp.localconfig import LOCAL_CONFIG_NAME
 
 if TYPE_CHECKING:
     from annotations.store import PassageStore
+    from refs.citations import Formatter
     from refs.csl import CslItem
+    from webapp.citation_service import CitationService
+    from webapp.export_service import ExportService
     from webapp.passage_service import PassageService
     from webapp.ports import CitationsPort, ExportPort, SearchPort
     from webapp.search_service import SearchService
@@ -93,30 +96,48 @@ class Services:
     """
 
     def __init__(
-        self, library_dir: Path, refs: ReferenceStore, *, build_processes: int = 1
+        self,
+        library_dir: Path,
+        refs: ReferenceStore,
+        *,
+        build_processes: int = 1,
+        citation_process: bool = False,
     ) -> None:
         self.library_dir = library_dir
         self.refs = refs
         self._build_processes = build_processes
+        self._citation_process = citation_process
         self._lock = threading.RLock()
         self._passage_store: PassageStore | None = None
         self._passages: PassageService | None = None
         # The index: searched, and told of every passage write; opened on first use.
         self._index = DeferredSearch(self._open_search)
         self._search: SearchPort | None = None  # another search for the views (a fake)
+        self._citation_service: CitationService | None = None
+        self._export_service: ExportService | None = None
         self._citations: CitationsPort | Literal[_Unbuilt.UNBUILT] | None = _UNBUILT
         self._exports: ExportPort | Literal[_Unbuilt.UNBUILT] | None = _UNBUILT
 
     @classmethod
-    def for_library(cls, library_dir: Path, *, build_processes: int = 1) -> Services:
+    def for_library(
+        cls, library_dir: Path, *, build_processes: int = 1, citation_process: bool = False
+    ) -> Services:
         """Open the library at `library_dir` (which must exist).
 
         `build_processes` > 1 lets a full index build fork workers: only in a command-line
-        process, never in a threaded web server.
+        process, never in a threaded web server. `citation_process` formats citations in
+        the local citation service (`webapp/citation_client.py`), whose engines stay warm
+        between commands: for the command line, whose processes are short; a web server
+        keeps its own engines warm.
         """
         if not library_dir.is_dir():
             raise FileNotFoundError(f"{library_dir}: no such library folder")
-        return cls(library_dir, ReferenceStore(library_dir), build_processes=build_processes)
+        return cls(
+            library_dir,
+            ReferenceStore(library_dir),
+            build_processes=build_processes,
+            citation_process=citation_process,
+        )
 
     @property
     def passage_store(self) -> PassageStore:
@@ -170,15 +191,48 @@ class Services:
         )
 
     @property
+    def citation_service(self) -> CitationService:
+        """Citations, quotes ready to paste, bibliographies and exports of the library's
+        references: what `cite` and `export` print and the views' citations show."""
+        if self._citation_service is None:
+            with self._lock:
+                if self._citation_service is None:
+                    from webapp.citation_service import CitationService
+
+                    self._citation_service = CitationService(self.refs, self._citation_formatter())
+        return self._citation_service
+
+    def _citation_formatter(self) -> Formatter | None:
+        """The citation service process when asked for and not turned off, else None
+        (citeproc-js in this process)."""
+        if not self._citation_process:
+            return None
+        from webapp.citation_client import ServiceFormatter, service_enabled, service_folder
+
+        return ServiceFormatter(service_folder(self.library_dir)) if service_enabled() else None
+
+    @property
+    def export_service(self) -> ExportService:
+        """Bibliographies, literature notes and W3C annotations of chosen references."""
+        if self._export_service is None:
+            with self._lock:
+                if self._export_service is None:
+                    from webapp.export_service import ExportService
+
+                    self._export_service = ExportService(
+                        self.citation_service, self.passages, self.search
+                    )
+        return self._export_service
+
+    @property
     def citations(self) -> CitationsPort | None:
         """The web views' citations (None: the app has none)."""
         if self._citations is _UNBUILT:
             with self._lock:
                 if self._citations is _UNBUILT:
-                    from webapp.citation_service import CitationService
                     from webapp.viewports import ViewCitations
 
-                    self._citations = ViewCitations(CitationService(self.refs), self.passages)
+                    self._citations = ViewCitations(self.citation_service, self.passages)
         return self._citations
 
     @citations.setter
@@ -191,12 +245,9 @@ class Services:
         if self._exports is _UNBUILT:
             with self._lock:
                 if self._exports is _UNBUILT:
-                    from webapp.citation_service import CitationService
-                    from webapp.export_service import ExportService
                     from webapp.viewports import ViewExports
 
-                    exports = ExportService(CitationService(self.refs), self.passages, self.search)
-                    self._exports = ViewExports(exports)
+                    self._exports = ViewExports(self.export_service)
         return self._exports
 
     @exports.setter

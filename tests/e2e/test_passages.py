@@ -180,7 +180,7 @@ def test_export_a_bibliography(page: Page, demo_server: LiveServer) -> None:
     page.get_by_label("linden1966").check()
     page.get_by_label("freeze2009").check()
     page.get_by_label("Format").select_option("text")
-    page.get_by_label("Style (for text, html and markdown)").select_option("mla")
+    page.get_by_label("Style (for text, html, markdown and docx)").select_option("mla")
     save_screenshot(page, "export")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download").click()

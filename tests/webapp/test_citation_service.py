@@ -13,7 +13,7 @@ import rispy
 from annotations.model import Locator, Passage, QuotedIn
 from refs.omissions import Omission
 from refs.store import ReferenceStore
-from webapp.citation_service import CitationService
+from webapp.citation_service import CitationService, inner_quotes_single
 
 TABLE = Path(__file__).resolve().parents[1] / "data" / "citation_table.bib"
 CHICAGO_DOCUMENT_REASON = (
@@ -127,6 +127,57 @@ def test_quote_in_html_escapes_the_quote_and_italicises_titles(service: Citation
 def test_ellipsis_at_the_end_of_a_quote_is_kept(service: CitationService) -> None:
     text = passage("The underlying idea was ...", "linden1966", "422")
     assert service.quote(text, "mla").text == "“The underlying idea was ...” (Linden 422)."
+
+
+NESTED = passage('Pravda called them “the Anti-Party Group” and "plotters".', "linden1966", "7")
+
+
+@pytest.mark.parametrize(
+    ("style", "output", "expected"),
+    [
+        pytest.param(
+            "mla",
+            "text",
+            "“Pravda called them ‘the Anti-Party Group’ and ‘plotters’” (Linden 7).",
+            id="mla-text",
+        ),
+        pytest.param(
+            "apa",
+            "markdown",
+            "“Pravda called them ‘the Anti-Party Group’ and ‘plotters’” (Linden, 1966, p. 7).",
+            id="apa-markdown",
+        ),
+        pytest.param(
+            "chicago",
+            "html",
+            "<p>“Pravda called them ‘the Anti-Party Group’ and ‘plotters’.”<sup>1</sup></p>",
+            id="chicago-html",
+        ),
+        pytest.param(
+            "chicago",
+            "text",
+            "“Pravda called them ‘the Anti-Party Group’ and ‘plotters’.”¹",
+            id="chicago-text",
+        ),
+    ],
+)
+def test_a_quote_within_the_quote_gets_single_quotation_marks(
+    service: CitationService, style: str, output: str, expected: str
+) -> None:
+    assert service.quote(NESTED, style, output).text.split("\n")[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("“a” and “b”", "‘a’ and ‘b’", id="curly"),
+        pytest.param('"a" ("b") ["c"]', "‘a’ (‘b’) [‘c’]", id="straight"),
+        pytest.param("don’t ‘touch’ these", "don’t ‘touch’ these", id="singles-stay"),
+        pytest.param("no quotes at all", "no quotes at all", id="none"),
+    ],
+)
+def test_inner_quotes_single(text: str, expected: str) -> None:
+    assert inner_quotes_single(text) == expected
 
 
 def test_bibliography_export_is_sorted_by_the_style(service: CitationService) -> None:

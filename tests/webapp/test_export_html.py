@@ -118,3 +118,43 @@ def test_html_export_from_the_api_runs_nothing(hostile_library: Path, notes: str
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     _assert_safe_document(response.get_data(as_text=True))
+
+
+class _Head(HTMLParser):
+    """The `<html>` element's attributes and the text of the `<head>`'s `<style>`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.html_attrs: dict[str, str | None] = {}
+        self.style = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.html_attrs = dict(attrs)
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.style += data
+
+
+def test_html_bibliography_is_a_complete_document_ready_to_print(
+    demo_library: Path, runner: CliRunner
+) -> None:
+    result = runner.invoke(
+        cli, ["--library", str(demo_library), "export", "--format", "html", "--style", "mla"]
+    )
+    assert result.exit_code == 0, result.output
+    _assert_safe_document(result.stdout)
+    head = _Head()
+    head.feed(result.stdout)
+    assert head.html_attrs["lang"] == "en"
+    assert ".csl-entry { padding-left: 2em; text-indent: -2em;" in head.style
+    assert "@media print" in head.style
+    assert result.stdout.count('<div class="csl-entry">') == len(
+        Services.for_library(demo_library).refs.references()
+    )

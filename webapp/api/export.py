@@ -19,6 +19,7 @@ EXPORT_FORMATS = {
     "html": ("text/html", "html"),
     "markdown": ("text/markdown", "md"),
     "w3c": ("application/ld+json", "jsonld"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
 }
 
 
@@ -28,7 +29,8 @@ def export() -> Response:
 
     A download in the format's media type; a client that asks for `application/json`
     rather (`Accept`) gets `{format, text, omitted, warnings}`, which also names the
-    references the style leaves out of the bibliography, and why.
+    references the style leaves out of the bibliography, and why. A Word document
+    (`docx`) is always the file itself.
     """
     output = choice_arg("format", tuple(EXPORT_FORMATS), "bibtex")
     services = get_services()
@@ -36,16 +38,33 @@ def export() -> Response:
     citekeys = [*listed, *request.args.getlist("key")]
     for citekey in citekeys:
         services.refs.get(citekey)
-    result = require(services.exports, "export").export(
+    exports = require(services.exports, "export")
+    media_type, extension = EXPORT_FORMATS[output]
+    disposition = f'attachment; filename="florilegium.{extension}"'
+    if output == "docx":
+        document = exports.export_docx(
+            citekeys,
+            query=request.args.get("query") or None,
+            style=request.args.get("style") or None,
+            notes=_is_on(request.args.get("notes", "")),
+        )
+        return Response(
+            document.data, mimetype=media_type, headers={"Content-Disposition": disposition}
+        )
+    result = exports.export(
         citekeys,
         query=request.args.get("query") or None,
         output=output,
         style=request.args.get("style") or None,
-        notes=request.args.get("notes", "") in ("1", "true", "on"),
+        notes=_is_on(request.args.get("notes", "")),
     )
-    media_type, extension = EXPORT_FORMATS[output]
     if request.accept_mimetypes.best_match([media_type, "application/json"]) == "application/json":
         return jsonify(export_json(result))
     response = Response(result.text, mimetype=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="florilegium.{extension}"'
+    response.headers["Content-Disposition"] = disposition
     return response
+
+
+def _is_on(value: str) -> bool:
+    """A checkbox or flag in a query: `1`, `true` or `on`."""
+    return value in ("1", "true", "on")

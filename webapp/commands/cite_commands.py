@@ -8,16 +8,9 @@ from pathlib import Path
 import click
 
 from annotations.model import Locator
-from refs.citations import Formatter
 from refs.styles import resolve_style, style_names
-from webapp.citation_client import (
-    IDLE_SECONDS,
-    ServiceFormatter,
-    service_enabled,
-    service_folder,
-    stop_running_service,
-)
-from webapp.citation_service import EXPORT_FORMATS, MODES, OUTPUTS, Citation, CitationService
+from webapp.citation_client import IDLE_SECONDS, service_folder, stop_running_service
+from webapp.citation_service import EXPORT_FORMATS, MODES, OUTPUTS, Citation
 from webapp.clisupport import LOCATOR, PAGE, echo_json, json_option, pass_services, warn
 from webapp.presenters import export_json, omission_json
 from webapp.services import Services
@@ -80,7 +73,7 @@ def cite(
     if stop_service:
         _stop_service(services)
         return
-    citations = CitationService(services.refs, _formatter(services))
+    citations = services.citation_service
     if passage_id is not None:
         if citekey is not None or page is not None or locator is not None:
             raise click.UsageError("--passage takes no CITEKEY, --page or --locator")
@@ -100,9 +93,11 @@ def cite(
 @click.option(
     "--format",
     "export_format",
-    type=click.Choice([*EXPORT_FORMATS, "w3c"]),
+    type=click.Choice([*EXPORT_FORMATS, "w3c", "docx"]),
     required=True,
-    help="; ".join(f"{name}: {what}" for name, what in EXPORT_FORMATS.items()),
+    help="; ".join(f"{name}: {what}" for name, what in EXPORT_FORMATS.items())
+    + "; w3c: the passages and notes as W3C Web Annotation JSON-LD"
+    + "; docx: the html export as a Word document (italics, hanging indents; needs -o FILE)",
 )
 @click.option(
     "--style",
@@ -141,14 +136,14 @@ def export(
 
     References the style leaves out of bibliographies (Chicago prints unpublished
     documents in notes only) are named on stderr with the reason; --json lists them
-    under "omitted".
+    under "omitted". A Word document (docx) is written to -o FILE.
     """
-    # Imported here: it brings the passages and the HTML sanitiser, which `cite` never needs.
-    from webapp.export_service import ExportService
-
-    citations = CitationService(services.refs, _formatter(services))
-    exporter = ExportService(citations, services.passages, services.search)
-    result = exporter.export(citekeys, query=query, output=export_format, style=style, notes=notes)
+    if export_format == "docx":
+        _export_docx(services, citekeys, style, query, notes, output_file, as_json)
+        return
+    result = services.export_service.export(
+        citekeys, query=query, output=export_format, style=style, notes=notes
+    )
     _warn(result)
     text = (
         json.dumps(export_json(result), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -162,9 +157,27 @@ def export(
     click.echo(f"Wrote {output_file}", err=True)
 
 
-def _formatter(services: Services) -> Formatter | None:
-    """The citation service for this command, unless turned off (then: this process)."""
-    return ServiceFormatter(service_folder(services.library_dir)) if service_enabled() else None
+def _export_docx(
+    services: Services,
+    citekeys: tuple[str, ...],
+    style: str,
+    query: str | None,
+    notes: bool,
+    output_file: Path | None,
+    as_json: bool,
+) -> None:
+    """`export --format docx -o FILE`: a Word document is a binary file, never stdout."""
+    if output_file is None:
+        raise click.UsageError("--format docx writes a Word document: give -o FILE")
+    if as_json:
+        raise click.UsageError("--format docx writes a file, not JSON: leave out --json")
+    document = services.export_service.export_docx(citekeys, query=query, style=style, notes=notes)
+    for message in document.warnings:
+        warn(message)
+    for omission in document.omitted:
+        warn(f"{omission.citekey} left out of the bibliography: {omission.reason}")
+    output_file.write_bytes(document.data)
+    click.echo(f"Wrote {output_file}", err=True)
 
 
 def _stop_service(services: Services) -> None:

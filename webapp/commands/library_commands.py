@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from webapp.citation_service import CitationService
 from webapp.clisupport import echo_json, json_option, pass_services
 from webapp.presenters import hint_json, problem_json
 from webapp.services import Services, init_library
@@ -35,7 +34,7 @@ def check(services: Services, as_json: bool) -> None:
     """
     problems = services.check()
     warnings = services.warnings()
-    omissions = CitationService(services.refs).omissions(DEFAULT_STYLE)
+    omissions = services.citation_service.omissions(DEFAULT_STYLE)
     hints = [hint_json(reference, omission) for reference, omission in omissions]
     if as_json:
         echo_json(

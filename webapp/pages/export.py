@@ -11,6 +11,19 @@ from webapp.viewsupport import get_services
 
 bp = Blueprint("export", __name__)
 
+# What each export format is, in the words of the people choosing one.
+FORMAT_NAMES = {
+    "bibtex": "BibTeX",
+    "biblatex": "BibLaTeX",
+    "csljson": "CSL-JSON (Zotero, pandoc)",
+    "ris": "RIS (EndNote and most managers)",
+    "text": "plain text",
+    "html": "a web page, ready to print",
+    "markdown": "Markdown",
+    "w3c": "W3C Web Annotations (passages and notes)",
+    "docx": "a Word document",
+}
+
 
 @bp.get("/export")
 def export_form() -> str:
@@ -19,7 +32,7 @@ def export_form() -> str:
     return render_template(
         "export/index.html",
         rows=[reference_summary_json(ref) for ref in services.refs.references()],
-        formats=tuple(EXPORT_FORMATS),
+        formats=[(name, FORMAT_NAMES.get(name, name)) for name in EXPORT_FORMATS],
         styles=services.citations.styles() if services.citations is not None else STYLES,
         available=services.exports is not None,
     )
