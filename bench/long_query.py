@@ -1,0 +1,95 @@
+"""How long a 5,000-character pasted query takes on the search page and on /api/search.
+
+People paste a paragraph (or a page) into the search box to find where they quoted it. This
+runs the real `florilegium serve` on a private copy of the demo library and times GET
+/api/search and GET /?q= (the page, rendered on the server) for pasted texts of 5,000
+characters cut from the library's own sources, and from prose it does not hold, `--runs`
+times each, after one warm-up request. The baseline, measured in the same run, is the same
+requests with a one-word query.
+
+    .venv/bin/python bench/long_query.py
+    .venv/bin/python bench/long_query.py --library DIR --runs 9
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.liveserver import connect, running_server
+from webapp.services import DEMO_LIBRARY
+
+QUERY_CHARACTERS = 5_000
+# Prose the demo library does not hold (the opening of Gibbon's Decline and Fall, public
+# domain), repeated to length: a pasted text that matches little.
+FOREIGN_PROSE = (
+    "In the second century of the Christian era, the empire of Rome comprehended the "
+    "fairest part of the earth, and the most civilised portion of mankind. The frontiers "
+    "of that extensive monarchy were guarded by ancient renown and disciplined valour. The "
+    "gentle but powerful influence of laws and manners had gradually cemented the union of "
+    "the provinces. Their peaceful inhabitants enjoyed and abused the advantages of wealth "
+    "and luxury. "
+)
+
+
+def pasted_texts(library: Path) -> dict[str, str]:
+    """Named 5,000-character queries: a stretch of each of the first two sources, and
+    prose from elsewhere."""
+    texts = {}
+    for source in sorted((library / "sources").glob("*.txt"))[:2]:
+        text = " ".join(source.read_text(encoding="utf-8").split())
+        texts[f"source {source.stem}"] = (text * 2)[:QUERY_CHARACTERS]
+    texts["foreign prose"] = (FOREIGN_PROSE * 20)[:QUERY_CHARACTERS]
+    return texts
+
+
+def median_seconds(port: int, path: str, runs: int) -> float:
+    """The median time of `runs` GETs of `path` (after one warm-up), each on a fresh
+    connection; every answer must be a 200."""
+    times = []
+    for attempt in range(runs + 1):
+        connection = connect(port)
+        began = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - began
+        connection.close()
+        if response.status != 200:
+            raise SystemExit(f"GET {path[:80]}... answered {response.status}")
+        if attempt:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--library", type=Path, default=DEMO_LIBRARY)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        library = Path(folder) / "library"
+        shutil.copytree(args.library, library, ignore=shutil.ignore_patterns(".index", "*.lock"))
+        queries = pasted_texts(library)
+        with running_server(library, Path(folder) / "serve.log") as (_process, port):
+            for route in ("/api/search?q=", "/?q="):
+                base = median_seconds(port, route + "zhukov", args.runs)
+                print(f"{route}zhukov: {base * 1e3:.0f} ms median (baseline)")
+                for name, text in queries.items():
+                    ours = median_seconds(port, route + quote(text), args.runs)
+                    print(
+                        f"{route}<{len(text)} characters, {name}>: {ours * 1e3:.0f} ms median, "
+                        f"{ours / base:.1f}x baseline"
+                    )
+
+
+if __name__ == "__main__":
+    main()
