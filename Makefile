@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: serve test lint setup audit soak browser
+.PHONY: serve test lint setup audit soak browser postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,17 @@ browser:
 	    echo "The browser tests need chromium: run 'sudo apt-get install chromium'" >&2; exit 1; \
 	  fi; }
 
-test: lint audit browser
+# The team edition's tests start their own PostgreSQL cluster from Debian's server
+# binaries (no system service): install them when we can (root, as in CI).
+postgres:
+	@test -x /usr/lib/postgresql/15/bin/initdb || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else \
+	    echo "The team edition's tests need PostgreSQL: run 'sudo apt-get install postgresql'" >&2; exit 1; \
+	  fi; }
+
+test: lint audit browser postgres
 	$(BIN)/pytest; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status
 
 # Known vulnerabilities in every installed package, from PyPI's advisories (pip-audit's

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from tests.pg import TEMPLATE as PG_TEMPLATE
+from tests.pg import PostgresCluster, PostgresMissing
 from webapp.services import DEMO_LIBRARY, init_library
 
 DATA = Path(__file__).parent / "data"
@@ -38,3 +41,32 @@ def runner() -> CliRunner:
 
 def _derived(folder: str, names: list[str]) -> list[str]:
     return [name for name in names if name == ".index" or name.endswith(".lock")]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL cluster for the whole run, with a template database migrated
+    to the newest schema. Fails (never skips) when PostgreSQL is not installed."""
+    from teamdb.schema import migrate
+
+    try:
+        cluster = PostgresCluster()
+    except PostgresMissing as missing:
+        pytest.fail(str(missing))
+    try:
+        migrate(cluster.create_database(PG_TEMPLATE))
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PostgresCluster) -> str:
+    """The URL of a fresh team database of this test alone, at the newest schema."""
+    return pg_cluster.create_database(pg_cluster.fresh_name(), template=PG_TEMPLATE)
+
+
+@pytest.fixture
+def pg_empty_url(pg_cluster: PostgresCluster) -> str:
+    """The URL of a fresh, empty database (no schema: what `init` starts from)."""
+    return pg_cluster.create_database(pg_cluster.fresh_name())
