@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from index.analysis import fold
 from index.documents import REFERENCE
@@ -48,8 +48,72 @@ class _Segment:
     names: dict[str, frozenset[str]]
 
 
+class WorkCatalog(Protocol):
+    """The index's works as finding cited ones needs them; each backend answers from its own
+    store (Whoosh's segments here, PostgreSQL's tables in `index.pg_backend`)."""
+
+    def scores(self, citekey: str) -> dict[int, float]:
+        """The reference of `citekey` (lowercase) and its passages and notes, scored."""
+        ...
+
+    def by_author_and_year(self, year: str, words: frozenset[str]) -> list[str]:
+        """The citekeys of references of `year` one of whose authors' names is in `words`."""
+        ...
+
+    def names(self, citekeys: Sequence[str], word: str) -> bool:
+        """True when `word` (folded) is a name of an author of any of `citekeys`."""
+        ...
+
+
+def citation_candidates(query: str) -> tuple[list[str], list[str]]:
+    """What `cited_works` may look up for `query`: the citekey-like words (lowercase) and
+    the years; a backend that fetches works on demand fetches these."""
+    tokens = query.split()
+    keys = [candidate.lower() for token in tokens for candidate in _CITEKEY_LIKE.findall(token)]
+    years = [token.strip("(),;.")[:4] for token in tokens if _YEAR.match(token.strip("(),;."))]
+    return keys, years
+
+
+def cited_works(catalog: WorkCatalog, query: str) -> tuple[list[CitedWork], str]:
+    """The works `query` cites, and the rest of the query (the citing words taken out)."""
+    tokens = query.split()
+    cited: list[CitedWork] = []
+    used: set[int] = set()
+    for position, token in enumerate(tokens):
+        for candidate in _CITEKEY_LIKE.findall(token):
+            scores = catalog.scores(candidate.lower())
+            if scores:
+                cited.append(CitedWork(token, scores))
+                used.add(position)
+                break
+    years = [
+        (position, token.strip("(),;.")[:4])
+        for position, token in enumerate(tokens)
+        if position not in used and _YEAR.match(token.strip("(),;."))
+    ]
+    for year_position, year in years:
+        named = {
+            position: fold(token)
+            for position, token in enumerate(tokens)
+            if position not in used and position != year_position and len(token) > 2
+        }
+        citekeys = catalog.by_author_and_year(year, frozenset(named.values()))
+        if not citekeys:
+            continue
+        words = {position for position, word in named.items() if catalog.names(citekeys, word)}
+        works: dict[int, float] = {}
+        for citekey in citekeys:
+            works.update(catalog.scores(citekey))
+        text = " ".join(tokens[p] for p in sorted({*words, year_position}))
+        cited.append(CitedWork(text, works))
+        used.update(words | {year_position})
+    rest = " ".join(token for position, token in enumerate(tokens) if position not in used)
+    return cited, rest
+
+
 class CitedWorks:
-    """The works of the index, looked up by the citekeys and author-year pairs of a query."""
+    """The works of a Whoosh index, looked up by the citekeys and author-year pairs of a
+    query."""
 
     def __init__(self) -> None:
         self._segments: dict[str, _Segment] = {}
@@ -64,42 +128,7 @@ class CitedWorks:
         """The works `query` cites, and the rest of the query (the citing words taken out).
         `columns` are the search's facet columns, whose citekeys, kinds and years are read
         once per segment for both."""
-        segments = self._current(searcher, columns)
-        tokens = query.split()
-        cited: list[CitedWork] = []
-        used: set[int] = set()
-        for position, token in enumerate(tokens):
-            for candidate in _CITEKEY_LIKE.findall(token):
-                scores = _scores(segments, candidate.lower())
-                if scores:
-                    cited.append(CitedWork(token, scores))
-                    used.add(position)
-                    break
-        years = [
-            (position, token.strip("(),;.")[:4])
-            for position, token in enumerate(tokens)
-            if position not in used and _YEAR.match(token.strip("(),;."))
-        ]
-        for year_position, year in years:
-            named = {
-                position: fold(token)
-                for position, token in enumerate(tokens)
-                if position not in used and position != year_position and len(token) > 2
-            }
-            citekeys = _by_author_and_year(segments, year, frozenset(named.values()))
-            if not citekeys:
-                continue
-            words = {
-                position for position, word in named.items() if _names(segments, citekeys, word)
-            }
-            works: dict[int, float] = {}
-            for citekey in citekeys:
-                works.update(_scores(segments, citekey))
-            text = " ".join(tokens[p] for p in sorted({*words, year_position}))
-            cited.append(CitedWork(text, works))
-            used.update(words | {year_position})
-        rest = " ".join(token for position, token in enumerate(tokens) if position not in used)
-        return cited, rest
+        return cited_works(_SegmentCatalog(self._current(searcher, columns)), query)
 
     def _current(
         self,
@@ -146,6 +175,22 @@ def _read_segment(
         else:
             segment.records.setdefault(key, []).append(docnum)
     return segment
+
+
+class _SegmentCatalog:
+    """`WorkCatalog` over the segments of one Whoosh searcher."""
+
+    def __init__(self, segments: Sequence[tuple[int, _Segment]]) -> None:
+        self._segments = segments
+
+    def scores(self, citekey: str) -> dict[int, float]:
+        return _scores(self._segments, citekey)
+
+    def by_author_and_year(self, year: str, words: frozenset[str]) -> list[str]:
+        return _by_author_and_year(self._segments, year, words)
+
+    def names(self, citekeys: Sequence[str], word: str) -> bool:
+        return _names(self._segments, citekeys, word)
 
 
 def _scores(segments: Sequence[tuple[int, _Segment]], citekey: str) -> dict[int, float]:

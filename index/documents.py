@@ -7,7 +7,8 @@ file), the unit in which the index is brought up to date with the files.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,54 @@ class IndexDocument:
     abstract: str = ""
     keywords: str = ""
     details: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchedTexts:
+    """The texts of one document as every backend indexes them (`index/schema.py` says why
+    these fields): `body` its own words, `extra` what it borrows, `author` and `title` for
+    `author:` and `title:` queries."""
+
+    body: str
+    extra: str
+    author: str
+    title: str
+
+
+def searched_texts(document: IndexDocument) -> SearchedTexts:
+    """The searched fields of `document`: one rule, so that Whoosh and PostgreSQL agree on
+    what each kind of record is found by."""
+    description = (
+        document.title,
+        document.authors,
+        document.container,
+        document.abstract,
+        document.keywords,
+    )
+    # A citation names a work by citekey, author and year (`linden1966`, `Taubman 2003`).
+    naming = (document.citekey, document.year)
+    if document.kind == REFERENCE:
+        body, extra = _joined((*description, *naming, document.details)), ""
+    elif document.kind == NOTE:
+        body, extra = document.note, _joined((*description, *naming, " ".join(document.tags)))
+    else:
+        body = document.quote
+        extra = _joined((document.note, *description, *naming, *document.tags, document.details))
+    # Passages are found by their reference's title through `extra`; only references
+    # need `title` of their own, for `title:` queries.
+    title = document.title if document.kind == REFERENCE else ""
+    return SearchedTexts(body=body, extra=extra, author=document.authors, title=title)
+
+
+def _joined(parts: Iterable[str]) -> str:
+    """Texts as one field value, a blank line apart for whoever reads the stored form."""
+    return "\n\n".join(part for part in parts if part)
+
+
+def content_digest(document: IndexDocument) -> str:
+    """A digest of everything an index holds of `document`, so that a backend can leave a
+    document it already holds unchanged instead of rewriting it."""
+    return hashlib.sha256(repr(document).encode()).hexdigest()[:20]
 
 
 def passage_group(citekey: str) -> str:

@@ -155,6 +155,25 @@ def run_search(
 ) -> SearchResult:
     """One page of results for `matches` of the query `text`."""
     stored = stored_fields.of(searcher, (docnum for _tier, _score, docnum in matches.best))
+    facets = _facets(facet_columns.of(searcher), matches.matched)
+    return results_page(matches, stored, facets, text=text, limit=limit, offset=offset)
+
+
+def results_page(
+    matches: Matches,
+    stored: Mapping[int, Mapping[str, Any]],  # Any: stored field values
+    facets: Mapping[str, Mapping[str, int]],
+    *,
+    text: str,
+    limit: int,
+    offset: int,
+) -> SearchResult:
+    """One page of results for `matches` of the query `text`, whatever engine found them.
+
+    `stored` holds each of the best hits' stored fields by document number (`kind`, `id`,
+    `citekey`, `passage_id`, `text`, `authors`, `locator` as a (label, value) pair);
+    `facets` the counts over every match.
+    """
     ranked = reranked(
         [_candidate(tier, score, docnum, stored[docnum]) for tier, score, docnum in matches.best],
         ranking_words(text if matches.ranked_text is None else matches.ranked_text),
@@ -169,7 +188,7 @@ def run_search(
             _hit(stored[docnum], score, matches.highlight, described.get(docnum))
             for score, docnum in page
         ),
-        facets=_facets(facet_columns.of(searcher), matches.matched),
+        facets=facets,
         matched_all=matches.matched_all,
         relaxed=matches.relaxed,
         suggestion=_suggestion(
@@ -223,7 +242,7 @@ def _candidate(
     tier: float,
     score: float,
     docnum: int,
-    stored: dict[str, Any],  # Any: stored field values
+    stored: Mapping[str, Any],  # Any: stored field values
 ) -> Candidate:
     return Candidate(
         docnum=docnum,
@@ -237,7 +256,7 @@ def _candidate(
 
 
 def _hit(
-    stored: dict[str, Any],  # Any: stored field values
+    stored: Mapping[str, Any],  # Any: stored field values
     score: float,
     words: frozenset[str],
     described: tuple[str, tuple[str, ...]] | None,
@@ -360,10 +379,11 @@ def _facets(columns: dict[str, list[Any]], matched: list[int]) -> dict[str, dict
         "tag": Counter(chain.from_iterable(map(columns["tags"].__getitem__, matched))),
     }
     return {
-        name: _by_count((value, count) for value, count in counts[name].items() if value)
+        name: by_count((value, count) for value, count in counts[name].items() if value)
         for name in FACET_NAMES
     }
 
 
-def _by_count(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
+def by_count(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Facet values, largest count first (ties by value), as every backend orders them."""
     return dict(sorted(counts, key=lambda item: (-item[1], item[0])))

@@ -5,7 +5,9 @@ Hits holding every word come first; then hits holding only some, ranked by how m
 the query they hold, each word weighing by its rarity (inverse document frequency), so
 that missing `the army` costs less than missing `Zhukov`; BM25 orders hits of equal
 coverage. A word the library does not hold at all stands for its nearest spellings there
-(`index/vocabulary.py`): hits through them count as holding the word, a little less.
+(`index/vocabulary.py`, `index/pg_words.py`): hits through them count as holding the
+word, a little less. The engine answers only `WordStatistics`, so Whoosh and PostgreSQL
+rank alike.
 """
 
 from __future__ import annotations
@@ -14,19 +16,14 @@ import math
 from collections.abc import Sequence
 from heapq import nlargest
 from operator import neg
-
-from whoosh.query import Term
-from whoosh.searching import Searcher
+from typing import Protocol
 
 from index.analysis import QueryWord, word_terms
 from index.citations import CitedWork
 from index.results import MATCH_ALL, MATCH_FUZZY, MATCH_SOME
 from index.romanisation import read_back
-from index.schema import SEARCHED_FIELDS
 from index.search import Matches
-from index.vocabulary import Vocabulary
-from index.weighting import WeightedBM25F
-from index.wordqueries import PostingCache, Scores, scored_matches
+from index.wordqueries import Scores
 
 # A query of more words than this is a pasted text: it is answered as "more like this",
 # by its `SIGNIFICANT_WORDS` rarest words the library holds, so its cost stays bounded.
@@ -40,14 +37,36 @@ GROUPED_WORDS = 6
 _TIER_SCALE = 10_000.0
 
 
+class WordStatistics(Protocol):
+    """What answering in tiers asks of a search engine: one view of its index.
+
+    Whoosh answers from its postings (`index.whoosh_words`), PostgreSQL from its tables
+    (`index.pg_words`); the tiers, weights and descriptions below are the same for both.
+    """
+
+    def document_count(self) -> int:
+        """Every document of the index."""
+        ...
+
+    def frequency(self, term: str) -> int:
+        """The documents holding `term` in a searched field (summed over the fields)."""
+        ...
+
+    def word_scores(self, terms: Sequence[str]) -> Scores:
+        """Each document holding any of `terms`: its best term's score over the searched
+        fields (one word typed is one word, however many spellings stand for it)."""
+        ...
+
+    def near(self, terms: Sequence[str]) -> tuple[str, ...]:
+        """The held terms nearest to any of `terms` (none held), commonest first."""
+        ...
+
+
 def tiered_matches(
-    searcher: Searcher,
+    statistics: WordStatistics,
     words: Sequence[QueryWord],
     count: int,
     *,
-    weighting: WeightedBM25F,
-    postings: PostingCache,
-    vocabulary: Vocabulary,
     cited: Sequence[CitedWork] = (),
 ) -> Matches:
     """Every document holding any of `words` or a record of a `cited` work; the best
@@ -59,24 +78,24 @@ def tiered_matches(
     words = [*(QueryWord(work.text, frozenset()) for work in cited), *words]
     for number, word in enumerate(words[len(cited) :], start=len(cited)):
         terms: Sequence[str] = sorted(word.terms)
-        scores = _word_scores(searcher, terms, weighting, postings)
+        scores = statistics.word_scores(terms)
         if not scores:
             # Another romanisation of a Russian name: the same word, spelt as the library does.
             readings = {term for reading in read_back(word.text) for term in word_terms(reading)}
-            terms = sorted(term for term in readings if vocabulary.frequency(searcher, term))
-            scores = _word_scores(searcher, terms, weighting, postings)
+            terms = sorted(term for term in readings if statistics.frequency(term))
+            scores = statistics.word_scores(terms) if terms else {}
         if not scores:
             terms = sorted(word.terms)
-            near = vocabulary.near(searcher, terms)
+            near = statistics.near(terms)
             if near:
-                scores = _word_scores(searcher, near, weighting, postings)
+                scores = statistics.word_scores(near)
                 near_bits |= 1 << number
                 replacements[word.text] = frozenset(near)
                 terms = near
         highlight.update(terms)
         per_word.append(scores)
-    _add_joined_pairs(searcher, words, per_word, highlight, weighting, postings, vocabulary)
-    documents = max(searcher.doc_count_all(), 1)
+    _add_joined_pairs(statistics, words, per_word, highlight)
+    documents = max(statistics.document_count(), 1)
     weights = [
         _idf(len(scores), documents) * (NEAR_SPELLING_WEIGHT if near_bits >> n & 1 else 1.0)
         for n, scores in enumerate(per_word)
@@ -169,51 +188,25 @@ def _best_by_document(
     return ranked, sum(1 for bits in mask.values() if bits == every)
 
 
-def significant_words(
-    searcher: Searcher, words: Sequence[QueryWord], vocabulary: Vocabulary
-) -> list[QueryWord]:
+def significant_words(statistics: WordStatistics, words: Sequence[QueryWord]) -> list[QueryWord]:
     """`words` as they are if few; of a long text, the rarest words the library holds
     (the words that say what the text is about), at most `SIGNIFICANT_WORDS`."""
     if len(words) <= LONG_QUERY_WORDS:
         return list(words)
     rarity = {}
     for word in words:
-        counts = [vocabulary.frequency(searcher, term) for term in word.terms]
+        counts = [statistics.frequency(term) for term in word.terms]
         if any(counts):
             rarity[word.text] = min(count for count in counts if count)
     kept = sorted(rarity, key=rarity.__getitem__)[:SIGNIFICANT_WORDS]
     return [word for word in words if word.text in kept]
 
 
-def _word_scores(
-    searcher: Searcher, terms: Sequence[str], weighting: WeightedBM25F, postings: PostingCache
-) -> Scores:
-    """Each document holding any of `terms`: its best term's score over the searched fields
-    (one word typed is one word, however many spellings stand for it)."""
-    best: Scores = {}
-    for term in terms:
-        combined: Scores = {}
-        for fieldname in SEARCHED_FIELDS:
-            found = scored_matches(searcher, Term(fieldname, term), weighting, postings)
-            for docnum, value in found.items():
-                combined[docnum] = combined.get(docnum, 0.0) + value
-        if not best:
-            best = combined
-            continue
-        for docnum, value in combined.items():
-            if value > best.get(docnum, 0.0):
-                best[docnum] = value
-    return best
-
-
 def _add_joined_pairs(
-    searcher: Searcher,
+    statistics: WordStatistics,
     words: Sequence[QueryWord],
     per_word: list[Scores],
     highlight: set[str],
-    weighting: WeightedBM25F,
-    postings: PostingCache,
-    vocabulary: Vocabulary,
 ) -> None:
     """Two words the library holds as one (`anti party`, `rubber stamp`, `twenty first`):
     a text holding the compound holds both."""
@@ -222,13 +215,11 @@ def _add_joined_pairs(
         if not (first.text.isalpha() and second.text.isalpha()):
             continue
         joined = [
-            term
-            for term in word_terms(first.text + second.text)
-            if vocabulary.frequency(searcher, term)
+            term for term in word_terms(first.text + second.text) if statistics.frequency(term)
         ]
         if not joined:
             continue
-        scores = _word_scores(searcher, joined, weighting, postings)
+        scores = statistics.word_scores(joined)
         highlight.update(joined)
         for target in (per_word[number], per_word[number + 1]):
             for docnum, value in scores.items():

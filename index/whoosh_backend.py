@@ -8,7 +8,6 @@ and opens a new one when any process has committed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import pickle
 import shutil
@@ -35,7 +34,7 @@ from whoosh.searching import Searcher
 
 from index.analysis import query_words
 from index.citations import CitedWorks
-from index.documents import NOTE, REFERENCE, IndexDocument
+from index.documents import IndexDocument, content_digest, searched_texts
 from index.errors import IndexBusy, IndexDamaged
 from index.indexer import INDEX_FOLDER_NAME, SearchIndex
 from index.query import is_plain_words, parse_query, plain_words, query_parser
@@ -54,6 +53,7 @@ from index.storedcache import StoredFieldsCache
 from index.tiered import LONG_QUERY_WORDS, significant_words, tiered_matches
 from index.vocabulary import Vocabulary
 from index.weighting import WeightedBM25F
+from index.whoosh_words import WhooshWords
 from index.wordqueries import PostingCache
 from refs.atomicfile import write_atomically
 
@@ -149,7 +149,7 @@ class WhooshBackend:
             writer = created.writer(limitmb=BUILD_MEMORY_MB)
         count = 0
         for document in documents:
-            writer.add_document(**_fields(document), digest=_digest(document))
+            writer.add_document(**_fields(document), digest=content_digest(document))
             count += 1
         writer.commit()
         write_atomically(self.folder / POINTER_NAME, f"{name}\n".encode())
@@ -238,16 +238,14 @@ class WhooshBackend:
                     if matches.matched:
                         return matches
             rest, relaxed = plain_words(query), True
-        words = significant_words(searcher, query_words(rest), self._vocabulary)
-        matches = tiered_matches(
+        statistics = WhooshWords(
             searcher,
-            words,
-            count,
             weighting=self._weighting,
             postings=self._postings,
             vocabulary=self._vocabulary,
-            cited=cited,
         )
+        words = significant_words(statistics, query_words(rest))
+        matches = tiered_matches(statistics, words, count, cited=cited)
         return replace(matches, relaxed=relaxed, ranked_text=rest if cited else None)
 
     def _writer(self) -> Any:  # Any: a whoosh IndexWriter, used as a context manager
@@ -336,7 +334,7 @@ def _replace_group(
     """Delete the group's documents that changed or went, add the new and changed ones;
     True if there were any."""
     held = {stored["id"]: stored.get("digest") for stored in searcher.documents(group=group)}
-    wanted = {document.id: (document, _digest(document)) for document in documents}
+    wanted = {document.id: (document, content_digest(document)) for document in documents}
     changed = False
     for document_id, digest in held.items():
         if document_id not in wanted or wanted[document_id][1] != digest:
@@ -421,29 +419,9 @@ def _close_all(searchers: list[Searcher]) -> None:
         searchers.pop().close()
 
 
-def _digest(document: IndexDocument) -> str:
-    """A digest of everything the index holds of `document`, to skip rewriting it unchanged."""
-    return hashlib.sha256(repr(document).encode()).hexdigest()[:20]
-
-
 def _fields(document: IndexDocument) -> dict[str, Any]:  # Any: Whoosh field values
     """The Whoosh fields of one document; empty values are left out."""
-    description = (
-        document.title,
-        document.authors,
-        document.container,
-        document.abstract,
-        document.keywords,
-    )
-    # A citation names a work by citekey, author and year (`linden1966`, `Taubman 2003`).
-    naming = (document.citekey, document.year)
-    if document.kind == REFERENCE:
-        body, extra = _joined((*description, *naming, document.details)), ""
-    elif document.kind == NOTE:
-        body, extra = document.note, _joined((*description, *naming, " ".join(document.tags)))
-    else:
-        body = document.quote
-        extra = _joined((document.note, *description, *naming, *document.tags, document.details))
+    searched = searched_texts(document)
     fields: dict[str, Any] = {
         "id": document.id,
         "kind": document.kind,
@@ -452,12 +430,10 @@ def _fields(document: IndexDocument) -> dict[str, Any]:  # Any: Whoosh field val
         "passage_id": document.passage_id,
         "year": document.year,
         "tag": ",".join(document.tags),
-        "body": body,
-        "extra": extra,
-        "author": document.authors,
-        # Passages are found by their reference's title through `extra`; only references
-        # need `title` of their own, for `title:` queries.
-        "title": document.title if document.kind == REFERENCE else "",
+        "body": searched.body,
+        "extra": searched.extra,
+        "author": searched.author,
+        "title": searched.title,
     }
     fields = {name: value for name, value in fields.items() if value}
     fields["text"] = document.text
@@ -466,8 +442,3 @@ def _fields(document: IndexDocument) -> dict[str, Any]:  # Any: Whoosh field val
     if document.locator is not None:
         fields["locator"] = (document.locator.label, document.locator.value)
     return fields
-
-
-def _joined(parts: Iterable[str]) -> str:
-    """Texts as one field value, a blank line apart for whoever reads the stored form."""
-    return "\n\n".join(part for part in parts if part)
