@@ -93,7 +93,7 @@ from webapp.services import Services
             "label",
             id="bad-label",
         ),
-        pytest.param("GET", "/api/export?format=docx", None, 400, "format", id="bad-format"),
+        pytest.param("GET", "/api/export?format=pdf", None, 400, "format", id="bad-format"),
         pytest.param("GET", "/api/export?keys=nobody", None, 404, "citekey", id="export-unknown"),
     ],
 )
