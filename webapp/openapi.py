@@ -264,6 +264,22 @@ SCHEMAS: dict[str, Schema] = {
                         },
                         "locator": _nullable("Locator"),
                         "score": {"type": "number"},
+                        "match": {
+                            "enum": ["all", "fuzzy", "some"],
+                            "description": "How the hit matched: every word, every word "
+                            "in a near spelling, or only some of the words.",
+                        },
+                        "missing": {
+                            "type": "array",
+                            "items": _STRING,
+                            "description": "The query's words (as typed) the hit lacks.",
+                        },
+                        "short_citation": {
+                            "type": "object",
+                            "description": "The work as people recognise it: `text` "
+                            "(Taubman, *Khrushchev* (2003), p. 422 in plain text), `html`, "
+                            "`author`, `title`, `title_style`, `year`, `locator`.",
+                        },
                     },
                 },
             },
@@ -273,6 +289,25 @@ SCHEMAS: dict[str, Schema] = {
                     "type": "object",
                     "additionalProperties": {"type": "integer"},
                 },
+            },
+            "matched_all": {
+                "type": "integer",
+                "description": "How many hits (of `total`) match every word; they come first.",
+            },
+            "suggestion": {
+                "type": "string",
+                "description": "The query with each word the library lacks replaced by the "
+                "nearest one it holds; empty when every word was found.",
+            },
+            "relaxed": {
+                "type": "boolean",
+                "description": "True when the query as written matched nothing and its plain "
+                "words were searched instead.",
+            },
+            "facet_labels": {
+                "type": "object",
+                "description": "`{citekey: {KEY: label}}`: the works with the most hits by "
+                "author, title and year.",
             },
         },
     },

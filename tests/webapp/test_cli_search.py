@@ -127,6 +127,14 @@ def test_text_output_lists_hits_and_counts_on_stderr(runner: CliRunner, library:
     assert "1 matches for 'tank'" in result.stderr
 
 
+def test_text_output_names_the_words_a_partial_hit_lacks(runner: CliRunner, library: Path) -> None:
+    result = runner.invoke(cli, ["--library", str(library), "search", "tank submarine"])
+    assert result.exit_code == 0, result.output
+    assert "0 match every word; the others only some" in result.stderr
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("passage")]
+    assert line.endswith("\t(without: submarine)")
+
+
 def test_reindex_rebuilds_from_the_files(runner: CliRunner, library: Path) -> None:
     search(runner, library, "tank")
     result = runner.invoke(cli, ["--library", str(library), "reindex"])

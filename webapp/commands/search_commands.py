@@ -37,9 +37,14 @@ def search(services: Services, query: str, limit: int, offset: int, as_json: boo
         return
     shown = f"{offset + 1}-{offset + len(result.hits)}" if result.hits else "none"
     click.echo(f"{result.total} matches for {query!r} (showing {shown})", err=True)
+    if result.total > result.matched_all:
+        click.echo(f"{result.matched_all} match every word; the others only some", err=True)
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}", err=True)
     for hit in result.hits:
         where = f", {hit.locator}" if hit.locator else ""
-        click.echo(f"{hit.kind}\t{hit.id}\t{hit.citekey}{where}\t{hit.text}")
+        lacking = f"\t(without: {' '.join(hit.missing)})" if hit.missing else ""
+        click.echo(f"{hit.kind}\t{hit.id}\t{hit.citekey}{where}\t{hit.text}{lacking}")
 
 
 @click.command("reindex")
