@@ -295,9 +295,9 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "How many hits (of `total`) match every word; they come first.",
             },
             "suggestion": {
-                "type": "string",
+                "type": ["string", "null"],
                 "description": "The query with each word the library lacks replaced by the "
-                "nearest one it holds; empty when every word was found.",
+                "nearest one it holds; null when every word was found.",
             },
             "relaxed": {
                 "type": "boolean",
