@@ -10,7 +10,7 @@ written, and a live search asks again at every keystroke.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rapidfuzz import process
@@ -75,22 +75,34 @@ class Vocabulary:
         frequencies = self.frequencies(searcher)
         with self._lock:
             candidates = self._terms
-        found: dict[str, tuple[int, int]] = {}
-        for term in terms:
-            edits = allowed_edits(term)
-            if not edits:
-                continue
-            for near_term, distance, _index in process.extract(
-                term, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None
-            ):
-                rank = (int(distance), -frequencies.get(near_term, 0))
-                if near_term != term and rank < found.get(near_term, (99, 0)):
-                    found[near_term] = rank
-        if not found:
-            return ()
-        best = min(distance for distance, _count in found.values())
-        closest = sorted((rank, term) for term, rank in found.items() if rank[0] == best)
-        return tuple(term for _rank, term in closest[:NEAR_WORDS])
+        return closest_terms(terms, candidates, frequencies)
+
+
+def closest_terms(
+    terms: Sequence[str], candidates: Sequence[str], frequencies: Mapping[str, int]
+) -> tuple[str, ...]:
+    """Those of `candidates` nearest to any of `terms` within `allowed_edits`, the least
+    distance first and then the commonest (by `frequencies`), at most `NEAR_WORDS`.
+
+    The one rule of a near spelling: Whoosh hands in its whole vocabulary, PostgreSQL the
+    terms its trigram index finds alike.
+    """
+    found: dict[str, tuple[int, int]] = {}
+    for term in terms:
+        edits = allowed_edits(term)
+        if not edits:
+            continue
+        for near_term, distance, _index in process.extract(
+            term, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None
+        ):
+            rank = (int(distance), -frequencies.get(near_term, 0))
+            if near_term != term and rank < found.get(near_term, (99, 0)):
+                found[near_term] = rank
+    if not found:
+        return ()
+    best = min(distance for distance, _count in found.values())
+    closest = sorted((rank, term) for term, rank in found.items() if rank[0] == best)
+    return tuple(term for _rank, term in closest[:NEAR_WORDS])
 
 
 def _segment_terms(reader: Any) -> dict[str, int]:  # Any: a whoosh SegmentReader

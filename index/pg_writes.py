@@ -1,0 +1,164 @@
+"""Writing the PostgreSQL search index: a rebuild or a group update, each one transaction.
+
+Every write first takes one transaction-level advisory lock, so writers in any process
+(several server workers, a `reindex`) queue one behind another while readers go on
+reading the last committed index: a reader's snapshot never sees half a write. The
+vocabulary's document frequencies and the field-length totals are changed in the same
+transaction, and `search_state.generation` grows, which tells every process that what
+it cached of the index is stale.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import psycopg
+
+from index.documents import IndexDocument, content_digest
+from index.pg_rows import COLUMNS, TEXT_FIELDS, DocumentRow, document_row, term_counts
+
+# The advisory lock every search index write takes (any constant of this project's own).
+WRITE_LOCK = 7_461_020
+# The pending-list size of the GIN indexes during a rebuild, in kB: entries collect there
+# and are merged into the index in large batches, far quicker than one by one.
+REBUILD_PENDING_KB = 256 * 1024
+
+_COPY = f"COPY search_documents ({', '.join(COLUMNS)}) FROM STDIN"
+_LENGTHS = ", ".join(f"{name}_length" for name in TEXT_FIELDS)
+
+
+def lock_for_writing(connection: psycopg.Connection[Any]) -> None:
+    """Wait for the index's write lock; held until the transaction ends."""
+    connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+
+
+def rebuild(connection: psycopg.Connection[Any], documents: Sequence[IndexDocument]) -> int:
+    """Replace every document by `documents` (in the caller's transaction); returns how
+    many were written. Readers see the old index until the transaction commits."""
+    lock_for_writing(connection)
+    connection.execute(f"SET LOCAL gin_pending_list_limit = {REBUILD_PENDING_KB}")
+    connection.execute("DELETE FROM search_documents")
+    connection.execute("DELETE FROM search_terms")
+    rows = _copied(connection, documents)
+    _add_terms(connection, term_counts(rows))
+    totals = _totals(rows)
+    connection.execute(
+        "UPDATE search_state SET built = true, generation = generation + 1, documents = %s, "
+        "body_length = %s, extra_length = %s, author_length = %s, title_length = %s",
+        (len(rows), *(totals[name] for name in TEXT_FIELDS)),
+    )
+    return len(rows)
+
+
+def update(
+    connection: psycopg.Connection[Any],
+    groups: Mapping[str, Sequence[IndexDocument]],
+) -> bool:
+    """Replace the documents of each group by the given ones (in the caller's transaction),
+    rewriting only those whose content changed; True if any row changed.
+
+    The caller holds the write lock (`lock_for_writing`) from before it read the documents,
+    so that two writers of one group cannot store an older reading over a newer one.
+    """
+    gone: list[int] = []
+    added: list[IndexDocument] = []
+    for group, documents in groups.items():
+        held = {
+            str(document_id): (int(docnum), str(digest))
+            for docnum, document_id, digest in connection.execute(
+                "SELECT docnum, id, digest FROM search_documents WHERE group_name = %s",
+                (group,),
+            )
+        }
+        wanted = {document.id: document for document in documents}
+        for document_id, (docnum, digest) in held.items():
+            document = wanted.get(document_id)
+            if document is None or content_digest(document) != digest:
+                gone.append(docnum)
+        added.extend(
+            document
+            for document_id, document in wanted.items()
+            if document_id not in held or content_digest(document) != held[document_id][1]
+        )
+    if not gone and not added:
+        return False
+    if gone:
+        _delete(connection, gone)
+    rows = _copied(connection, added)
+    _add_terms(connection, term_counts(rows))
+    totals = _totals(rows)
+    connection.execute(
+        "UPDATE search_state SET generation = generation + 1, documents = documents + %s, "
+        "body_length = body_length + %s, extra_length = extra_length + %s, "
+        "author_length = author_length + %s, title_length = title_length + %s",
+        (len(rows), *(totals[name] for name in TEXT_FIELDS)),
+    )
+    return True
+
+
+def _delete(connection: psycopg.Connection[Any], docnums: list[int]) -> None:
+    """Delete rows, taking their terms out of the vocabulary's counts and their lengths out
+    of the totals (terms counted down to zero stay, ignored, until the next rebuild)."""
+    counted = " UNION ALL ".join(
+        f"SELECT '{name}' AS field, term FROM gone, unnest(tsvector_to_array(gone.{name})) term"
+        for name in TEXT_FIELDS
+    )
+    lengths = ", ".join(
+        f"{name}_length = {name}_length - (SELECT coalesce(sum({name}_length), 0) FROM gone)"
+        for name in TEXT_FIELDS
+    )
+    connection.execute(
+        f"""
+        WITH gone AS (
+            DELETE FROM search_documents WHERE docnum = ANY(%s)
+            RETURNING {", ".join(TEXT_FIELDS)}, {_LENGTHS}
+        ),
+        counts AS (
+            SELECT field, term, count(*) AS documents FROM ({counted}) terms
+            GROUP BY field, term
+        ),
+        lowered AS (
+            UPDATE search_terms SET documents = search_terms.documents - counts.documents
+            FROM counts
+            WHERE search_terms.field = counts.field AND search_terms.term = counts.term
+        )
+        UPDATE search_state SET documents = documents - (SELECT count(*) FROM gone), {lengths}
+        """,
+        (docnums,),
+    )
+
+
+def _copied(
+    connection: psycopg.Connection[Any], documents: Sequence[IndexDocument]
+) -> list[DocumentRow]:
+    """Analyse `documents` and copy their rows in (COPY: one round trip for any number)."""
+    rows = [document_row(document) for document in documents]
+    if rows:
+        with connection.cursor().copy(_COPY) as copy:
+            for row in rows:
+                copy.write_row(row.values)
+    return rows
+
+
+def _add_terms(connection: psycopg.Connection[Any], counts: Counter[tuple[str, str]]) -> None:
+    """Count the new rows' terms into the vocabulary."""
+    if not counts:
+        return
+    fields, terms, documents = zip(
+        *((name, term, count) for (name, term), count in sorted(counts.items())), strict=True
+    )
+    connection.execute(
+        """
+        INSERT INTO search_terms (field, term, documents)
+        SELECT * FROM unnest(%s::text[], %s::text[], %s::int[])
+        ON CONFLICT (field, term)
+        DO UPDATE SET documents = search_terms.documents + EXCLUDED.documents
+        """,
+        (list(fields), list(terms), list(documents)),
+    )
+
+
+def _totals(rows: Sequence[DocumentRow]) -> dict[str, int]:
+    return {name: sum(row.lengths[name] for row in rows) for name in TEXT_FIELDS}
