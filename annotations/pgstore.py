@@ -44,7 +44,7 @@ from annotations.passagefile import (
     passage_to_json,
 )
 from annotations.repository import KEEP, Keep
-from annotations.store import _checked_tags, _checked_text
+from annotations.store import PASSAGES_FOLDER, _checked_tags, _checked_text
 from refs.citekeys import is_valid_citekey
 from teamdb.audit import record_change
 from teamdb.connection import Database
@@ -96,12 +96,15 @@ class PgPassageStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        # What messages name as a reference's passages: `passages/<citekey>.json`, as in a
+        # folder library (the file `pull` writes them to).
+        self.passages_dir = Path(PASSAGES_FOLDER)
         self._journals = threading.local()
 
     # Reading
 
     @property
-    def problems(self) -> list[AnnotationError]:
+    def problems(self) -> list[PassageFileError]:
         """Nothing: every row was validated when it was written."""
         return []
 
@@ -280,6 +283,25 @@ class PgPassageStore:
             return removed
 
         return self._change(self.passage_of_note(note_id).citekey, apply)
+
+    def restore_note(self, passage_id: str, note: Note) -> Note:
+        """Put a deleted note back after its passage's notes, as it was; under a fresh id
+        when any passage or note uses its id meanwhile."""
+
+        def apply(passages: list[Passage]) -> Note:
+            index = _index_of(passages, passage_id)
+            restored = replace(note, id=new_id()) if taken else note
+            passages[index] = replace(passages[index], notes=(*passages[index].notes, restored))
+            return restored
+
+        with self.database.transaction() as connection:
+            row = connection.execute(
+                "SELECT EXISTS (SELECT 1 FROM notes WHERE id = %s) "
+                "OR EXISTS (SELECT 1 FROM passages WHERE id = %s)",
+                (note.id, note.id),
+            ).fetchone()
+        taken = bool(row and row[0])
+        return self._change(self.get(passage_id).citekey, apply)
 
     def import_passages(self, passages: Iterable[Passage]) -> PassageImport:
         """Store complete records, ids and timestamps kept where no record uses them; a

@@ -15,27 +15,9 @@ import psycopg
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-DATABASE_ENV = "FLORILEGIUM_DATABASE"
+from teamdb.errors import DatabaseUnavailable
+
 CONNECT_TIMEOUT_SECONDS = 5
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be reached (no server, wrong name, refused): one line saying so."""
-
-    def __init__(self, url: str, error: Exception) -> None:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        super().__init__(f"cannot reach the database {redacted(url)}: {reason}")
-        self.url = url
-
-
-def redacted(url: str) -> str:
-    """`url` with any password replaced by `***`, fit for messages and logs."""
-    scheme, sep, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in credentials:
-        return url
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}"
 
 
 class Database:

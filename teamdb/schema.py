@@ -16,7 +16,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
-from teamdb.connection import CONNECT_TIMEOUT_SECONDS, DatabaseUnavailable
+from teamdb.connection import CONNECT_TIMEOUT_SECONDS
+from teamdb.errors import DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK = 7_461_002  # any constant: the advisory lock `init` takes

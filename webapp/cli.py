@@ -20,6 +20,7 @@ import click
 from annotations.errors import AnnotationError
 from index.errors import SearchError
 from refs.errors import RefsError
+from teamdb.errors import DatabaseUnavailable
 from webapp.services import Services, resolve_library_dir
 
 
@@ -71,6 +72,14 @@ COMMANDS: Mapping[str, LazyCommand] = {
         "webapp.commands.search_commands:reindex",
         "Rebuild the search index from the library's files.",
     ),
+    "push": LazyCommand(
+        "webapp.commands.team_commands:push",
+        "Copy the folder library DIR into the team library (--database).",
+    ),
+    "pull": LazyCommand(
+        "webapp.commands.team_commands:pull",
+        "Write the team library (--database) out as the folder library DIR.",
+    ),
     "serve": LazyCommand(
         "webapp.commands.serve_command:serve", "Run the web app for the library and print its URL."
     ),
@@ -81,11 +90,15 @@ COMMANDS: Mapping[str, LazyCommand] = {
 }
 
 
+DATABASE_ENV = "FLORILEGIUM_DATABASE"
+DATABASE_URL_KEY = "florilegium.database"
+
 # Errors of the library packages that mean "could not do what was asked": exit 1, no traceback.
 USER_ERRORS: tuple[type[Exception], ...] = (
     RefsError,
     AnnotationError,
     SearchError,
+    DatabaseUnavailable,
     FileNotFoundError,
     FileExistsError,
     PermissionError,
@@ -155,14 +168,30 @@ class FlorilegiumGroup(LazyGroup):
     type=click.Path(path_type=Path, file_okay=False),
     help="Library folder (default: $FLORILEGIUM_LIBRARY, else the demo library).",
 )
+@click.option(
+    "--database",
+    "database_url",
+    metavar="URL",
+    help="A team library in PostgreSQL (a libpq URL; default: $FLORILEGIUM_DATABASE), "
+    "in place of --library.",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Log what happens (to stderr).")
 @click.pass_context
-def cli(ctx: click.Context, library_dir: Path | None, verbose: bool) -> None:
+def cli(
+    ctx: click.Context, library_dir: Path | None, database_url: str | None, verbose: bool
+) -> None:
     """Florilegium: references, the passages you quoted from them, notes and citations."""
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if library_dir is not None and database_url is not None:
+        raise click.UsageError("--library and --database name two libraries: give one")
+    if library_dir is None:
+        database_url = database_url or os.environ.get(DATABASE_ENV) or None
+    if database_url is not None:
+        _open_team_library(ctx, database_url)
+        return
     folder = resolve_library_dir(library_dir)
     if ctx.invoked_subcommand != "init":
         # A command runs in one thread, so a full index build may fork workers; its
@@ -170,6 +199,27 @@ def cli(ctx: click.Context, library_dir: Path | None, verbose: bool) -> None:
         ctx.obj = Services.for_library(
             folder, build_processes=min(4, os.cpu_count() or 1), citation_process=True
         )
+
+
+def _open_team_library(ctx: click.Context, url: str) -> None:
+    """Set the team library at `url` as the command's library; an unreachable database
+    is one line on stderr and exit 1 (no traceback)."""
+    from webapp.team_services import TeamServices
+
+    ctx.meta[DATABASE_URL_KEY] = url
+    try:
+        if ctx.invoked_subcommand == "init":
+            TeamServices.check_reachable(url)
+        else:
+            ctx.obj = TeamServices.for_database(url)
+    except DatabaseUnavailable as error:
+        raise click.ClickException(str(error)) from error
+
+
+def team_database_url(ctx: click.Context) -> str | None:
+    """The team library's URL when the command runs on one (`--database`), else None."""
+    url = ctx.find_root().meta.get(DATABASE_URL_KEY)
+    return None if url is None else str(url)
 
 
 def main() -> None:

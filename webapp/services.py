@@ -27,6 +27,7 @@ from webapp.deferred_search import DeferredSearch
 from webapp.localconfig import LOCAL_CONFIG_NAME
 
 if TYPE_CHECKING:
+    from annotations.pgstore import PgPassageStore
     from annotations.store import PassageStore
     from refs.citations import Formatter
     from refs.csl import CslItem
@@ -108,7 +109,7 @@ class Services:
         self._build_processes = build_processes
         self._citation_process = citation_process
         self._lock = threading.RLock()
-        self._passage_store: PassageStore | None = None
+        self._passage_store: PassageStore | PgPassageStore | None = None
         self._passages: PassageService | None = None
         # The index: searched, and told of every passage write; opened on first use.
         self._index = DeferredSearch(self._open_search)
@@ -140,15 +141,19 @@ class Services:
         )
 
     @property
-    def passage_store(self) -> PassageStore:
+    def passage_store(self) -> PassageStore | PgPassageStore:
         """The passages and notes in `passages/<citekey>.json`."""
         if self._passage_store is None:
             with self._lock:
                 if self._passage_store is None:
-                    from annotations.store import PassageStore
-
-                    self._passage_store = PassageStore(self.library_dir)
+                    self._passage_store = self._new_passage_store()
         return self._passage_store
+
+    def _new_passage_store(self) -> PassageStore | PgPassageStore:
+        """The passage store of this kind of library (a team library's is in PostgreSQL)."""
+        from annotations.store import PassageStore
+
+        return PassageStore(self.library_dir)
 
     @property
     def passages(self) -> PassageService:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from webapp.cli import team_database_url
 from webapp.clisupport import echo_json, json_option, pass_services
 from webapp.presenters import hint_json, problem_json
 from webapp.services import Services, init_library
@@ -15,9 +16,29 @@ DEFAULT_STYLE = "chicago"
 
 
 @click.command("init")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-def init(folder: Path) -> None:
-    """Create an empty library in FOLDER."""
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), required=False)
+@click.pass_context
+def init(ctx: click.Context, folder: Path | None) -> None:
+    """Create an empty library in FOLDER.
+
+    With --database (no FOLDER), create or migrate the team library's schema instead; run
+    twice, the second run changes nothing.
+    """
+    url = team_database_url(ctx)
+    if url is not None:
+        if folder is not None:
+            raise click.UsageError("init takes no FOLDER with --database")
+        from teamdb.errors import redacted
+        from teamdb.schema import migrate
+
+        before, after = migrate(url)
+        if before == after:
+            click.echo(f"The team library {redacted(url)} is up to date (schema {after})")
+        else:
+            click.echo(f"Initialised the team library {redacted(url)} (schema {after})")
+        return
+    if folder is None:
+        raise click.UsageError("Missing argument 'FOLDER'.")
     init_library(folder)
     click.echo(f"Created an empty library in {folder}")
 

@@ -1,5 +1,5 @@
 """The team library's tables: .bib files and their entries, passages, notes, sources,
-members, API tokens, login failures, settings and the audit log.
+members, API tokens, login failures, settings, the trash and the audit log.
 
 Revision ID: 0001_initial
 Revises: None
@@ -82,6 +82,13 @@ CREATE TABLE settings (
     name text PRIMARY KEY,
     value text NOT NULL
 );
+CREATE TABLE trash (
+    id text PRIMARY KEY,
+    kind text NOT NULL,
+    citekey text NOT NULL,
+    deleted text NOT NULL,
+    item jsonb NOT NULL
+);
 CREATE TABLE audit_log (
     id bigserial PRIMARY KEY,
     at timestamptz NOT NULL DEFAULT now(),
@@ -104,6 +111,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop them again."""
     op.execute(
-        "DROP TABLE audit_log, settings, login_failures, api_tokens, users, sources, notes, "
+        "DROP TABLE audit_log, trash, settings, login_failures, api_tokens, users, sources, notes, "
         "passages, passage_versions, bib_references, bib_files"
     )
