@@ -8,15 +8,16 @@ from pathlib import Path
 
 from annotations.model import QuotedIn
 from index.indexer import SearchIndex
-from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
+from tests.index.conftest import MakeIndex
 from tests.index.fakes import JsonPassageFiles, make_passage
 
 CORPUS = Path(__file__).parent.parent / "data" / "search_corpus.json"
 
 
-def build_corpus_library(folder: Path) -> SearchIndex:
-    """Write the corpus's .bib and passages into `folder` and return its (unbuilt) index."""
+def build_corpus_library(folder: Path, make_index: MakeIndex) -> SearchIndex:
+    """Write the corpus's .bib and passages into `folder` and return its (unbuilt) index,
+    made by `make_index` (the module's backend)."""
     corpus = json.loads(CORPUS.read_text(encoding="utf-8"))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "references.bib").write_text(corpus["bib"], encoding="utf-8")
@@ -34,4 +35,4 @@ def build_corpus_library(folder: Path) -> SearchIndex:
         if item["quoted_in"]:
             passage = replace(passage, quoted_in=QuotedIn(item["quoted_in"]["citekey"]))
         passages.save(passage)
-    return whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
+    return make_index(folder, passages=passages, references=ReferenceStore(folder))

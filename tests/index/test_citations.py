@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from index.indexer import SearchIndex
-from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
+from tests.index.conftest import MakeIndex
 from tests.index.fakes import JsonPassageFiles, make_passage
 
 BIB = """@book{taubman2003, author = {Taubman, William}, title = {Khrushchev: The Man and His Era},
@@ -25,7 +25,7 @@ BIB = """@book{taubman2003, author = {Taubman, William}, title = {Khrushchev: Th
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+def index(tmp_path_factory: pytest.TempPathFactory, make_index: MakeIndex) -> Iterator[SearchIndex]:
     folder = tmp_path_factory.mktemp("citations") / "library"
     folder.mkdir(parents=True)
     (folder / "references.bib").write_text(BIB, encoding="utf-8")
@@ -38,7 +38,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     )
     passages.save(make_passage("F1", "freeze2009", "Decision-making moved closer.", page="422"))
     passages.save(make_passage("F2", "freeze2009", "Cult of Comrade Zhukov.", page="423"))
-    yield whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
+    yield make_index(folder, passages=passages, references=ReferenceStore(folder))
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from index.indexer import SearchIndex
+from tests.index.conftest import MakeIndex
 from tests.index.corpus import build_corpus_library
 
 FIRST, TOP3 = 1, 3
@@ -74,8 +75,8 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
-    index = build_corpus_library(tmp_path_factory.mktemp("corpus") / "library")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, make_index: MakeIndex) -> SearchIndex:
+    index = build_corpus_library(tmp_path_factory.mktemp("corpus") / "library", make_index)
     index.rebuild()
     return index
 

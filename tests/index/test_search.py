@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from index.indexer import SearchIndex
 from index.ranking import RERANKED_HITS
-from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
+from tests.index.conftest import MakeIndex
 from tests.index.fakes import JsonPassageFiles, make_passage
 
 BIB = """@book{freeze2009, author = {Freeze, Gregory L.}, title = {Russia: A History}, year = 2009}
@@ -20,7 +20,7 @@ BIB = """@book{freeze2009, author = {Freeze, Gregory L.}, title = {Russia: A His
 """
 
 
-def build(folder: Path) -> SearchIndex:
+def build(folder: Path, make_index: MakeIndex) -> SearchIndex:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "references.bib").write_text(BIB, encoding="utf-8")
     passages = JsonPassageFiles(folder / "passages")
@@ -44,12 +44,12 @@ def build(folder: Path) -> SearchIndex:
                 tags=("army",),
             )
         )
-    return whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
+    return make_index(folder, passages=passages, references=ReferenceStore(folder))
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    yield build(tmp_path_factory.mktemp("search") / "library")
+def index(tmp_path_factory: pytest.TempPathFactory, make_index: MakeIndex) -> Iterator[SearchIndex]:
+    yield build(tmp_path_factory.mktemp("search") / "library", make_index)
 
 
 def test_snippet_marks_matches_and_escapes_everything_else(index: SearchIndex) -> None:
@@ -86,7 +86,9 @@ def test_a_phrase_needs_its_words_in_order(index: SearchIndex) -> None:
     assert index.search("tank even", limit=5).matched_all == 1
 
 
-def test_pages_beyond_the_reranked_window_follow_each_other(tmp_path: Path) -> None:
+def test_pages_beyond_the_reranked_window_follow_each_other(
+    tmp_path: Path, make_index: MakeIndex
+) -> None:
     folder = tmp_path / "library"
     folder.mkdir()
     (folder / "references.bib").write_text(BIB, encoding="utf-8")
@@ -94,7 +96,7 @@ def test_pages_beyond_the_reranked_window_follow_each_other(tmp_path: Path) -> N
     for number in range(RERANKED_HITS + 30):
         word = "tanks" if number % 2 else "tank"
         passages.save(make_passage(f"P{number:03d}", "taubman2003", f"{word} {number}", page="1"))
-    index = whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
+    index = make_index(folder, passages=passages, references=ReferenceStore(folder))
     everything = [hit.id for hit in index.search("tank", limit=200).hits]
     pages = [
         hit.id

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from index.indexer import SearchIndex
-from index.whoosh_backend import whoosh_search_index
 from refs.store import ReferenceStore
+from tests.index.conftest import MakeIndex
 from tests.index.fakes import JsonPassageFiles, make_passage
 
 BIB = "@book{taubman2003, author = {Taubman, William}, title = {Khrushchev}, year = 2003}\n"
@@ -21,14 +21,14 @@ TEXTS = {
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+def index(tmp_path_factory: pytest.TempPathFactory, make_index: MakeIndex) -> Iterator[SearchIndex]:
     folder = tmp_path_factory.mktemp("tiers") / "library"
     folder.mkdir(parents=True)
     (folder / "references.bib").write_text(BIB, encoding="utf-8")
     passages = JsonPassageFiles(folder / "passages")
     for passage_id, text in TEXTS.items():
         passages.save(make_passage(passage_id, "taubman2003", text))
-    yield whoosh_search_index(folder, passages=passages, references=ReferenceStore(folder))
+    yield make_index(folder, passages=passages, references=ReferenceStore(folder))
 
 
 def test_hits_with_every_word_come_before_hits_with_some(index: SearchIndex) -> None:

@@ -11,7 +11,7 @@ from whoosh.collectors import UnlimitedCollector
 
 from index.indexer import SearchIndex
 from index.query import parse_query
-from index.whoosh_backend import WhooshBackend
+from index.whoosh_backend import WhooshBackend, whoosh_search_index
 from index.wordqueries import PostingCache, Unsupported, scored_matches
 from tests.index.corpus import build_corpus_library
 from tests.index.fakes import JsonPassageFiles, make_passage
@@ -40,7 +40,7 @@ QUERIES = [
 def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     """The relevance corpus, then one file rewritten: a second segment and deletions."""
     folder = tmp_path_factory.mktemp("wordqueries") / "library"
-    index = build_corpus_library(folder)
+    index = build_corpus_library(folder, whoosh_search_index)
     index.rebuild()
     passages = JsonPassageFiles(folder / "passages")
     passages.save(make_passage("extra-zhukov", "freeze2009", "Zhukov and the tank again", page="9"))
@@ -86,7 +86,7 @@ def test_other_queries_are_left_to_whoosh(library: SearchIndex, text: str) -> No
 
 
 def test_a_deleted_passage_is_not_matched(tmp_path: Path) -> None:
-    index = build_corpus_library(tmp_path / "library")
+    index = build_corpus_library(tmp_path / "library", whoosh_search_index)
     index.rebuild()
     passages = JsonPassageFiles(tmp_path / "library" / "passages")
     assert "tank" in [hit.id for hit in index.search("tank").hits]
