@@ -1,20 +1,25 @@
-"""The source reader's text, cut into runs so that each anchored passage can be highlighted."""
+"""The source reader's text, cut into runs so that each anchored passage can be highlighted
+and each page break shown."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 
 from annotations.anchoring import reanchor
 from annotations.model import Passage
+from annotations.pagemarkers import FORM_FEED, PageStart, page_at
 
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """A stretch of the source text and the passages (ids) that cover all of it."""
+    """A stretch of the source text and the passages (ids) that cover all of it; a form
+    feed is a run of its own, with the page it turns to in `page_break`."""
 
     text: str
     passage_ids: tuple[str, ...] = ()
+    page_break: str | None = None
 
 
 def passage_span(text: str, passage: Passage) -> tuple[int, int] | None:
@@ -28,16 +33,24 @@ def passage_span(text: str, passage: Passage) -> tuple[int, int] | None:
     return found.position.start, found.position.end
 
 
-def highlight_runs(text: str, passages: list[Passage]) -> list[Run]:
-    """`text` cut at every passage boundary; overlapping passages share the runs they cover."""
+def highlight_runs(
+    text: str, passages: list[Passage], pages: list[PageStart] | None = None
+) -> list[Run]:
+    """`text` cut at every passage boundary and around every form feed; overlapping
+    passages share the runs they cover. With the text's `pages`, each form feed's run
+    names the page that starts after it."""
     spans = [
         (span, passage.id)
         for passage in passages
         if (span := passage_span(text, passage)) is not None and span[0] < span[1]
     ]
-    cuts = sorted({0, len(text), *(edge for span, _ in spans for edge in span)})
+    feeds = [found.start() for found in re.finditer(FORM_FEED, text)]
+    edges = (edge for span, _ in spans for edge in span)
+    cuts = sorted({0, len(text), *edges, *feeds, *(feed + 1 for feed in feeds)})
     runs = []
     for start, end in pairwise(cuts):
         covering = tuple(pid for (s, e), pid in spans if s <= start and end <= e)
-        runs.append(Run(text[start:end], covering))
+        is_feed = text[start:end] == FORM_FEED
+        page = page_at(pages, end) if is_feed and pages else None
+        runs.append(Run(text[start:end], covering, page))
     return runs

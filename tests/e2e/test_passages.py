@@ -129,14 +129,15 @@ def test_select_text_in_the_reader_and_quote_it(page: Page, demo_server: LiveSer
         }""",
         exact,
     )
-    expect(page.get_by_role("button", name="Quote this")).to_be_visible()
+    page.get_by_role("button", name="Quote", exact=True).click()
+    expect(page.get_by_label("Quoted words")).to_have_value(exact)
     expect(page.get_by_label("Reference")).to_have_value("taubman2004antiparty")
     page.get_by_label("Locator label").select_option("paragraph")
     page.get_by_label("Locator (e.g. 422, xiv, 12-14)").fill("2")
     save_screenshot(page, "reader")
-    page.get_by_role("button", name="Quote this").click()
-    expect(page).to_have_url(re.compile(r"/passages/[0-9A-Z]{26}$"))
-    passage_id = page.url.rsplit("/", 1)[1]
+    page.get_by_role("button", name="Add passage").click()
+    expect(page).to_have_url(re.compile(r"/sources/taubman2004antiparty#passage-[0-9A-Z]{26}$"))
+    passage_id = page.url.rsplit("#passage-", 1)[1]
     [record] = [r for r in _stored(demo_server, "taubman2004antiparty") if r["id"] == passage_id]
     assert record["text"] == exact
     assert record["locator"] == {"label": "paragraph", "value": "2"}
@@ -148,8 +149,10 @@ def test_select_text_in_the_reader_and_quote_it(page: Page, demo_server: LiveSer
     assert source[start:end] == anchor["quote"]["exact"] == exact
     assert source[:start].endswith(anchor["quote"]["prefix"]) and anchor["quote"]["prefix"]
     assert source[end:].startswith(anchor["quote"]["suffix"]) and anchor["quote"]["suffix"]
-    page.get_by_role("link", name="In the source text").click()
     expect(text.locator(f"#passage-{passage_id}")).to_have_text(exact)
+    page.goto(f"{demo_server.url}/passages/{passage_id}")
+    page.get_by_role("link", name="In the source text").click()
+    expect(page.get_by_role("region", name="Passage").get_by_role("blockquote")).to_have_text(exact)
 
 
 def test_editing_a_passage_someone_changed_meanwhile_is_refused_keeping_the_edit(

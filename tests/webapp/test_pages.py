@@ -210,7 +210,8 @@ def test_source_reader_highlights_anchored_passages(
     passage = services.passages.add("taubman2004", exact, anchor=anchor)
     page = _text(client, "/sources/taubman2004")
     assert (
-        f'<mark id="passage-{passage.id}" data-passages="{passage.id}">{exact}</mark>'
+        f'<mark id="passage-{passage.id}" data-passages="{passage.id}">'
+        f'<a href="#passage-{passage.id}" draggable="false">{exact}</a></mark>'
         in page.replace("&#39;", "'")
     )
 

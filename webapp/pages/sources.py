@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from dataclasses import dataclass
 
+from flask import Blueprint, render_template
+from markupsafe import Markup
+
+from annotations.model import Passage
+from annotations.pagemarkers import page_starts
 from annotations.sources import SOURCE_SUFFIX
+from refs.errors import UnknownCitekey
 from webapp.reader import highlight_runs
+from webapp.safehtml import clean_html, render_markdown
+from webapp.services import Services
+from webapp.short_citations import short_citation, unknown_work_citation
 from webapp.viewsupport import get_services
 
 bp = Blueprint("sources", __name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PanelPassage:
+    """A passage as the reader's side panel shows it: the quote, its short citation and
+    its notes, already rendered and sanitised."""
+
+    passage: Passage
+    cited: Markup
+    notes: list[Markup]
 
 
 @bp.get("/sources")
@@ -19,7 +38,9 @@ def list_sources() -> str:
 
 @bp.get("/sources/<name>")
 def read_source(name: str) -> str:
-    """The text of `sources/NAME.txt`; each passage anchored in it is a `#passage-ID` target."""
+    """The text of `sources/NAME.txt`; each passage anchored in it is a `#passage-ID` target
+    whose highlight opens the passage in the side panel; a selection can be quoted there,
+    its page read from the text's page markers (`annotations.pagemarkers`)."""
     services = get_services()
     text = services.read_source(name)
     passages = [
@@ -27,18 +48,34 @@ def read_source(name: str) -> str:
         for passage in services.passages.passages()
         if passage.anchor is not None and passage.anchor.source == f"{name}{SOURCE_SUFFIX}"
     ]
-    runs = highlight_runs(text, passages)
+    pages = page_starts(text)
+    runs = highlight_runs(text, passages, pages)
     # The first run of each passage carries its `passage-ID` anchor, for deep links.
-    first_runs: dict[str, int] = {}
+    first_runs: dict[int, list[str]] = {}
+    seen: set[str] = set()
     for index, run in enumerate(runs):
         for passage_id in run.passage_ids:
-            first_runs.setdefault(passage_id, index)
+            if passage_id not in seen:
+                seen.add(passage_id)
+                first_runs.setdefault(index, []).append(passage_id)
+    shown = {passage_id for ids in first_runs.values() for passage_id in ids}
     return render_template(
         "sources/reader.html",
         name=name,
         citekey=name if name in services.refs else None,
         citekeys=[reference.citekey for reference in services.refs.references()],
         runs=runs,
-        anchors={index: passage_id for passage_id, index in first_runs.items()},
+        anchors=first_runs,
+        panel=[_panel_passage(services, p) for p in passages if p.id in shown],
+        pages=[[start.offset, start.page] for start in pages],
         source_file=f"{name}{SOURCE_SUFFIX}",
     )
+
+
+def _panel_passage(services: Services, passage: Passage) -> PanelPassage:
+    try:
+        cited = short_citation(services.csl_item(passage.citekey), passage.locator)
+    except UnknownCitekey:
+        cited = unknown_work_citation(passage.citekey, passage.locator)
+    notes = [render_markdown(note.text) for note in passage.notes]
+    return PanelPassage(passage, clean_html(cited.html), notes)
