@@ -4,7 +4,8 @@ Every query of the relevance table (tests/data/relevance/queries.toml, described
 README.md beside it) is run through three systems over the demo library (library/):
 
 - ours: the real `SearchService` (`Services.for_library`) on a temporary copy of the
-  library, its index built from scratch;
+  library, its index built from scratch; with `--postgres`, ours again on the PostgreSQL
+  search backend (the team edition's), on a migrated database or a throwaway cluster;
 - FTS5 AND and FTS5 OR: SQLite FTS5 (Python's sqlite3) over the same records, one row per
   passage (its text, its notes, its tags, its reference's authors, title, year and citekey
   and the reference's other .bib fields, crossref parent's included) and one row per
@@ -20,7 +21,7 @@ or in the first three), MRR (mean of 1/rank, 0 when not in the first 10) and the
 empty answers, for the three systems side by side, with each system's total time.
 
     .venv/bin/python bench/relevance.py [--failures FILE] [--json | --markdown]
-                                        [--write-doc docs/relevance.md]
+                                        [--write-doc docs/relevance.md] [--postgres [URL]]
 
 `--failures FILE` writes every query ours does not answer first: what was expected, where it
 came, and what came first. `--markdown` prints the table as docs/relevance.md shows it;
@@ -49,10 +50,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotations.model import Passage
 from annotations.store import PassageStore
+from index.indexer import SearchIndex
+from index.pg_backend import PgSearchBackend
+from index.results import SearchResult
 from refs.crossref import resolved_fields
 from refs.latex import latex_to_text
 from refs.model import Reference
 from refs.store import ReferenceStore
+from teamdb.schema import migrate
+from webapp.search_service import PassageFolder
 from webapp.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,8 +68,12 @@ TOP = 10
 # Ours returns a passage and its notes as separate hits; enough are asked for that the
 # first TOP distinct targets are there even when every passage comes with two notes.
 OURS_LIMIT = 50
-SYSTEMS = ("ours", "fts5-and", "fts5-or")
-SYSTEM_TITLES = {"ours": "ours", "fts5-and": "FTS5 AND", "fts5-or": "FTS5 OR"}
+SYSTEM_TITLES = {
+    "ours": "ours",
+    "ours-pg": "ours on PostgreSQL",
+    "fts5-and": "FTS5 AND",
+    "fts5-or": "FTS5 OR",
+}
 TABLE_START = "<!-- relevance-table: start (bench/relevance.py --write-doc) -->"
 TABLE_END = "<!-- relevance-table: end -->"
 # The fields that name a work (FTS5's `reference` column); the rest go to `fields`.
@@ -200,14 +210,37 @@ def expected_of(row: dict[str, object]) -> Expected:
 
 def run_ours(library: Path, queries: Sequence[Query]) -> Run:
     """Every query through Florilegium's search on `library` (a copy the index may write to)."""
-    run = Run("ours")
     services = Services.for_library(library)
+    return run_index("ours", services.search.prepare, services.search.search, queries)
+
+
+def run_ours_on_postgres(library: Path, queries: Sequence[Query], url: str) -> Run:
+    """Every query through the PostgreSQL search backend (the team edition's), its index
+    built from the same copy of the library into the database at `url`."""
+    store = Services.for_library(library).passage_store
+    index = SearchIndex(
+        library,
+        passages=PassageFolder(store.passages_dir, lambda path: store.passages(path.stem)),
+        references=ReferenceStore(library),
+        backend=PgSearchBackend.connect(url),
+    )
+    return run_index("ours-pg", index.rebuild, index.search, queries)
+
+
+def run_index(
+    name: str,
+    build: Callable[[], object],
+    search: Callable[..., SearchResult],
+    queries: Sequence[Query],
+) -> Run:
+    """Build an index with `build`, then run every query through `search`."""
+    run = Run(name)
     started = time.perf_counter()
-    services.search.prepare()
+    build()
     run.build_seconds = time.perf_counter() - started
     started = time.perf_counter()
     for query in queries:
-        result = services.search.search(query.text, limit=OURS_LIMIT)
+        result = search(query.text, limit=OURS_LIMIT)
         hits = [
             Hit(
                 target=f"reference:{hit.citekey}" if hit.kind == "reference" else hit.passage_id,
@@ -361,8 +394,8 @@ def score_table(runs: Sequence[Run], categories: Sequence[str]) -> dict[str, dic
 
 
 def side_by_side(table: dict[str, dict[str, Scores]], row: str, measure: str) -> str:
-    """One measure of one row for every system, "ours / AND / OR"."""
-    return " / ".join(shown(measure, getattr(table[system][row], measure)) for system in SYSTEMS)
+    """One measure of one row for every system in the run's order, "ours / AND / OR"."""
+    return " / ".join(shown(measure, getattr(table[system][row], measure)) for system in table)
 
 
 def shown(measure: str, value: float) -> str:
@@ -386,7 +419,7 @@ def markdown(
     table: dict[str, dict[str, Scores]], runs: Sequence[Run], categories: Sequence[str], stamp: str
 ) -> str:
     """The table as docs/relevance.md shows it, with the timings and the run's stamp."""
-    systems = " / ".join(SYSTEM_TITLES[s] for s in SYSTEMS)
+    systems = " / ".join(SYSTEM_TITLES[s] for s in table)
     lines = [
         f"{stamp}. Each cell: {systems}.",
         "",
@@ -406,8 +439,9 @@ def plain(
 ) -> str:
     """The table as aligned text for a terminal."""
     header = f"{'category':17} {'n':>4}"
+    names = "/".join(run.name for run in runs)
     for _, title in MEASURES:
-        header += f"  {title + ' (ours/AND/OR)':>28}"
+        header += f"  {title + f' ({names})':>28}"
     lines = [stamp, "", header]
     for row in [*categories, "overall"]:
         line = f"{row:17} {table['ours'][row].count:>4}"
@@ -469,7 +503,7 @@ def failures(run: Run, passage_texts: dict[str, str]) -> str:
             f"  first:    {first}\n"
         )
     return (
-        f"{len(blocks)} of {len(run.outcomes)} queries not answered first by ours\n\n"
+        f"{len(blocks)} of {len(run.outcomes)} queries not answered first by {run.name}\n\n"
         + "\n".join(blocks)
     )
 
@@ -520,6 +554,21 @@ def copy_library(source: Path, destination: Path) -> Path:
     return Path(shutil.copytree(source, destination, ignore=derived))
 
 
+def on_postgres(library: Path, queries: Sequence[Query], url: str) -> Run:
+    """`run_ours_on_postgres` on the database at `url`, or on a throwaway cluster."""
+    if url:
+        return run_ours_on_postgres(library, queries, url)
+    from tests.pg import PostgresCluster
+
+    cluster = PostgresCluster()
+    try:
+        url = cluster.create_database("relevance")
+        migrate(url)
+        return run_ours_on_postgres(library, queries, url)
+    finally:
+        cluster.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--table", type=Path, default=TABLE, help="the relevance table (TOML)")
@@ -529,21 +578,31 @@ def main() -> None:
     output.add_argument("--json", action="store_true", help="print the figures as JSON")
     output.add_argument("--markdown", action="store_true", help="print the Markdown table")
     output.add_argument("--write-doc", type=Path, help="replace the table in this document")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="also run ours on the PostgreSQL backend: the migrated database at URL, or "
+        "(no URL) a throwaway cluster started for the run",
+    )
     args = parser.parse_args()
 
     categories, queries = load_table(args.table)
     with tempfile.TemporaryDirectory(prefix="relevance-") as folder:
         library = copy_library(args.library, Path(folder) / "library")
-        ours = run_ours(library, queries)
+        ours = [run_ours(library, queries)]
+        if args.postgres is not None:
+            ours.append(on_postgres(library, queries, args.postgres))
         started = time.perf_counter()
         connection = build_fts(library)
         fts_build = time.perf_counter() - started
         runs = [
-            ours,
+            *ours,
             run_fts("fts5-and", connection, "AND", queries),
             run_fts("fts5-or", connection, "OR", queries),
         ]
-        runs[1].build_seconds = runs[2].build_seconds = fts_build
+        runs[-1].build_seconds = runs[-2].build_seconds = fts_build
         passage_texts = {p.id: p.text for p in PassageStore(library).passages()}
 
     commit, dirty = git_stamp()
@@ -556,7 +615,9 @@ def main() -> None:
     )
     table = score_table(runs, categories)
     if args.failures:
-        args.failures.write_text(failures(ours, passage_texts), encoding="utf-8")
+        args.failures.write_text(
+            "".join(failures(run, passage_texts) for run in ours), encoding="utf-8"
+        )
     if args.json:
         info = {"date": today, "commit": commit, "uncommitted_index_changes": dirty}
         print(as_json(table, runs, info))
