@@ -7,9 +7,10 @@ app's own and those made outside it) are caught up before each search.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Protocol
 
 from annotations.model import Passage
 from index.results import SearchResult
@@ -20,23 +21,63 @@ PASSAGES_FOLDER_NAME = "passages"
 DEFAULT_LIMIT = 20
 
 
+class KeptIndex(Protocol):
+    """A search index kept in step with its library: the folder's (`index.indexer`) or a
+    team library's (`index.team_index`)."""
+
+    def search(self, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchResult:
+        """One page of results, the index caught up first."""
+        ...
+
+    def ensure_current(self) -> None:
+        """Build or catch up the index."""
+        ...
+
+    def rebuild(self) -> int:
+        """Index everything again; returns how many documents."""
+        ...
+
+    def passage_saved(self, passage: Passage) -> None:
+        """Index a passage just written."""
+        ...
+
+    def passages_saved(self, passages: Sequence[Passage]) -> None:
+        """Index many passages just written, in one commit."""
+        ...
+
+    def passage_deleted(self, passage_id: str, citekey: str) -> None:
+        """Index the passages of `citekey` after a delete."""
+        ...
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Mark a passage write and its index update."""
+        ...
+
+
 class SearchService:
     """Search one library, and keep its index in step with writes through the stores."""
 
-    def __init__(
-        self,
+    def __init__(self, index: KeptIndex) -> None:
+        self.index = index
+
+    @classmethod
+    def for_folder(
+        cls,
         library_dir: Path,
         *,
         references: ReferenceSource,
         passages: PassageSource,
         build_processes: int = 1,
-    ) -> None:
-        """`build_processes`: worker processes for a full build (1 in a threaded server)."""
-        self.index = whoosh_search_index(
-            library_dir,
-            passages=passages,
-            references=references,
-            build_processes=build_processes,
+    ) -> SearchService:
+        """The search of a library folder, in Whoosh under its `.index/`.
+        `build_processes`: worker processes for a full build (1 in a threaded server)."""
+        return cls(
+            whoosh_search_index(
+                library_dir,
+                passages=passages,
+                references=references,
+                build_processes=build_processes,
+            )
         )
 
     def search(self, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchResult:

@@ -188,7 +188,7 @@ class Services:
         from webapp.search_service import PassageFolder, SearchService
 
         store = self.passage_store
-        return SearchService(
+        return SearchService.for_folder(
             self.library_dir,
             references=self.refs,
             passages=PassageFolder(store.passages_dir, lambda path: store.passages(path.stem)),

@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotations.pgsources import SourceTable
 from annotations.pgstore import PgPassageStore
 from annotations.sources import SOURCES_FOLDER
-from index.errors import SearchError
 from refs.pgstore import PgReferenceStore
 from teamdb.connection import Database
 from webapp.services import Services
 
 if TYPE_CHECKING:
-    from annotations.model import Passage
     from annotations.store import PassageStore
-    from index.results import SearchResult
     from webapp.search_service import SearchService
 
 
@@ -66,38 +61,27 @@ class TeamServices(Services):
         return PgPassageStore(self.database)
 
     def _open_search(self) -> SearchService:
-        return UnavailableSearch()  # type: ignore[return-value]
+        from index.pg_backend import PgSearchBackend
+        from index.team_index import TeamSearchIndex
+        from webapp.search_service import SearchService
+
+        return SearchService(
+            TeamSearchIndex(
+                self.database,
+                references=self.team_refs,
+                passages=self.team_passages,
+                backend=PgSearchBackend.connect(self.database),
+            )
+        )
+
+    @property
+    def team_passages(self) -> PgPassageStore:
+        """The passage store, as the PostgreSQL store it is."""
+        store = self.passage_store
+        assert isinstance(store, PgPassageStore)
+        return store
 
     def catch_up_with_disk(self) -> bool:
         """Read again what other processes changed: .bib files by revision, source texts."""
         changed = self.refs.refresh()
         return self.source_table.mirror(self.library_dir / SOURCES_FOLDER) or changed
-
-
-class UnavailableSearch:
-    """The search of a team library while no PostgreSQL search backend is installed:
-    writes go on (nothing to keep in step), a search says why it cannot answer."""
-
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
-        """Refuse: no search backend for the database."""
-        raise SearchError("search is not available on a team library yet")
-
-    def prepare(self) -> None:
-        """Nothing to prepare."""
-
-    def reindex(self) -> int:
-        """Refuse: no search backend for the database."""
-        raise SearchError("search is not available on a team library yet")
-
-    def passage_saved(self, passage: Passage) -> None:
-        """Nothing to keep in step."""
-
-    def passages_saved(self, passages: Sequence[Passage]) -> None:
-        """Nothing to keep in step."""
-
-    def passage_deleted(self, passage_id: str, citekey: str) -> None:
-        """Nothing to keep in step."""
-
-    def writing(self) -> AbstractContextManager[None]:
-        """Nothing to hold."""
-        return nullcontext()
