@@ -81,8 +81,9 @@ class PgSearchBackend:
             return False
         return bool(row and row[0])
 
-    def rebuild(self, documents: Sequence[IndexDocument]) -> None:
-        """Replace the whole index by `documents`, in one transaction."""
+    def rebuild(self, documents: Iterable[IndexDocument]) -> None:
+        """Replace the whole index by `documents`, in one transaction (read as they come:
+        a generator of millions is never held in memory at once)."""
         with self._database.transaction() as connection:
             count = rebuild(connection, documents)
         logger.info("built the PostgreSQL search index with %d documents", count)

@@ -11,7 +11,8 @@ it cached of the index is stale.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 import psycopg
@@ -24,6 +25,8 @@ WRITE_LOCK = 7_461_020
 # The pending-list size of the GIN indexes during a rebuild, in kB: entries collect there
 # and are merged into the index in large batches, far quicker than one by one.
 REBUILD_PENDING_KB = 256 * 1024
+# Documents analysed and copied at a time by a rebuild.
+REBUILD_CHUNK = 5_000
 
 _COPY = f"COPY search_documents ({', '.join(COLUMNS)}) FROM STDIN"
 _LENGTHS = ", ".join(f"{name}_length" for name in TEXT_FIELDS)
@@ -34,22 +37,33 @@ def lock_for_writing(connection: psycopg.Connection[Any]) -> None:
     connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
 
 
-def rebuild(connection: psycopg.Connection[Any], documents: Sequence[IndexDocument]) -> int:
+def rebuild(connection: psycopg.Connection[Any], documents: Iterable[IndexDocument]) -> int:
     """Replace every document by `documents` (in the caller's transaction); returns how
-    many were written. Readers see the old index until the transaction commits."""
+    many were written. Readers see the old index until the transaction commits.
+
+    Documents are analysed and copied a chunk at a time, so a library of millions holds
+    only its vocabulary's counts in memory, not every row.
+    """
     lock_for_writing(connection)
     connection.execute(f"SET LOCAL gin_pending_list_limit = {REBUILD_PENDING_KB}")
     connection.execute("DELETE FROM search_documents")
     connection.execute("DELETE FROM search_terms")
-    rows = _copied(connection, documents)
-    _add_terms(connection, term_counts(rows))
-    totals = _totals(rows)
+    counts: Counter[tuple[str, str]] = Counter()
+    totals = dict.fromkeys(TEXT_FIELDS, 0)
+    written = 0
+    for chunk in _chunks(documents, REBUILD_CHUNK):
+        rows = _copied(connection, chunk)
+        counts.update(term_counts(rows))
+        for name, length in _totals(rows).items():
+            totals[name] += length
+        written += len(rows)
+    _add_terms(connection, counts)
     connection.execute(
         "UPDATE search_state SET built = true, generation = generation + 1, documents = %s, "
         "body_length = %s, extra_length = %s, author_length = %s, title_length = %s",
-        (len(rows), *(totals[name] for name in TEXT_FIELDS)),
+        (written, *(totals[name] for name in TEXT_FIELDS)),
     )
-    return len(rows)
+    return written
 
 
 def update(
@@ -158,6 +172,12 @@ def _add_terms(connection: psycopg.Connection[Any], counts: Counter[tuple[str, s
         """,
         (list(fields), list(terms), list(documents)),
     )
+
+
+def _chunks(documents: Iterable[IndexDocument], size: int) -> Iterator[list[IndexDocument]]:
+    iterator = iter(documents)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _totals(rows: Sequence[DocumentRow]) -> dict[str, int]:
