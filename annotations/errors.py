@@ -164,3 +164,34 @@ class WriteNotUndone(AnnotationError):
             "please report it)"
         )
         self.places = list(places)
+
+
+class TrashItemNotFound(AnnotationError, KeyError):
+    """No item in the trash has this id (restored or emptied already, or never there)."""
+
+    def __init__(self, trash_id: str) -> None:
+        super().__init__(f"nothing in the trash has id '{trash_id}'")
+        self.trash_id = trash_id
+        self.field = "id"
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class RestoreRefused(AnnotationError):
+    """A trash item that cannot be put back as it is (a note whose passage is gone, a
+    reference whose citekey is taken); it stays in the trash, and nothing was written."""
+
+    def __init__(self, trash_id: str, message: str) -> None:
+        super().__init__(f"cannot restore '{trash_id}': {message}; it stays in the trash")
+        self.trash_id = trash_id
+        self.field = "id"
+
+
+class TrashFileError(AnnotationError):
+    """A file in the trash folder that cannot be read; it is listed as a problem and left
+    as it is (never deleted), the other items still listed."""
+
+    def __init__(self, message: str, *, path: Path) -> None:
+        super().__init__(f"{path}: {message}")
+        self.message, self.path = message, path

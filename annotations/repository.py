@@ -14,6 +14,7 @@ from typing import Protocol
 from annotations.errors import AnnotationError
 from annotations.importids import PassageImport
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
+from annotations.trash import TrashItem
 
 
 class Keep(Enum):
@@ -37,6 +38,36 @@ class WriteJournal(Protocol):
     def undo(self) -> bool:
         """Put back every record the writes changed, newest first, as it was before them;
         a record someone changed since is left as it is. True when every one was put back."""
+        ...
+
+
+class TrashBin(Protocol):
+    """Where deletes keep what they removed until it is restored or the trash is emptied.
+
+    The items are whole records (`TrashItem`); the service decides what goes in and puts
+    it back through the repository's ordinary writes, so a store only keeps the items.
+    """
+
+    @property
+    def problems(self) -> Sequence[AnnotationError]:
+        """Items that could not be read (each names its file); the rest are listed."""
+        ...
+
+    def items(self) -> list[TrashItem]:
+        """Every readable item, the most recently deleted first."""
+        ...
+
+    def get(self, trash_id: str) -> TrashItem:
+        """One item, or `TrashItemNotFound`."""
+        ...
+
+    def put(self, item: TrashItem) -> None:
+        """Keep `item` (durably; an item with the same id is replaced)."""
+        ...
+
+    def take_out(self, trash_id: str) -> TrashItem:
+        """Remove one item (restored, or the trash emptied) and return it, or
+        `TrashItemNotFound`; taking out is what makes a restore happen only once."""
         ...
 
 
@@ -123,6 +154,17 @@ class PassageRepository(Protocol):
 
     def delete_citekey(self, citekey: str) -> list[Passage]:
         """Remove every passage of one reference (a cascading reference delete)."""
+        ...
+
+    @property
+    def trash(self) -> TrashBin:
+        """The library's trash, where the services keep deleted records for restoring."""
+        ...
+
+    def restore_note(self, passage_id: str, note: Note) -> Note:
+        """Put a deleted note back on its passage (after the notes it has) with its id,
+        revision and timestamps; a fresh id if any record uses its id meanwhile.
+        `PassageNotFound` when the passage is gone."""
         ...
 
     def recording(self) -> AbstractContextManager[WriteJournal]:

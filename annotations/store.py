@@ -14,7 +14,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -31,11 +31,13 @@ from annotations.errors import (
     PassageFileError,
     PassageNotFound,
 )
+from annotations.filebatch import batch_lock, commit_files, recover, recover_if_needed
 from annotations.ids import new_id, now_timestamp
 from annotations.importids import ImportIds, PassageImport
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
 from annotations.passagefile import parse_passage_file, passage_file_bytes
 from annotations.repository import KEEP, Keep
+from annotations.trashfolder import TrashFolder
 from refs.atomicfile import locked, write_atomically
 from refs.citekeys import is_valid_citekey
 from refs.errors import RefsError, WriteFailed
@@ -121,12 +123,14 @@ class PassageStore:
         # The web server's threads share one store: its memory changes under this lock.
         self._memory = threading.RLock()
         self._journals = threading.local()  # `journal`: the one each thread records in
+        self.trash = TrashFolder(library_dir)
         self.refresh()
 
     # Reading
 
     def refresh(self) -> None:
         """Read again the files that changed on disk since this process last read them."""
+        recover_if_needed(self.passages_dir, wait=False)
         with self._memory:
             seen: set[str] = set()
             for path, signature in self._scan():
@@ -385,32 +389,85 @@ class PassageStore:
 
         return self._change(self.passage_of_note(note_id).citekey, apply)
 
+    def restore_note(self, passage_id: str, note: Note) -> Note:
+        """Put a deleted note back after its passage's notes, as it was; under a fresh id
+        when any passage or note of the library uses its id meanwhile."""
+        with self._memory:
+            self.refresh()
+            is_taken = note.id in self._note_owner or note.id in self._by_id
+
+        def apply(passages: list[Passage]) -> Note:
+            index = _index_of(passages, passage_id)
+            in_file = {p.id for p in passages} | {n.id for p in passages for n in p.notes}
+            restored = replace(note, id=new_id()) if is_taken or note.id in in_file else note
+            passages[index] = replace(passages[index], notes=(*passages[index].notes, restored))
+            return restored
+
+        return self._change(self.get(passage_id).citekey, apply)
+
     def import_passages(self, passages: Iterable[Passage]) -> PassageImport:
-        """Store complete records, ids and timestamps kept where no record uses them.
+        """Store complete records, ids and timestamps kept where no record uses them, in
+        one commit: after a crash the library holds all of them or none (`filebatch`).
 
         A record the library holds exactly is left out (`present`); one whose passage or
         note ids any passage or note in the library (or an earlier record of the import)
-        has is stored under fresh ids (`renamed`), so it never shadows another. Each file
-        is read again under its lock, so a record written meanwhile counts as well.
+        has is stored under fresh ids (`renamed`), so it never shadows another. Every file
+        is read again under its lock, held until the commit, so a record written meanwhile
+        counts as well and no write interleaves. A broken file refuses the whole import
+        before anything is written.
         """
-        with self._memory:
-            self.refresh()
-            stored = list(self._by_id.values())
-        ids = ImportIds(stored)
         by_citekey: dict[str, list[Passage]] = {}
         for passage in passages:
             by_citekey.setdefault(passage.citekey, []).append(passage)
-        for citekey, incoming in by_citekey.items():
-
-            def apply(current: list[Passage], incoming: list[Passage] = incoming) -> None:
-                ids.also_stored(current)
-                for passage in incoming:
-                    placed = ids.place(passage)
-                    if placed is not None:
-                        current.append(placed)
-
-            self._change(citekey, apply)
+        paths = {citekey: passage_path(self.passages_dir, citekey) for citekey in by_citekey}
+        try:
+            self.passages_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WriteFailed(self.passages_dir, error) from error
+        with ExitStack() as held:
+            held.enter_context(batch_lock(self.passages_dir))
+            recover(self.passages_dir)
+            for citekey in sorted(paths):
+                held.enter_context(locked(paths[citekey]))
+            with self._memory:
+                self.refresh()
+                ids = ImportIds(list(self._by_id.values()))
+            current = {citekey: self._read_for_change(paths[citekey]) for citekey in by_citekey}
+            for _data, stored in current.values():
+                ids.also_stored(stored)
+            planned: list[_Written] = []
+            contents: dict[str, bytes] = {}
+            for citekey, incoming in by_citekey.items():
+                data, stored = current[citekey]
+                changed = list(stored)
+                changed += [p for p in map(ids.place, incoming) if p is not None]
+                new_data = passage_file_bytes(citekey, changed)
+                if new_data == data:
+                    continue
+                written = _validated(new_data, paths[citekey])
+                before = {passage.id: passage for passage in stored}
+                planned.append(_Written(citekey, paths[citekey], before, _by_id(written)))
+                contents[paths[citekey].name] = new_data
+            if contents:
+                commit_files(self.passages_dir, contents)
+            for write in planned:
+                ordered = tuple(sorted(write.after.values(), key=lambda p: p.id))
+                self._remember_written(write.citekey, write.path, ordered)
+                self._journal(write.citekey, write.path, write.before, list(write.after.values()))
+        logger.info("imported into %d passage files in one commit", len(contents))
         return ids.result
+
+    def _read_for_change(self, path: Path) -> tuple[bytes | None, list[Passage]]:
+        """A file's bytes (None if missing) and passages, read under its lock for a change;
+        `BrokenPassageFile` if it cannot be read, since it must not be overwritten."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None, []
+        try:
+            return data, list(parse_passage_file(data, path).passages)
+        except PassageFileError as problem:
+            raise BrokenPassageFile(problem) from problem
 
     def delete_citekey(self, citekey: str) -> list[Passage]:
         """Remove every passage of one reference, file and all; returns what was removed."""
@@ -470,17 +527,9 @@ class PassageStore:
             self.passages_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:  # a read-only or full library: say so, naming the file
             raise WriteFailed(path, error) from error
+        recover_if_needed(self.passages_dir, wait=True)
         with locked(path):
-            try:
-                data = path.read_bytes()
-            except FileNotFoundError:
-                data = None
-            passages: list[Passage] = []
-            if data is not None:
-                try:
-                    passages = list(parse_passage_file(data, path).passages)
-                except PassageFileError as problem:
-                    raise BrokenPassageFile(problem) from problem
+            data, passages = self._read_for_change(path)
             before = {passage.id: passage for passage in passages}
             result = apply(passages)
             is_written = False
@@ -543,6 +592,10 @@ def _read(path: Path, signature: tuple[int, int, int]) -> _Loaded:
     except OSError as error:
         unreadable = PassageFileError(f"cannot read: {error.strerror}", path=path)
         return _Loaded(signature, problem=unreadable)
+
+
+def _by_id(passages: Iterable[Passage]) -> dict[str, Passage]:
+    return {passage.id: passage for passage in passages}
 
 
 def _validated(data: bytes, path: Path) -> tuple[Passage, ...]:

@@ -64,6 +64,9 @@ COMMANDS: Mapping[str, LazyCommand] = {
     "note": LazyCommand(
         "webapp.commands.note_commands:note", "Add, edit and delete notes on passages."
     ),
+    "trash": LazyCommand(
+        "webapp.commands.trash_commands:trash", "List, restore and empty what deletes removed."
+    ),
     "search": LazyCommand(
         "webapp.commands.search_commands:search",
         "Find passages, notes and references matching QUERY.",

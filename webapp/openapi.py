@@ -42,6 +42,121 @@ SCHEMAS: dict[str, Schema] = {
             },
         },
     },
+    "TrashItem": {
+        "type": "object",
+        "description": "One delete in the library's trash, with the whole records it removed.",
+        "required": [
+            "id",
+            "kind",
+            "deleted",
+            "citekey",
+            "summary",
+            "record_id",
+            "passage_id",
+            "passages",
+            "note",
+            "reference",
+        ],
+        "properties": {
+            "id": {"type": "string", "description": "The trash item's id (a ULID)."},
+            "kind": {"enum": ["passage", "note", "reference"]},
+            "deleted": {"type": "string", "description": "When (UTC ISO 8601)."},
+            "citekey": _STRING,
+            "summary": {"type": "string", "description": "What was deleted, in one line."},
+            "record_id": {
+                "type": "string",
+                "description": "The id of what was deleted: passage id, note id or citekey.",
+            },
+            "passage_id": {
+                "type": ["string", "null"],
+                "description": "A deleted note's passage.",
+            },
+            "passages": {
+                "type": "array",
+                "items": _ref("Passage"),
+                "description": "The deleted passage (with its notes), the passages deleted "
+                "with a reference, or a deleted note's passage as it was (without notes).",
+            },
+            "note": _nullable("Note"),
+            "reference": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "required": ["citekey", "file", "bibtex"],
+                        "properties": {
+                            "citekey": _STRING,
+                            "file": {"type": "string", "description": "Its .bib file."},
+                            "bibtex": {"type": "string", "description": "Its exact text."},
+                        },
+                    },
+                    {"type": "null"},
+                ]
+            },
+        },
+    },
+    "Restored": {
+        "type": "object",
+        "description": "What a restore put back; ids taken meanwhile were replaced.",
+        "required": ["id", "kind", "summary", "citekey", "passages", "note", "present", "renamed"],
+        "properties": {
+            "id": {"type": "string", "description": "The trash item's id."},
+            "kind": {"enum": ["passage", "note", "reference"]},
+            "summary": _STRING,
+            "citekey": {
+                "type": ["string", "null"],
+                "description": "The reference put back (a `reference` item).",
+            },
+            "passages": {"type": "array", "items": _ref("Passage")},
+            "note": _nullable("Note"),
+            "present": {
+                "type": "array",
+                "items": _STRING,
+                "description": "Ids of passages the library held already (left as they are).",
+            },
+            "renamed": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["kind", "from", "to"],
+                    "properties": {
+                        "kind": {"enum": ["passage", "note"]},
+                        "from": _STRING,
+                        "to": _STRING,
+                    },
+                },
+            },
+        },
+    },
+    "DeletedPassage": {
+        "allOf": [
+            _ref("Passage"),
+            {
+                "type": "object",
+                "required": ["trash_id"],
+                "properties": {
+                    "trash_id": {
+                        "type": "string",
+                        "description": "The trash item that restores it (Undo).",
+                    }
+                },
+            },
+        ]
+    },
+    "DeletedNote": {
+        "allOf": [
+            _ref("Note"),
+            {
+                "type": "object",
+                "required": ["trash_id"],
+                "properties": {
+                    "trash_id": {
+                        "type": "string",
+                        "description": "The trash item that restores it (Undo).",
+                    }
+                },
+            },
+        ]
+    },
     "Locator": {
         "type": "object",
         "required": ["label", "value"],
@@ -311,6 +426,137 @@ SCHEMAS: dict[str, Schema] = {
             },
         },
     },
+    "PastedReferences": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {"type": "string", "description": "BibTeX entries, RIS records or CSL-JSON."},
+            "format": {"enum": ["auto", "bibtex", "ris", "csljson"], "default": "auto"},
+            "duplicates": {
+                "enum": ["skip", "report", "add"],
+                "default": "skip",
+                "description": "Entries resembling a known work: `skip` holds them back "
+                "(listed with the `bibtex` that adds them anyway), `report` adds and lists "
+                "them, `add` adds even exact duplicates (the answer to a report).",
+            },
+        },
+    },
+    "ImportText": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {"type": "string", "description": "The file's content."},
+            "filename": {
+                "type": "string",
+                "description": "Names the file in messages; its extension hints at the format.",
+            },
+            "format": {
+                "enum": ["auto", "bibtex", "csljson", "ris", "w3c", "hypothesis"],
+                "default": "auto",
+            },
+            "duplicates": {"enum": ["skip", "report", "add"], "default": "skip"},
+        },
+    },
+    "ImportReport": {
+        "type": "object",
+        "description": "As `import --json`; each entry held back carries `bibtex`, the text "
+        "that adds it anyway (POST /api/refs with `duplicates: add`).",
+        "required": [
+            "format",
+            "added",
+            "renamed",
+            "present",
+            "duplicates",
+            "possible_duplicates",
+            "skipped",
+            "dry_run",
+        ],
+        "properties": {
+            "format": _STRING,
+            "added": {"type": "array", "items": _STRING, "description": "Citekeys or passage ids."},
+            "renamed": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"from": _STRING, "to": _STRING}},
+            },
+            "present": {"type": "array", "items": _STRING},
+            "duplicates": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "title": _STRING,
+                        "citekey": {"type": "string", "description": "The known work."},
+                        "reason": _STRING,
+                        "where": {"type": "string", "description": "file:line of the entry."},
+                        "bibtex": _STRING,
+                    },
+                },
+            },
+            "possible_duplicates": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "citekey": {
+                            "type": ["string", "null"],
+                            "description": "Added under this citekey; null: held back.",
+                        },
+                        "title": _STRING,
+                        "resembles": _STRING,
+                        "reason": _STRING,
+                        "where": _STRING,
+                        "bibtex": {"type": "string", "description": "Only when held back."},
+                    },
+                },
+            },
+            "skipped": {
+                "type": "array",
+                "items": _STRING,
+                "description": "What was left out and why, each starting `file:line:`.",
+            },
+            "dry_run": {"type": "boolean"},
+        },
+    },
+    "ReferenceEdit": {
+        "type": "object",
+        "properties": {
+            "set": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "Fields to set, values as BibTeX.",
+            },
+            "unset": {"type": "array", "items": _STRING, "description": "Fields to remove."},
+            "revision": {
+                "type": "string",
+                "description": "The entry's version (its ETag), as If-Match would name it.",
+            },
+        },
+    },
+    "EditErrors": {
+        "type": "object",
+        "required": ["error", "field", "errors"],
+        "properties": {
+            "error": _STRING,
+            "field": {"type": "string", "description": "The first field at fault."},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["field", "error"],
+                    "properties": {"field": _STRING, "error": _STRING},
+                },
+            },
+        },
+    },
+    "ReferenceDeleted": {
+        "type": "object",
+        "required": ["deleted", "passages_deleted", "passages_kept"],
+        "properties": {
+            "deleted": _STRING,
+            "passages_deleted": {"type": "integer"},
+            "passages_kept": {"type": "integer"},
+        },
+    },
 }
 
 
@@ -401,6 +647,7 @@ _WRITE_ERRORS = (404, 409, 413, 415, 503, 507)
 _CITEKEY = _path("citekey", "The reference's citekey.")
 _PASSAGE_ID = _path("passage_id", "The passage's id.")
 _NOTE_ID = _path("note_id", "The note's id.")
+_TRASH_ID = _path("trash_id", "The trash item's id.")
 _FORMAT = _query("format", "Output format.", {"enum": ["text", "html", "markdown"]})
 _STYLE = _query("style", "A CSL style id or short name (mla, chicago, apa...).")
 
@@ -418,14 +665,60 @@ PATHS: dict[str, Schema] = {
             "Every reference, sorted by citekey (X-Total-Count gives the total).",
             _ok("The references.", {"type": "array", "items": _ref("ReferenceSummary")}),
             parameters=_PAGING,
-        )
+        ),
+        "post": _operation(
+            "Add pasted entries (BibTeX, RIS or CSL-JSON) through the import service, all or "
+            "nothing; entries like known works are held back and listed.",
+            {
+                **_ok("Something was added; the report.", _ref("ImportReport"), "201"),
+                **_ok(
+                    "Nothing was added (everything was held back); the report.",
+                    _ref("ImportReport"),
+                ),
+            },
+            body="PastedReferences",
+            errors=_WRITE_ERRORS,
+        ),
     },
     "/api/refs/{citekey}": {
         "get": _operation(
-            "One reference.",
-            _ok("The reference.", _ref("Reference")),
+            "One reference (its ETag names the entry's version).",
+            _tagged(_ok("The reference.", _ref("Reference"))),
             parameters=[_CITEKEY],
             errors=(404,),
+        ),
+        "patch": _operation(
+            "Change fields, each changed field checked first; the rest of the file is "
+            "left byte for byte.",
+            _tagged(_ok("The reference as stored.", _ref("Reference"))),
+            parameters=[_CITEKEY, _IF_MATCH],
+            body="ReferenceEdit",
+            errors=_WRITE_ERRORS,
+        ),
+        "delete": _operation(
+            "Delete a reference (one with passages needs `passages`).",
+            _ok("What was deleted.", _ref("ReferenceDeleted")),
+            parameters=[
+                _CITEKEY,
+                _query(
+                    "passages",
+                    "`delete`: its passages and notes go too; `keep`: they stay, pointing at "
+                    "the citekey.",
+                    {"enum": ["keep", "delete"]},
+                ),
+            ],
+            errors=_WRITE_ERRORS,
+        ),
+    },
+    "/api/import": {
+        "post": _operation(
+            "Import a file's text as `florilegium import` does and report on it.",
+            {
+                **_ok("Something was added; the report.", _ref("ImportReport"), "201"),
+                **_ok("Nothing was added; the report.", _ref("ImportReport")),
+            },
+            body="ImportText",
+            errors=_WRITE_ERRORS,
         )
     },
     "/api/refs/{citekey}/citation": {
@@ -478,8 +771,11 @@ PATHS: dict[str, Schema] = {
             errors=_WRITE_ERRORS,
         ),
         "delete": _operation(
-            "Delete a passage and its notes (with `If-Match`: only if nobody changed it since).",
-            _ok("The passage as it was, with its notes.", _ref("Passage")),
+            "Move a passage and its notes to the trash (with `If-Match`: only if nobody "
+            "changed it since).",
+            _ok(
+                "The passage as it was, with its notes, and its `trash_id`.", _ref("DeletedPassage")
+            ),
             parameters=[_PASSAGE_ID, _IF_MATCH],
             errors=_WRITE_ERRORS,
         ),
@@ -517,9 +813,34 @@ PATHS: dict[str, Schema] = {
             errors=_WRITE_ERRORS,
         ),
         "delete": _operation(
-            "Delete a note (with `If-Match`: only if nobody changed it since).",
-            _ok("The note as it was.", _ref("Note")),
+            "Move a note to the trash (with `If-Match`: only if nobody changed it since).",
+            _ok("The note as it was, and its `trash_id`.", _ref("DeletedNote")),
             parameters=[_NOTE_ID, _IF_MATCH],
+            errors=_WRITE_ERRORS,
+        ),
+    },
+    "/api/trash": {
+        "get": _operation(
+            "What the trash holds, the most recently deleted first.",
+            _ok("The items.", {"type": "array", "items": _ref("TrashItem")}),
+        ),
+    },
+    "/api/trash/{trash_id}": {
+        "get": _operation(
+            "One item in the trash.",
+            _ok("The item, with the whole records it holds.", _ref("TrashItem")),
+            parameters=[_TRASH_ID],
+            errors=(404,),
+        ),
+    },
+    "/api/trash/{trash_id}/restore": {
+        "post": _operation(
+            "Put an item's records back with their ids (fresh ones only where taken "
+            "meanwhile) and take it out of the trash; 409 when it cannot go back as it was "
+            "(a note whose passage is gone, a passage whose reference is gone, a reference "
+            "whose citekey is taken), and it stays in the trash.",
+            _ok("What was put back.", _ref("Restored")),
+            parameters=[_TRASH_ID],
             errors=_WRITE_ERRORS,
         ),
     },

@@ -12,17 +12,20 @@ import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, ExitStack
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn, Protocol, TypeVar, cast
+from typing import Any, NoReturn, Protocol, TypeVar, cast, runtime_checkable
 
 from annotations.anchoring import describe_span, find_quote, reanchor
 from annotations.errors import AnnotationError, InvalidPassage, WriteNotUndone, WriteUndone
 from annotations.hypothesis_import import import_hypothesis
 from annotations.identifiers import identifier_key, source_iri
+from annotations.ids import new_id, now_timestamp
 from annotations.importids import PassageImport
 from annotations.literature_notes import literature_notes
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
-from annotations.repository import KEEP, Keep, PassageRepository, WriteJournal
+from annotations.progress import Progress, no_progress
+from annotations.repository import KEEP, Keep, PassageRepository, TrashBin, WriteJournal
 from annotations.sources import (
     SourceNotFound,
     SourceUnavailable,
@@ -30,6 +33,7 @@ from annotations.sources import (
     read_source,
 )
 from annotations.store import passage_path
+from annotations.trash import TrashItem
 from annotations.webanno import AnnotationImport, export_collection, import_collection
 from index.errors import SearchError
 from refs.errors import RefsError
@@ -57,6 +61,16 @@ class PassageListener(Protocol):
     def writing(self) -> AbstractContextManager[None]:
         """Held around each write and its notifications (the index counts writes in
         flight, so that searches meanwhile never do the writer's indexing themselves)."""
+        ...
+
+
+@runtime_checkable
+class BatchPassageListener(PassageListener, Protocol):
+    """A listener that takes the passages of one import together (the search index: one
+    commit for all of them, where one per passage would make an import quadratic)."""
+
+    def passages_saved(self, passages: Sequence[Passage]) -> None:
+        """Many passages were added or changed at once."""
         ...
 
 
@@ -226,12 +240,29 @@ class PassageService:
         self._saved(passage)
         return passage
 
+    @property
+    def trash(self) -> TrashBin:
+        """Where deletes keep what they removed (the repository's trash)."""
+        return self._passages.trash
+
     @_announced
-    def delete(self, passage_id: str, *, revision: int | None = None) -> Passage:
-        """Remove a passage and its notes; returns what was removed."""
+    def delete(self, passage_id: str, *, revision: int | None = None) -> TrashItem:
+        """Move a passage and its notes to the trash; returns the trash item.
+
+        The item is written after the passage is removed, inside the same recorded write:
+        if the trash refuses it (a full disk), the passage is put back and the error leaves.
+        """
         passage = self._passages.delete(passage_id, revision=revision)
         self._deleted(passage)
-        return passage
+        item = TrashItem(
+            id=new_id(),
+            kind="passage",
+            deleted=now_timestamp(),
+            citekey=passage.citekey,
+            passages=(passage,),
+        )
+        self._passages.trash.put(item)
+        return item
 
     @_announced
     def add_note(self, passage_id: str, text: str) -> Note:
@@ -249,23 +280,47 @@ class PassageService:
         return note
 
     @_announced
-    def delete_note(self, note_id: str, *, revision: int | None = None) -> Note:
-        """Remove one note (with `revision`, only if nobody changed it since); returns it."""
+    def delete_note(self, note_id: str, *, revision: int | None = None) -> TrashItem:
+        """Move one note to the trash (with `revision`, only if nobody changed it since);
+        returns the trash item, which keeps the passage it was on (without its notes)."""
         passage_id = self._passages.passage_of_note(note_id).id
         note = self._passages.delete_note(note_id, revision=revision)
-        self._saved(self._passages.get(passage_id))
-        return note
+        passage = self._passages.get(passage_id)
+        self._saved(passage)
+        item = TrashItem(
+            id=new_id(),
+            kind="note",
+            deleted=now_timestamp(),
+            citekey=passage.citekey,
+            passages=(replace(passage, notes=()),),
+            note=note,
+        )
+        self._passages.trash.put(item)
+        return item
 
     @_announced
-    def import_passages(self, passages: Iterable[Passage]) -> PassageImport:
-        """Store complete records (from an import): a record stored already is `present`,
-        one whose ids any passage or note uses gets fresh ones (`renamed`)."""
+    def restore_note(self, passage_id: str, note: Note) -> Note:
+        """Put a deleted note back on its passage (its id kept unless taken meanwhile)."""
+        restored = self._passages.restore_note(passage_id, note)
+        self._saved(self._passages.get(passage_id))
+        return restored
+
+    @_announced
+    def import_passages(
+        self, passages: Iterable[Passage], progress: Progress = no_progress
+    ) -> PassageImport:
+        """Store complete records (from an import) in one write of each file and one index
+        update: a record stored already is `present`, one whose ids any passage or note
+        uses gets fresh ones (`renamed`)."""
         incoming = list(passages)
-        for passage in incoming:
-            self._refs.get(passage.citekey)
+        for citekey in {passage.citekey for passage in incoming}:
+            self._refs.get(citekey)
+        progress("writing", 0, len(incoming))
         stored = self._passages.import_passages(incoming)
-        for passage in stored.added:
-            self._saved(passage)
+        progress("writing", len(incoming), len(incoming))
+        progress("indexing", 0, len(stored.added))
+        self._saved_together(stored.added)
+        progress("indexing", len(stored.added), len(stored.added))
         return stored
 
     @_announced
@@ -304,15 +359,25 @@ class PassageService:
         """The passages (of some references) as a W3C AnnotationCollection."""
         return export_collection(self._selected(citekeys), self.source_iri)
 
-    def import_w3c(self, document: Any) -> AnnotationImport:  # Any: JSON from the user
+    def import_w3c(
+        self,
+        document: Any,  # Any: JSON from the user
+        progress: Progress = no_progress,
+    ) -> AnnotationImport:
         """Store the passages of a W3C document; returns those added, those skipped, those
         the library held already and the ids renamed."""
-        return self._store_import(import_collection(document, self.reference_match()))
+        found = import_collection(document, self.reference_match(), progress)
+        return self._store_import(found, progress)
 
-    def import_hypothesis(self, document: Any) -> AnnotationImport:  # Any: JSON from the user
+    def import_hypothesis(
+        self,
+        document: Any,  # Any: JSON from the user
+        progress: Progress = no_progress,
+    ) -> AnnotationImport:
         """Store the passages of a Hypothes.is export; returns those added, those skipped,
         those the library held already and the ids renamed."""
-        return self._store_import(import_hypothesis(document, self.reference_match()))
+        found = import_hypothesis(document, self.reference_match(), progress)
+        return self._store_import(found, progress)
 
     def literature_notes(
         self,
@@ -328,8 +393,8 @@ class PassageService:
             return self._passages.passages()
         return [passage for citekey in citekeys for passage in self.passages(citekey)]
 
-    def _store_import(self, found: AnnotationImport) -> AnnotationImport:
-        stored = self.import_passages(found.passages)
+    def _store_import(self, found: AnnotationImport, progress: Progress) -> AnnotationImport:
+        stored = self.import_passages(found.passages, progress)
         return AnnotationImport(stored.added, found.skipped, stored.present, stored.renamed)
 
     def _anchor(self, source_name: str, text: str) -> Anchor | None:
@@ -392,6 +457,17 @@ class PassageService:
     def _saved(self, passage: Passage) -> None:
         for listener in self._listeners:
             self._tell(listener.passage_saved, passage, passage)
+
+    def _saved_together(self, passages: Sequence[Passage]) -> None:
+        """Tell each listener of many saved passages: in one call where it takes them so."""
+        if not passages:
+            return
+        for listener in self._listeners:
+            if isinstance(listener, BatchPassageListener):
+                self._tell(listener.passages_saved, passages[0], passages)
+            else:
+                for passage in passages:
+                    self._tell(listener.passage_saved, passage, passage)
 
     def _deleted(self, passage: Passage) -> None:
         for listener in self._listeners:

@@ -10,10 +10,13 @@ from refs.summaries import summary_of
 
 if TYPE_CHECKING:
     from annotations.model import Note, Passage
+    from annotations.trash import TrashItem
     from index.results import SearchHit, SearchResult
     from refs.csl import CslItem
     from refs.omissions import Omission
     from webapp.citation_service import Citation
+    from webapp.reference_import import ImportReport
+    from webapp.trash_service import Restored
 
 
 def omission_json(omission: Omission) -> dict[str, str]:
@@ -103,6 +106,49 @@ def note_json(note: Note) -> dict[str, str]:
     return note_to_json(note)
 
 
+def trash_item_json(item: TrashItem) -> dict[str, Any]:
+    """One item of `trash list --json` and `GET /api/trash`: `{id, kind, deleted, citekey,
+    summary, record_id, passage_id, passages, note, reference}`; `record_id` is the id of
+    what was deleted (passage, note or citekey), `passage_id` a note's passage (else null),
+    `reference` `{citekey, file, bibtex}` (else null)."""
+    reference = item.reference
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "deleted": item.deleted,
+        "citekey": item.citekey,
+        "summary": item.summary,
+        "record_id": item.record_id,
+        "passage_id": item.passage_id,
+        "passages": [passage_json(passage) for passage in item.passages],
+        "note": None if item.note is None else note_json(item.note),
+        "reference": None
+        if reference is None
+        else {"citekey": reference.citekey, "file": reference.file, "bibtex": reference.bibtex},
+    }
+
+
+def restored_json(restored: Restored) -> dict[str, Any]:
+    """`trash restore --json` and `POST /api/trash/ID/restore`: `{id, kind, summary,
+    citekey, passages, note, present, renamed}`: the passages and note as stored now,
+    `citekey` the reference put back (else null), `present` the ids of passages the library
+    held already, `renamed` each id taken meanwhile `{kind, from, to}`."""
+    item = restored.item
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "summary": item.summary,
+        "citekey": restored.citekey,
+        "passages": [passage_json(passage) for passage in restored.passages],
+        "note": None if restored.note is None else note_json(restored.note),
+        "present": [passage.id for passage in restored.present],
+        "renamed": [
+            {"kind": renamed.kind, "from": renamed.old, "to": renamed.new}
+            for renamed in restored.renamed
+        ],
+    }
+
+
 def search_result_json(result: SearchResult) -> dict[str, Any]:
     """`search --json` and `GET /api/search`: `{query, total, offset, hits, facets}`, and
     `matched_all` (hits holding every word, listed first), `suggestion` (the query with
@@ -142,3 +188,35 @@ def search_hit_json(hit: SearchHit) -> dict[str, Any]:
     if hit.kind == NOTE:
         document["passage_id"] = hit.passage_id
     return document
+
+
+def import_report_json(format_name: str, report: ImportReport) -> dict[str, Any]:
+    """`import --json` (and the API's imports): what was added (and renamed), what was a
+    duplicate or may be, what the library held already, what was left out."""
+    return {
+        "format": format_name,
+        "added": report.added,
+        "renamed": [{"from": item.old, "to": item.new} for item in report.renamed],
+        "present": report.present,
+        "duplicates": [
+            {
+                "title": item.title,
+                "citekey": item.citekey,
+                "reason": item.reason,
+                "where": item.where,
+            }
+            for item in report.duplicates
+        ],
+        "possible_duplicates": [
+            {
+                "citekey": item.citekey,
+                "title": item.title,
+                "resembles": item.resembles,
+                "reason": item.reason,
+                "where": item.where,
+            }
+            for item in report.possible_duplicates
+        ],
+        "skipped": report.skipped,
+        "dry_run": report.dry_run,
+    }

@@ -29,13 +29,16 @@ from webapp.localconfig import LOCAL_CONFIG_NAME
 if TYPE_CHECKING:
     from annotations.pgstore import PgPassageStore
     from annotations.store import PassageStore
+    from annotations.trash import TrashItem
     from refs.citations import Formatter
     from refs.csl import CslItem
+    from teamdb.connection import Database
     from webapp.citation_service import CitationService
     from webapp.export_service import ExportService
     from webapp.passage_service import PassageService
     from webapp.ports import CitationsPort, ExportPort, SearchPort
     from webapp.search_service import SearchService
+    from webapp.trash_service import TrashService
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +109,8 @@ class Services:
     ) -> None:
         self.library_dir = library_dir
         self.refs = refs
+        # A team library's database (`TeamServices`); None for a folder library.
+        self.database: Database | None = None
         self._build_processes = build_processes
         self._citation_process = citation_process
         self._lock = threading.RLock()
@@ -174,6 +179,13 @@ class Services:
     @passages.setter
     def passages(self, passages: PassageService) -> None:
         self._passages = passages
+
+    @property
+    def trash(self) -> TrashService:
+        """What deletes removed (`trash/`), to list, restore or empty."""
+        from webapp.trash_service import TrashService
+
+        return TrashService(self.passages, self.refs)
 
     @property
     def search(self) -> SearchPort:
@@ -271,14 +283,25 @@ class Services:
 
         return stored_reference_to_csl(self.refs, citekey)
 
-    def delete_reference(self, citekey: str, *, cascade: bool = False) -> None:
-        """Delete a reference; its passages go with it only when `cascade` is asked for.
+    def delete_reference(
+        self, citekey: str, *, cascade: bool = False, keep_passages: bool = False
+    ) -> TrashItem:
+        """Move a reference (its exact BibTeX text) to the trash; its passages go with it
+        only when `cascade` is asked for. Returns the trash item.
 
-        The reference goes first: if removing its passages then failed, they would point at
-        a missing citekey (which `check` reports) rather than be lost.
+        The item is written first, with the passages as they are now; the reference goes
+        next (if that fails, the item is taken out again): if removing its passages then
+        failed, they would point at a missing citekey (which `check` reports) rather than be
+        lost, and the item, rewritten with the passages really removed, restores them all.
         """
-        self.refs.get(citekey)
-        if self.passage_store.has_passages(citekey):
+        from dataclasses import replace
+
+        from annotations.ids import new_id, now_timestamp
+        from annotations.trash import DeletedReference, TrashItem
+
+        reference = self.refs.get(citekey)
+        # `keep_passages`: they stay, pointing at the citekey, ready for it to come back.
+        if not keep_passages and self.passage_store.has_passages(citekey):
             path = self.passage_store.passages_dir / f"{citekey}.json"
             if any(problem.path == path for problem in self.passage_store.problems):
                 raise ReferenceHasPassages(
@@ -291,9 +314,29 @@ class Services:
                     f"reference '{citekey}' still has {count} passage(s) in {path}; nothing "
                     "was deleted (use --cascade to delete them too)"
                 )
-        self.refs.delete(citekey)
+        trash = self.passages.trash
+        item = TrashItem(
+            id=new_id(),
+            kind="reference",
+            deleted=now_timestamp(),
+            citekey=citekey,
+            passages=tuple(self.passages.passages(citekey)) if cascade else (),
+            reference=DeletedReference(
+                citekey=citekey, file=reference.path.name, bibtex=reference.raw
+            ),
+        )
+        trash.put(item)
+        try:
+            self.refs.delete(citekey)
+        except BaseException:
+            trash.take_out(item.id)
+            raise
         if cascade:
-            self.passages.delete_for_reference(citekey)
+            removed = tuple(self.passages.delete_for_reference(citekey))
+            if removed != item.passages:
+                item = replace(item, passages=removed)
+                trash.put(item)
+        return item
 
     def check(self) -> list[Exception]:
         """Every problem in the library, each printing as `FILE:LINE: message`."""

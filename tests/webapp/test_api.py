@@ -48,7 +48,9 @@ def test_citation_comes_from_the_citation_service(client: FlaskClient) -> None:
     assert "<i>Khrushchev and the Soviet Leadership, 1957–1964</i>" in html["html"]
 
 
-def test_passage_round_trip_create_read_patch_delete(client: FlaskClient) -> None:
+def test_passage_round_trip_create_read_patch_delete(
+    client: FlaskClient, services: Services
+) -> None:
     created = client.post(
         "/api/passages",
         json={
@@ -73,7 +75,10 @@ def test_passage_round_trip_create_read_patch_delete(client: FlaskClient) -> Non
     assert patched["text"] == "Zhukov moved the tanks."
     deleted = client.delete(f"/api/passages/{passage['id']}", content_type="application/json")
     assert deleted.status_code == 200
-    assert deleted.get_json() == patched  # the record as it was stored
+    body = deleted.get_json()
+    trash_id = body.pop("trash_id")
+    assert body == patched  # the record as it was stored
+    assert services.trash.get(trash_id).passages[0].id == passage["id"]  # what Undo restores
     assert client.get(f"/api/passages/{passage['id']}").status_code == 404
 
 
@@ -88,7 +93,8 @@ def test_notes_are_added_edited_and_deleted(client: FlaskClient, services: Servi
     assert services.passages.get(passage.id).notes[0].text == "second"
     deleted = client.delete(f"/api/notes/{note['id']}", json={})
     assert deleted.status_code == 200
-    assert deleted.get_json() == edited
+    assert {k: v for k, v in deleted.get_json().items() if k != "trash_id"} == edited
+    assert services.trash.get(deleted.get_json()["trash_id"]).note is not None
     assert services.passages.get(passage.id).notes == ()
 
 

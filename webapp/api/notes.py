@@ -45,6 +45,8 @@ def edit_note(note_id: str) -> Answer:
 @bp.delete("/notes/<note_id>")
 def delete_note(note_id: str) -> dict[str, Any]:
     """Remove one note (with `If-Match`, only if still at a revision it names); answers 200
-    with the note as it was."""
+    with the note as it was and `trash_id`, the trash item that restores it (undo)."""
     revision = revision_to_change(None, lambda: _passages().get_note(note_id))
-    return note_json(_passages().delete_note(note_id, revision=revision))
+    item = _passages().delete_note(note_id, revision=revision)
+    note = item.note
+    return {**(note_json(note) if note else {}), "trash_id": item.id}

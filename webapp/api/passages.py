@@ -96,9 +96,10 @@ def edit_passage(passage_id: str) -> Answer:
 def delete_passage(passage_id: str) -> dict[str, Any]:
     """Remove a passage and its notes (with `If-Match`, only if still at a revision it
     names); answers 200 with the record as it was (the contract's "writes answer with the
-    stored record"), so a client can offer to undo."""
+    stored record") and `trash_id`, the trash item that restores it (undo)."""
     revision = revision_to_change(None, lambda: _passages().get(passage_id))
-    return passage_json(_passages().delete(passage_id, revision=revision))
+    item = _passages().delete(passage_id, revision=revision)
+    return {**passage_json(item.passages[0]), "trash_id": item.id}
 
 
 @bp.post("/passages/<passage_id>/notes")

@@ -46,8 +46,8 @@ def edit_note(
 @pass_services
 def delete_note(services: Services, note_id: str, revision: int | None) -> None:
     """Delete one note."""
-    services.passages.delete_note(note_id, revision=revision)
-    click.echo(f"Deleted note {note_id}")
+    item = services.passages.delete_note(note_id, revision=revision)
+    click.echo(f"Deleted note {note_id}; undo with: florilegium trash restore {item.id}")
 
 
 def _show(note: Note, as_json: bool, *, verb: str) -> None:

@@ -145,8 +145,12 @@ def edit_quote(
 @pass_services
 def delete_quote(services: Services, passage_id: str, revision: int | None) -> None:
     """Delete one passage and its notes."""
-    passage = services.passages.delete(passage_id, revision=revision)
-    click.echo(f"Deleted {passage.id} ({passage.citekey}) and {len(passage.notes)} note(s)")
+    item = services.passages.delete(passage_id, revision=revision)
+    passage = item.passages[0]
+    click.echo(
+        f"Deleted {passage.id} ({passage.citekey}) and {len(passage.notes)} note(s); "
+        f"undo with: florilegium trash restore {item.id}"
+    )
 
 
 def _locator(page: Locator | None, locator: Locator | None) -> Locator | None:

@@ -111,8 +111,8 @@ def edit_ref(
 @pass_services
 def delete_ref(services: Services, citekey: str, cascade: bool) -> None:
     """Remove one entry (refused while passages point at it, unless --cascade)."""
-    services.delete_reference(citekey, cascade=cascade)
-    click.echo(f"Deleted {citekey}")
+    item = services.delete_reference(citekey, cascade=cascade)
+    click.echo(f"Deleted {citekey}; undo with: florilegium trash restore {item.id}")
 
 
 def _split_assignment(assignment: str) -> tuple[str, str]:
