@@ -200,8 +200,13 @@ def load_sentences() -> tuple[list[str], list[str]]:
 
 
 def make_passages(sentences: list[str], count: int) -> list[Passage]:
+    return list(iter_passages(sentences, count))
+
+
+def iter_passages(sentences: list[str], count: int) -> Iterator[Passage]:
+    """The bench's `count` passages one by one (the same ones `make_passages` lists), so a
+    million need not be held at once."""
     rng = random.Random(1957)
-    passages = []
     for number in range(count):
         start = rng.randrange(len(sentences))
         target = rng.randint(20, 120)
@@ -214,19 +219,16 @@ def make_passages(sentences: list[str], count: int) -> list[Passage]:
         if number % 3 == 0:
             note_text = " ".join(rng.sample(sentences, rng.randint(1, 2)))
             notes = (Note(id=bench_id("N", number), text=note_text, created=STAMP, modified=STAMP),)
-        passages.append(
-            Passage(
-                id=bench_id("P", number),
-                citekey=f"ref{number % REFERENCES:05d}",
-                text=" ".join(chosen),
-                locator=Locator("page", str(rng.randint(1, 900))),
-                tags=tuple(rng.sample(TAGS, rng.randint(0, 2))),
-                notes=notes,
-                created=STAMP,
-                modified=STAMP,
-            )
+        yield Passage(
+            id=bench_id("P", number),
+            citekey=f"ref{number % REFERENCES:05d}",
+            text=" ".join(chosen),
+            locator=Locator("page", str(rng.randint(1, 900))),
+            tags=tuple(rng.sample(TAGS, rng.randint(0, 2))),
+            notes=notes,
+            created=STAMP,
+            modified=STAMP,
         )
-    return passages
 
 
 def write_library(folder: Path, passages: list[Passage]) -> None:
