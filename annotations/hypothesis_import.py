@@ -18,6 +18,7 @@ from typing import Any
 from annotations.identifiers import identifier_key
 from annotations.ids import timestamp_or_default
 from annotations.model import Note, Passage
+from annotations.progress import REPORT_EVERY, Progress, no_progress
 from annotations.webanno import (
     AnnotationImport,
     InvalidAnnotationDocument,
@@ -26,13 +27,19 @@ from annotations.webanno import (
 )
 
 
-def import_hypothesis(document: Any, match: Mapping[str, str]) -> AnnotationImport:  # Any: JSON
+def import_hypothesis(
+    document: Any,  # Any: JSON
+    match: Mapping[str, str],
+    progress: Progress = no_progress,
+) -> AnnotationImport:
     """Passages from a Hypothes.is export; `match` maps `identifier_key`s to citekeys."""
     rows = _rows(document)
     result = AnnotationImport()
     by_hypothesis_id: dict[str, int] = {}
     replies: list[tuple[int, dict[str, Any]]] = []
     for index, row in enumerate(rows):
+        if index % REPORT_EVERY == 0:
+            progress("matching", index, len(rows))
         if not isinstance(row, dict):
             result.skipped.append(SkippedAnnotation(index, "", "not a JSON object"))
             continue
@@ -51,6 +58,9 @@ def import_hypothesis(document: Any, match: Mapping[str, str]) -> AnnotationImpo
         else:
             by_hypothesis_id[str(row.get("id", index))] = len(result.passages)
             result.passages.append(_passage(row, citekey, quote))
+    # Replies gathered per passage first: adding them one at a time would copy a passage's
+    # notes once per reply, quadratic in a thread of a thousand replies.
+    reply_notes: dict[int, list[Note]] = {}
     for index, row in replies:
         parent = by_hypothesis_id.get(str(_list(row.get("references"))[0]))
         text = row.get("text")
@@ -58,9 +68,11 @@ def import_hypothesis(document: Any, match: Mapping[str, str]) -> AnnotationImpo
             reason = "a reply to an annotation that was not imported"
             result.skipped.append(SkippedAnnotation(index, _source(row), reason))
             continue
+        reply_notes.setdefault(parent, []).append(_note(row, text))
+    for parent, notes in reply_notes.items():
         passage = result.passages[parent]
-        note = _note(row, text)
-        result.passages[parent] = replace(passage, notes=(*passage.notes, note))
+        result.passages[parent] = replace(passage, notes=(*passage.notes, *notes))
+    progress("matching", len(rows), len(rows))
     return result
 
 

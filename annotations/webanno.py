@@ -42,6 +42,7 @@ from annotations.passagefile import (
     passage_file_bytes,
 )
 from annotations.passageschema import ULID_PATTERN
+from annotations.progress import REPORT_EVERY, Progress, no_progress
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 EXTENSION = "florilegium"
@@ -160,7 +161,11 @@ def passage_to_annotation(passage: Passage, source: str) -> JsonObject:
     }
 
 
-def import_collection(document: Any, match: Mapping[str, str]) -> AnnotationImport:  # Any: JSON
+def import_collection(
+    document: Any,  # Any: JSON
+    match: Mapping[str, str],
+    progress: Progress = no_progress,
+) -> AnnotationImport:
     """Passages from W3C annotations; `match` maps `identifier_key`s to citekeys.
 
     An annotation from our own export joins the citekey it names when `match` knows it as
@@ -168,13 +173,17 @@ def import_collection(document: Any, match: Mapping[str, str]) -> AnnotationImpo
     are listed in `skipped`, never guessed.
     """
     result = AnnotationImport()
-    for index, item in enumerate(annotation_items(document)):
+    items = annotation_items(document)
+    for index, item in enumerate(items):
+        if index % REPORT_EVERY == 0:
+            progress("matching", index, len(items))
         try:
             passage = _annotation_to_passage(item, match)
         except _Skip as skip:
             result.skipped.append(SkippedAnnotation(index, skip.source, skip.reason))
         else:
             result.passages.append(passage)
+    progress("matching", len(items), len(items))
     return result
 
 

@@ -169,6 +169,10 @@ class SearchIndex:
         """Reindex the passages file of `passage`, just written: it is searchable on return."""
         self._reindex_citekeys([passage.citekey])
 
+    def passages_saved(self, passages: Sequence[Passage]) -> None:
+        """Reindex the passages files of many passages just written, in one commit."""
+        self._reindex_citekeys(sorted({passage.citekey for passage in passages}))
+
     def passage_deleted(self, passage_id: str, citekey: str) -> None:
         """Reindex the passages file of `citekey`, from which `passage_id` was just removed."""
         self._reindex_citekeys([citekey])

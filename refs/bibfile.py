@@ -116,17 +116,17 @@ class BibFile:
         """This file with `entries` added at the end, each after one blank line."""
         newline = self.newline
         text = self.text
-        addition = ""
+        lead = ""
         if text.strip():
             if not text.endswith("\n"):
-                addition += newline
-            if not (text + addition).endswith(newline * 2):
-                addition += newline
-        for number, entry in enumerate(entries):
-            if number:
-                addition += newline
-            addition += entry.replace("\r\n", "\n").replace("\n", newline) + newline
-        return self._with_splice(len(text), len(text), addition)
+                lead += newline
+            if not (text + lead).endswith(newline * 2):
+                lead += newline
+        # Joined once: adding to one string entry by entry copied it for each of thousands.
+        body = newline.join(
+            entry.replace("\r\n", "\n").replace("\n", newline) + newline for entry in entries
+        )
+        return self._with_splice(len(text), len(text), lead + body)
 
     def _with_splice(self, start: int, end: int, replacement: str) -> BibFile:
         """A new BibFile for the text with `start:end` replaced; only `replacement` is parsed."""

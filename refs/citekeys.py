@@ -9,7 +9,7 @@ case, as BibTeX does) gets a letter suffix: `…a`, `…b`, … `…z`, `…aa`.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 
 from unidecode import unidecode
 
@@ -56,9 +56,30 @@ def base_citekey(family: str, year: str, title: str) -> str:
     return key[:_MAX_BASE_LENGTH]
 
 
+class FoldedCitekeys:
+    """Citekeys in use, kept lower-cased, so that `unique_citekey` checks one in constant
+    time: folding the whole set for each new key made an import quadratic."""
+
+    def __init__(self, citekeys: Iterable[str] = ()) -> None:
+        self._folded = {citekey.lower() for citekey in citekeys}
+
+    def add(self, citekey: str) -> None:
+        """Count `citekey` as taken."""
+        self._folded.add(citekey.lower())
+
+    def __contains__(self, citekey: object) -> bool:
+        return isinstance(citekey, str) and citekey.lower() in self._folded
+
+    def __len__(self) -> int:
+        return len(self._folded)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._folded)
+
+
 def unique_citekey(base: str, taken: Collection[str]) -> str:
     """`base`, or `base` with the first letter suffix not in `taken` (ignoring case)."""
-    folded = {citekey.lower() for citekey in taken}
+    folded = taken if isinstance(taken, FoldedCitekeys) else {c.lower() for c in taken}
     if base.lower() not in folded:
         return base
     number = 0

@@ -45,12 +45,14 @@ def check_field_length(name: str, value: str) -> None:
         )
 
 
-def braced(value: str) -> str:
+def braced(value: str, *, read_back: bool = True) -> str:
     """`value` enclosed in braces, refusing values that would not read back as themselves.
 
     BibTeX counts every brace, bibtexparser skips a brace right after a backslash, and
     both take a line starting with `@type{` for a new entry. Rather than guess where
-    those rules disagree, the value is written into a small entry and read back.
+    those rules disagree, the value is written into a small entry and read back; a caller
+    that reads back everything it writes in one parse (an import) passes `read_back=False`
+    and gets only the cheap checks here.
     """
     check_field_length("value", value)
     if not _is_balanced(value, _ANY_BRACE):
@@ -61,6 +63,8 @@ def braced(value: str) -> str:
             field="value",
         )
     text = "{" + value + "}"
+    if not read_back:
+        return text
     probe = parse_bib_text(f"@misc{{probe, value = {text}, next = {{1}}}}", Path("<value>"))
     if probe.problems or [dict(ref.fields) for ref in probe.references] != [
         {"value": value, "next": "1"}
@@ -94,10 +98,16 @@ def escape_text(text: str) -> str:
     return " ".join(escaped.split())
 
 
-def format_entry(entry_type: str, citekey: str, fields: Mapping[str, str]) -> str:
-    """A new entry in the conventional layout: one field a line, two-space indent, braces."""
+def format_entry(
+    entry_type: str, citekey: str, fields: Mapping[str, str], *, read_back: bool = True
+) -> str:
+    """A new entry in the conventional layout: one field a line, two-space indent, braces
+    (each value read back unless `read_back` is False: see `braced`)."""
     lines = [f"@{entry_type.lower()}{{{citekey},"]
-    lines += [f"  {check_field_name(name)} = {braced(value)}," for name, value in fields.items()]
+    lines += [
+        f"  {check_field_name(name)} = {braced(value, read_back=read_back)},"
+        for name, value in fields.items()
+    ]
     lines.append("}")
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -243,6 +243,36 @@ class ReferenceStore:
 
         self._rewrite(path, append, [], create=True)
         return [self.get(reference.citekey) for reference in references]
+
+    def append_entries(
+        self,
+        entries: Sequence[str],
+        check: Callable[[list[Reference], list[EntryError]], None],
+        *,
+        to: str | None = None,
+    ) -> None:
+        """Append entries this program wrote (an import's), parsed once, where they land.
+
+        `check` sees the new entries as read back in the file, in order, and their problems
+        (other files' macros counting as defined, as `read_input` has them); it raises to
+        refuse the write, which then leaves the file as it was. `refs add` parses its input
+        apart first instead, to refuse it before taking the lock; an import of thousands of
+        entries cannot afford that second parse.
+        """
+        path = self.library_dir / (to or MAIN_BIB_NAME)
+        if path.parent != self.library_dir or path.suffix != ".bib":
+            raise InvalidBibtex(f"{to}: not a .bib file name at the library's top level")
+        library_macros = self._library_macros()
+
+        def append(bib: BibFile) -> BibFile:
+            updated = bib.with_entries_appended(list(entries))
+            resolved, problems = _resolve_macros_across_files(updated, library_macros)
+            last_old_line = bib.text.count("\n") + 1 if bib.text.strip() else 0
+            added = resolved[len(bib.references) :]
+            check(added, [problem for problem in problems if problem.line > last_old_line])
+            return updated
+
+        self._rewrite(path, append, [], create=True)
 
     def _library_macros(self) -> dict[str, str]:
         """Every file's @string macros (the first file in name order wins a clash)."""

@@ -9,7 +9,7 @@ neither searches nor writes a passage (`refs list`, `cite`, `quote list`) never 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,10 @@ class DeferredSearch:
     def passage_saved(self, passage: Passage) -> None:
         """A passage or one of its notes was added or changed."""
         self._opened().passage_saved(passage)
+
+    def passages_saved(self, passages: Sequence[Passage]) -> None:
+        """Many passages were added at once (an import)."""
+        self._opened().passages_saved(passages)
 
     def passage_deleted(self, passage_id: str, citekey: str) -> None:
         """A passage was deleted."""

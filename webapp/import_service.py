@@ -1,7 +1,8 @@
 """`import`: add what another manager exported, leaving out the works the library has.
 
 `IMPORTERS` is the registry of formats: a name mapped to a function that reads the
-file's text into the library and returns an `ImportReport`. Each function's docstring
+file's text into the library and returns an `ImportReport`, telling an optional
+`Progress` (the CLI's bar, the web page's) how far it has got. Each function's docstring
 is its help text (its first line appears in `florilegium import --help`). A format that
 brings passages rather than references (`w3c`, `hypothesis`) registers here the same way.
 """
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from annotations.progress import Progress, no_progress
 from annotations.webanno import AnnotationImport, InvalidAnnotationDocument
 from refs.bibfile import BOM, decode_input_bytes, has_undecodable_bytes
 from refs.errors import InvalidImportFile
@@ -37,15 +39,26 @@ class Importer(Protocol):
     """Reads one file's text (from `path`) into the library; its docstring is its help."""
 
     def __call__(
-        self, services: Services, text: str, path: Path, options: ImportOptions = ...
+        self,
+        services: Services,
+        text: str,
+        path: Path,
+        options: ImportOptions = ...,
+        progress: Progress = ...,
     ) -> ImportReport: ...
 
 
 def import_bibtex(
-    services: Services, text: str, path: Path, options: ImportOptions = DEFAULT_OPTIONS
+    services: Services,
+    text: str,
+    path: Path,
+    options: ImportOptions = DEFAULT_OPTIONS,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """BibTeX or BibLaTeX (.bib): entries keep their text, and their citekey unless taken."""
+    progress("reading", 0, 1)
     parsed = services.refs.read_input(text, path)
+    progress("reading", 1, 1)
     if not parsed.references and "\0" in text:
         raise InvalidImportFile(
             "holds a NUL byte and no BibTeX entry: a binary file, not BibTeX",
@@ -72,47 +85,63 @@ def import_bibtex(
             entry_type=reference.entry_type, citekey=reference.citekey, fields=reference.fields
         )
         incoming.append(IncomingEntry(entry, raw, f"{path}:{reference.line}"))
-    return add_entries(services.refs, incoming, options, report)
+    return add_entries(services.refs, incoming, options, report, progress)
 
 
 def import_csljson(
-    services: Services, text: str, path: Path, options: ImportOptions = DEFAULT_OPTIONS
+    services: Services,
+    text: str,
+    path: Path,
+    options: ImportOptions = DEFAULT_OPTIONS,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """CSL-JSON (.json), as Zotero, Mendeley and citeproc export it."""
     with _in_file(path):
         entries = entries_from_csljson(text)
     incoming = [IncomingEntry(entry, None, str(path)) for entry in entries]
-    return add_entries(services.refs, incoming, options)
+    return add_entries(services.refs, incoming, options, progress=progress)
 
 
 def import_ris(
-    services: Services, text: str, path: Path, options: ImportOptions = DEFAULT_OPTIONS
+    services: Services,
+    text: str,
+    path: Path,
+    options: ImportOptions = DEFAULT_OPTIONS,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """RIS (.ris), as EndNote, Zotero and most databases export it."""
     with _in_file(path):
         entries = entries_from_ris(text)
     incoming = [IncomingEntry(entry, None, str(path)) for entry in entries]
-    return add_entries(services.refs, incoming, options)
+    return add_entries(services.refs, incoming, options, progress=progress)
 
 
 def import_w3c(
-    services: Services, text: str, path: Path, options: ImportOptions = DEFAULT_OPTIONS
+    services: Services,
+    text: str,
+    path: Path,
+    options: ImportOptions = DEFAULT_OPTIONS,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """W3C Web Annotation JSON-LD: passages and notes, joined to references by URL/DOI/ISBN."""
     _refuse_dry_run(options, "w3c")
     document = _json_document(text, path)
     with _in_file(path):
-        return _passages_report(services.passages.import_w3c(document))
+        return _passages_report(services.passages.import_w3c(document, progress))
 
 
 def import_hypothesis(
-    services: Services, text: str, path: Path, options: ImportOptions = DEFAULT_OPTIONS
+    services: Services,
+    text: str,
+    path: Path,
+    options: ImportOptions = DEFAULT_OPTIONS,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Hypothes.is JSON export: annotations become passages of the reference at their URL."""
     _refuse_dry_run(options, "hypothesis")
     document = _json_document(text, path)
     with _in_file(path):
-        return _passages_report(services.passages.import_hypothesis(document))
+        return _passages_report(services.passages.import_hypothesis(document, progress))
 
 
 IMPORTERS: dict[str, Importer] = {
@@ -189,6 +218,12 @@ def read_import_file(path: Path, format_name: str) -> str:
         raise InvalidImportFile("no such file", path=path) from error
     except OSError as error:
         raise InvalidImportFile(f"cannot read it ({error.strerror})", path=path) from error
+    return decode_import_bytes(data, path, format_name)
+
+
+def decode_import_bytes(data: bytes, path: Path, format_name: str) -> str:
+    """The text of a file's bytes (an upload's, or `read_import_file`'s), by the rules
+    `read_import_file` gives; `path` names the file in messages."""
     if format_name == "bibtex":
         return decode_input_bytes(data)  # damaged entries are reported, the rest comes in
     nul = data.find(b"\0")

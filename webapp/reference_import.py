@@ -8,17 +8,26 @@ one write. The import formats (`import_service`) turn their files into `Incoming
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from refs.citekeys import CITEKEY_RULE, is_valid_citekey, make_citekey, unique_citekey
+from annotations.progress import REPORT_EVERY, Progress, no_progress
+from refs.citekeys import (
+    CITEKEY_RULE,
+    FoldedCitekeys,
+    is_valid_citekey,
+    make_citekey,
+    unique_citekey,
+)
 from refs.crossref import resolved_fields
 from refs.duplicates import NAMING_FIELDS, DuplicateFinder, Work, named_citekeys
-from refs.entrytext import check_field_length, edit_entry_text, format_entry
-from refs.errors import InvalidBibtex, RefsError
+from refs.entrytext import check_field_length, check_field_name, edit_entry_text, format_entry
+from refs.errors import EntryError, InvalidBibtex, RefsError
 from refs.latex import latex_to_text
 from refs.model import NewEntry, Reference
 from refs.names import parse_names
@@ -31,13 +40,16 @@ logger = logging.getLogger(__name__)
 class ImportDuplicate:
     """An imported item that the library already has, under `citekey`; left out.
 
-    `where` is the item's place in the imported file (`file:line` for BibTeX).
+    `where` is the item's place in the imported file (`file:line` for BibTeX); `entry` the
+    item itself, for showing it beside the known work and adding it anyway
+    (`held_entry_text`).
     """
 
     title: str
     citekey: str
     reason: str
     where: str = ""
+    entry: IncomingEntry | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +57,8 @@ class PossibleDuplicate:
     """An imported item that resembles the work `resembles` without surely being it.
 
     `citekey` is the one it was added under, or None if the import left it out; `where`
-    is the item's place in the imported file.
+    is the item's place in the imported file; `entry` the item itself, for showing it
+    beside the work it resembles and, when it was left out, adding it anyway.
     """
 
     citekey: str | None
@@ -53,6 +66,7 @@ class PossibleDuplicate:
     resembles: str
     reason: str
     where: str = ""
+    entry: IncomingEntry | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +99,14 @@ class ImportReport:
 class ImportOptions:
     """How an import of references treats possible duplicates, and whether it writes.
 
-    `skip_possible_duplicates` leaves them out too (they are still listed); `dry_run`
-    decides everything as a real import would and writes nothing.
+    `skip_possible_duplicates` leaves them out too (they are still listed);
+    `add_duplicates` adds exact and possible duplicates all the same (still listed): a
+    user's answer to a report that held them back; `dry_run` decides everything as a real
+    import would and writes nothing.
     """
 
     skip_possible_duplicates: bool = False
+    add_duplicates: bool = False
     dry_run: bool = False
 
 
@@ -111,6 +128,7 @@ def add_entries(
     incoming: list[IncomingEntry],
     options: ImportOptions,
     report: ImportReport | None = None,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Append the entries that are not known works in one write; report those that are.
 
@@ -121,26 +139,47 @@ def add_entries(
     whose citekey had to change has its new citekey written into its children. An entry
     that cannot be written (a field name BibTeX would not read back) is left out and
     reported; the others still come in. A dry run decides all this and writes nothing.
+
+    Every text written is read back, all of them in one parse (the one that places them
+    in the file): an entry whose own text does not read back as itself is written from
+    its fields, one whose fields do not is left out, and the entries are judged again
+    without it (rare: its citekey and work must not count as taken).
     """
     report = report or ImportReport()
     report.dry_run = options.dry_run
-    judge = _Judge(refs, incoming, options)
-    for number in _children_first(len(incoming), judge.named_by):
-        judge.decide(number)
-    texts = []
-    for number, item in enumerate(incoming):
-        outcome = judge.outcomes[number]
-        text = outcome.text
-        if outcome.citekey is not None and text is not None:
-            try:
-                text = judge.pointing_at_new_citekeys(item, outcome.citekey, text)
-            except RefsError as error:
-                outcome = _Outcome(problem=f"{item.where}: entry '{item.entry.citekey}': {error}")
-        _record(report, outcome)
-        if outcome.citekey is not None and text is not None:
-            texts.append(text)
-    if texts and not options.dry_run:
-        refs.add("\n\n".join(texts))
+    unwritable: dict[int, str] = {}
+    own_text_refused: set[int] = set()
+    for _attempt in range(_READ_BACK_ATTEMPTS):
+        judge = _Judge(refs, incoming, options, unwritable, own_text_refused)
+        order = _children_first(len(incoming), judge.named_by)
+        for done, number in enumerate(order):
+            if done % REPORT_EVERY == 0:
+                progress("checking", done, len(incoming))
+            judge.decide(number)
+        progress("checking", len(incoming), len(incoming))
+        attempt = ImportReport(skipped=list(report.skipped), dry_run=options.dry_run)
+        planned = _planned_texts(judge, incoming, attempt)
+        check = _ReadBack(planned)
+        progress("writing", 0, len(planned))
+        try:
+            if planned and options.dry_run:
+                parsed = refs.read_input("\n\n".join(p.text for p in planned), Path("<import>"))
+                check(parsed.references, parsed.problems)
+            elif planned:
+                refs.append_entries([p.text for p in planned], check)
+        except _NotReadBack as failed:
+            _settle_failures(refs, incoming, failed.numbers, unwritable, own_text_refused)
+            continue
+        progress("writing", len(planned), len(planned))
+        report.added, report.renamed = attempt.added, attempt.renamed
+        report.duplicates, report.possible_duplicates = (
+            attempt.duplicates,
+            attempt.possible_duplicates,
+        )
+        report.skipped = attempt.skipped
+        break
+    else:
+        raise InvalidBibtex("the entries do not read back as themselves when written together")
     logger.info(
         "imported %d entries (%d possible duplicates), left out %d duplicates%s",
         len(report.added),
@@ -151,6 +190,113 @@ def add_entries(
     return report
 
 
+# Judging again after entries that do not read back: the first attempt finds them all,
+# the second writes their fields instead, the third leaves out those that fail even so.
+_READ_BACK_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """One text to append for entry `number`: `fields` it must read back as, or None for
+    the entry's own text (which must read back under `citekey` without a problem)."""
+
+    number: int
+    citekey: str
+    text: str
+    fields: Mapping[str, str] | None
+
+
+def _planned_texts(
+    judge: _Judge, incoming: list[IncomingEntry], report: ImportReport
+) -> list[_Planned]:
+    """The texts to append, in file order, each outcome recorded in `report`."""
+    planned = []
+    for number, item in enumerate(incoming):
+        outcome = judge.outcomes[number]
+        text, fields = outcome.text, outcome.read_back
+        if outcome.citekey is not None and text is not None:
+            try:
+                text, fields = judge.pointing_at_new_citekeys(item, outcome.citekey, text, fields)
+            except RefsError as error:
+                outcome = _Outcome(problem=f"{item.where}: entry '{item.entry.citekey}': {error}")
+        _record(report, outcome)
+        if outcome.citekey is not None and text is not None:
+            planned.append(_Planned(number, outcome.citekey, text, fields))
+    return planned
+
+
+class _NotReadBack(Exception):
+    """Raised from the read-back check: entries (by number) whose text did not read back."""
+
+    def __init__(self, numbers: set[int]) -> None:
+        super().__init__(f"{len(numbers)} entries do not read back")
+        self.numbers = numbers
+
+
+class _ReadBack:
+    """Checks the planned texts as parsed: each entry under its citekey, with the fields it
+    was written from (or, its own text, with no problem), and no problem in any of them."""
+
+    def __init__(self, planned: list[_Planned]) -> None:
+        self._planned = planned
+
+    def __call__(self, references: Sequence[Reference], problems: Sequence[EntryError]) -> None:
+        by_citekey = {reference.citekey: reference for reference in references}
+        failed = set()
+        for item in self._planned:
+            reference = by_citekey.get(item.citekey)
+            if reference is None or (
+                item.fields is not None and dict(reference.fields) != item.fields
+            ):
+                failed.add(item.number)
+        if problems:
+            failed |= self._blamed(references, problems)
+        if failed or len(references) != len(self._planned):
+            raise _NotReadBack(failed or {item.number for item in self._planned})
+
+    def _blamed(self, references: Sequence[Reference], problems: Sequence[EntryError]) -> set[int]:
+        """The entries the problems lie in: by citekey, else by line."""
+        number_of = {item.citekey: item.number for item in self._planned}
+        starts = sorted((reference.line, reference.citekey) for reference in references)
+        blamed = set()
+        for problem in problems:
+            citekey = problem.citekey if problem.citekey in number_of else None
+            if citekey is None:
+                place = bisect.bisect_right(starts, (problem.line, "\U0010ffff")) - 1
+                citekey = starts[max(place, 0)][1] if starts else None
+            if citekey in number_of:
+                blamed.add(number_of[citekey])
+            else:
+                blamed |= set(number_of.values())
+        return blamed
+
+
+def _settle_failures(
+    refs: ReferenceStore,
+    incoming: list[IncomingEntry],
+    numbers: set[int],
+    unwritable: dict[int, str],
+    own_text_refused: set[int],
+) -> None:
+    """After a failed read-back: write the entries' fields instead of their own text, and
+    leave out those whose fields do not read back either (with the reason, found alone)."""
+    for number in numbers:
+        item = incoming[number]
+        if item.raw is not None and number not in own_text_refused:
+            own_text_refused.add(number)
+            continue
+        citekey = item.entry.citekey if item.entry.citekey else "entry"
+        try:
+            _entry_text(refs, item.entry, citekey, None)
+        except RefsError as error:
+            unwritable[number] = f"{item.where}: entry '{item.entry.citekey}': {error}"
+        else:
+            unwritable[number] = (
+                f"{item.where}: entry '{item.entry.citekey}': does not read back as itself "
+                "beside the other entries"
+            )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Outcome:
     """What becomes of one incoming entry: added (`citekey`, `text`), perhaps resembling a
@@ -158,6 +304,7 @@ class _Outcome:
 
     citekey: str | None = None
     text: str | None = None
+    read_back: Mapping[str, str] | None = None  # see `_Planned.fields`
     renamed: Renamed | None = None
     duplicate: ImportDuplicate | None = None
     possible: PossibleDuplicate | None = None
@@ -181,12 +328,21 @@ class _Judge:
     """Decides, entry by entry, what an import does with the entries of one file."""
 
     def __init__(
-        self, refs: ReferenceStore, incoming: list[IncomingEntry], options: ImportOptions
+        self,
+        refs: ReferenceStore,
+        incoming: list[IncomingEntry],
+        options: ImportOptions,
+        unwritable: Mapping[int, str] | None = None,
+        own_text_refused: AbstractSet[int] = frozenset(),
     ) -> None:
+        """`unwritable`: entries known not to read back (left out with the reason);
+        `own_text_refused`: entries to write from their fields, not their own text."""
         self._refs, self._incoming, self._options = refs, incoming, options
+        self._unwritable = unwritable or {}
+        self._own_text_refused = own_text_refused
         library = refs.references()
         self._library = {reference.citekey.lower(): reference for reference in library}
-        self._taken = {reference.citekey for reference in library}
+        self._taken = FoldedCitekeys(reference.citekey for reference in library)
         self._by_key: dict[str, int] = {}  # lower-cased citekey -> its first entry in the file
         for number, item in enumerate(incoming):
             if item.entry.citekey:
@@ -217,17 +373,22 @@ class _Judge:
         match = self._finder.find(work, citekey=entry.citekey or "")
         title = latex_to_text(entry.fields.get("title", ""))
         is_needed = self._is_needed(number)
-        if match is not None and match.is_exact and not is_needed:
-            duplicate = ImportDuplicate(title, match.citekey, match.reason, item.where)
+        is_wanted = is_needed or self._options.add_duplicates
+        if match is not None and match.is_exact and not is_wanted:
+            duplicate = ImportDuplicate(title, match.citekey, match.reason, item.where, item)
             self.outcomes[number] = _Outcome(duplicate=duplicate)
             return
-        if match is not None and self._options.skip_possible_duplicates and not is_needed:
-            left_out = PossibleDuplicate(None, title, match.citekey, match.reason, item.where)
+        if match is not None and self._options.skip_possible_duplicates and not is_wanted:
+            left_out = PossibleDuplicate(None, title, match.citekey, match.reason, item.where, item)
             self.outcomes[number] = _Outcome(possible=left_out)
             return
+        if number in self._unwritable:
+            self.outcomes[number] = _Outcome(problem=self._unwritable[number])
+            return
         citekey = _citekey_for(entry, self._taken)
+        raw = None if number in self._own_text_refused else item.raw
         try:
-            text = _entry_text(self._refs, entry, citekey, item.raw)
+            text, read_back = _candidate_text(entry, citekey, raw)
         except RefsError as error:
             self.outcomes[number] = _Outcome(
                 problem=f"{item.where}: entry '{entry.citekey}': {error}"
@@ -238,17 +399,30 @@ class _Judge:
         possible = None
         if match is not None:
             reason = match.reason
-            if match.is_exact:
+            if match.is_exact and is_needed:
                 reason += "; added all the same, since other entries cross-reference it"
-            possible = PossibleDuplicate(citekey, title, match.citekey, reason, item.where)
+            elif match.is_exact:
+                reason += "; added all the same, as asked"
+            possible = PossibleDuplicate(citekey, title, match.citekey, reason, item.where, item)
         self.outcomes[number] = _Outcome(
-            citekey=citekey, text=text, renamed=_renamed(entry, citekey), possible=possible
+            citekey=citekey,
+            text=text,
+            read_back=read_back,
+            renamed=_renamed(entry, citekey),
+            possible=possible,
         )
 
-    def pointing_at_new_citekeys(self, item: IncomingEntry, citekey: str, text: str) -> str:
+    def pointing_at_new_citekeys(
+        self,
+        item: IncomingEntry,
+        citekey: str,
+        text: str,
+        read_back: Mapping[str, str] | None,
+    ) -> tuple[str, Mapping[str, str] | None]:
         """`text` (of `item`, added as `citekey`) with the citekeys it names in `crossref`,
         `xdata`… replaced by the ones their entries got here: a new citekey if the entry's
-        own was taken, the known work's if it was left out as an exact duplicate."""
+        own was taken, the known work's if it was left out as an exact duplicate; with the
+        fields it must read back as (see `_Planned`)."""
         changes = {}
         for name in NAMING_FIELDS:
             value = item.entry.fields.get(name)
@@ -259,13 +433,13 @@ class _Judge:
             if renamed != parts:
                 changes[name] = ",".join(renamed)
         if not changes:
-            return text
+            return text, read_back
         fields = {**item.entry.fields, **changes}
         entry = NewEntry(
             entry_type=item.entry.entry_type, citekey=item.entry.citekey, fields=fields
         )
-        raw = None if item.raw is None else edit_entry_text(item.raw, changes, ())
-        return _entry_text(self._refs, entry, citekey, raw)
+        raw = None if read_back is not None else edit_entry_text(text, changes, ())
+        return _candidate_text(entry, citekey, raw)
 
     def _citekey_now(self, name: str) -> str:
         """The citekey that the file's `name` stands for once the import is done (`name`
@@ -298,6 +472,15 @@ class _Judge:
         library's (as BibTeX reads the file, a `crossref` names an entry in it)."""
         number = self._by_key.get(citekey.lower())
         return self._in_library(citekey) if number is None else self._file[number]
+
+
+def held_entry_text(refs: ReferenceStore, item: IncomingEntry) -> str:
+    """The BibTeX text that adds `item` as it stands: its own text under its own citekey
+    when that is free, else one written from its fields under a free citekey. For a user
+    who decides that an entry an import held back as a duplicate is a work of its own
+    (imported again with `add_duplicates`). `RefsError` if it cannot be written."""
+    taken = {reference.citekey for reference in refs.references()}
+    return _entry_text(refs, item.entry, _citekey_for(item.entry, taken), item.raw)
 
 
 def _as_reference(item: IncomingEntry) -> Reference:
@@ -359,7 +542,22 @@ def _entry_text(refs: ReferenceStore, entry: NewEntry, citekey: str, raw: str | 
     return text
 
 
-def _citekey_for(entry: NewEntry, taken: set[str]) -> str:
+def _candidate_text(
+    entry: NewEntry, citekey: str, raw: str | None
+) -> tuple[str, Mapping[str, str] | None]:
+    """The text to append for `entry`, to be read back with the others (`_ReadBack`): its
+    own text if it keeps its citekey, else one written from its fields, with the fields it
+    must read back as. `InvalidField` for what is refused without reading back (a field
+    too long, a bad field name, unbalanced braces)."""
+    for name, value in entry.fields.items():
+        check_field_length(name, value)
+    if raw is not None and citekey == entry.citekey:
+        return raw, None
+    text = format_entry(entry.entry_type, citekey, entry.fields, read_back=False)
+    return text, {check_field_name(name): value for name, value in entry.fields.items()}
+
+
+def _citekey_for(entry: NewEntry, taken: Collection[str]) -> str:
     """The entry's own citekey if it is valid (suffixed if taken), else `authoryearword`."""
     if entry.citekey and is_valid_citekey(entry.citekey):
         own = unique_citekey(entry.citekey, taken)

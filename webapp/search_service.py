@@ -96,6 +96,10 @@ class SearchService:
         """Call after a passage or one of its notes was added or changed."""
         self.index.passage_saved(passage)
 
+    def passages_saved(self, passages: Sequence[Passage]) -> None:
+        """Call after an import added many passages: one index update for all."""
+        self.index.passages_saved(passages)
+
     def passage_deleted(self, passage_id: str, citekey: str) -> None:
         """Call after a passage was deleted."""
         self.index.passage_deleted(passage_id, citekey)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -15,6 +14,8 @@ from webapp.import_service import (
     guess_format,
     read_import_file,
 )
+from webapp.presenters import import_report_json
+from webapp.progress_bar import progress_bar, wants_progress_bar
 from webapp.reference_import import ImportOptions, ImportReport
 from webapp.services import Services
 
@@ -69,9 +70,10 @@ def import_file(
         )
     options = ImportOptions(skip_possible_duplicates=duplicates == "skip", dry_run=dry_run)
     text = read_import_file(file, format_name)
-    report = IMPORTERS[format_name](services, text, file, options)
+    with progress_bar(enabled=wants_progress_bar(as_json=as_json)) as progress:
+        report = IMPORTERS[format_name](services, text, file, options, progress)
     if as_json:
-        echo_json(_report_json(format_name, report))
+        echo_json(import_report_json(format_name, report))
     else:
         _echo_report(report)
     for problem in report.skipped:
@@ -101,35 +103,3 @@ def _echo_report(report: ImportReport) -> None:
             click.echo(f"Left out, resembles {item.resembles} ({item.reason}): {item.title}")
     if report.dry_run:
         click.echo("Dry run: nothing was written.")
-
-
-def _report_json(format_name: str, report: ImportReport) -> dict[str, Any]:
-    """`import --json`: what was added (and renamed), what was a duplicate or may be, what
-    the library held already, what was left out."""
-    return {
-        "format": format_name,
-        "added": report.added,
-        "renamed": [{"from": item.old, "to": item.new} for item in report.renamed],
-        "present": report.present,
-        "duplicates": [
-            {
-                "title": item.title,
-                "citekey": item.citekey,
-                "reason": item.reason,
-                "where": item.where,
-            }
-            for item in report.duplicates
-        ],
-        "possible_duplicates": [
-            {
-                "citekey": item.citekey,
-                "title": item.title,
-                "resembles": item.resembles,
-                "reason": item.reason,
-                "where": item.where,
-            }
-            for item in report.possible_duplicates
-        ],
-        "skipped": report.skipped,
-        "dry_run": report.dry_run,
-    }
