@@ -43,6 +43,7 @@ from annotations.passagefile import (
     passage_file_bytes,
     passage_to_json,
 )
+from annotations.pgtrash import TrashTable
 from annotations.repository import KEEP, Keep
 from annotations.store import PASSAGES_FOLDER, _checked_tags, _checked_text
 from refs.citekeys import is_valid_citekey
@@ -100,6 +101,7 @@ class PgPassageStore:
         # folder library (the file `pull` writes them to).
         self.passages_dir = Path(PASSAGES_FOLDER)
         self._journals = threading.local()
+        self.trash = TrashTable(database)
 
     # Reading
 

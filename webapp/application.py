@@ -32,6 +32,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:  # Any: Flask 
         library_dir = resolve_library_dir(_as_path(app.config.get("LIBRARY_DIR")))
         services = Services.for_library(library_dir)
     app.config["LIBRARY_DIR"] = services.library_dir
+    if services.database is not None and not app.config.get("SECRET_KEY"):
+        from webapp.team_services import TeamServices  # psycopg only for a team library
+
+        assert isinstance(services, TeamServices)
+        app.config["SECRET_KEY"] = services.secret_key()
     complete_config(app.config, services.library_dir)
     app.extensions["florilegium"] = services
     init_security(app)

@@ -214,7 +214,9 @@ def _open_team_library(ctx: click.Context, url: str) -> None:
         if ctx.invoked_subcommand == "init":
             TeamServices.check_reachable(url)
         else:
-            ctx.obj = TeamServices.for_database(url)
+            services = TeamServices.for_database(url)
+            ctx.call_on_close(services.database.close)  # no connection outlives the command
+            ctx.obj = services
     except DatabaseUnavailable as error:
         raise click.ClickException(str(error)) from error
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, redirect, request, url_for
+from flask import Flask, Request, Response, current_app, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
@@ -33,6 +33,7 @@ from webapp.config import LOOPBACK_NAMES, is_loopback_host
 from webapp.errors import ApiError, is_api_request
 from webapp.localconfig import LocalConfigError
 from webapp.login_limits import CountingFailed, LoginLimits, LoginThrottle, TooManyFailures
+from webapp.members import WRITING_ROLES, Members
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 JSON_MEDIA_TYPE = "application/json"
 # Endpoints reachable without logging in (when users are configured at all).
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.login_form", "api.session.log_in_json", "static"})
+# Writes a reader may make: ending their own session.
+LOGOUT_ENDPOINTS = frozenset({"auth.logout", "api.session.log_out_json"})
 # The failed logins of every server process of a library, in its private folder.
 LOGIN_FAILURES_FILE = "login-failures.sqlite3"
 # A year: browsers that saw the site over HTTPS refuse plain HTTP to it for that long.
@@ -104,7 +107,11 @@ class HttpsSessionInterface(SecureCookieSessionInterface):
 def init_security(app: Flask) -> None:
     """Install the defences on `app`, in the order a request meets them."""
     library_dir = app.config["LIBRARY_DIR"]
-    app.extensions["florilegium_accounts"] = Accounts(library_dir)
+    database = app.extensions["florilegium"].database
+    if database is None:
+        app.extensions["florilegium_accounts"] = Accounts(library_dir)
+    else:
+        app.extensions["florilegium_accounts"] = Members(database)
     app.extensions["florilegium_login_throttle"] = LoginThrottle(
         library_dir / INDEX_FOLDER_NAME / LOGIN_FAILURES_FILE,
         LoginLimits(
@@ -123,10 +130,13 @@ def init_security(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
+    login_manager.request_loader(_load_user_from_token)
     app.before_request(check_host)
     app.before_request(check_origin)
     app.before_request(guard_writes)
     app.before_request(require_login)
+    if database is not None:
+        app.before_request(require_writing_role)
     app.after_request(add_security_headers)
 
 
@@ -216,6 +226,20 @@ def require_login() -> BaseResponse | None:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def require_writing_role() -> None:
+    """On a team library, refuse every write of a reader (403), and record every write
+    in the audit log as the member's who made it."""
+    from teamdb.audit import set_actor
+
+    name = str(current_user.id) if current_user.is_authenticated else "(anonymous)"
+    set_actor(name)
+    if request.method in SAFE_METHODS or request.endpoint in PUBLIC_ENDPOINTS | LOGOUT_ENDPOINTS:
+        return
+    accounts = get_accounts()
+    if isinstance(accounts, Members) and accounts.role_of(name) not in WRITING_ROLES:
+        raise ApiError(403, f"{name} is a reader of this library and cannot change it")
+
+
 def is_reachable_by_others() -> bool:
     """True when the server listens beyond loopback or behind a proxy."""
     config = current_app.config
@@ -260,9 +284,9 @@ def log_out() -> str | None:
     return name
 
 
-def get_accounts() -> Accounts:
-    """The app's users and sessions."""
-    accounts: Accounts = current_app.extensions["florilegium_accounts"]
+def get_accounts() -> Accounts | Members:
+    """The app's users and sessions (a team library's members)."""
+    accounts: Accounts | Members = current_app.extensions["florilegium_accounts"]
     return accounts
 
 
@@ -294,6 +318,17 @@ def _load_user(cookie_value: str) -> User | None:
     if session is None or not get_accounts().is_current(session):
         return None
     return User(session)
+
+
+def _load_user_from_token(incoming: Request) -> User | None:
+    """The member an API token speaks for (`Authorization: Bearer TOKEN`), on a team
+    library; None without a token, or with one no member holds."""
+    scheme, _, token = incoming.headers.get("Authorization", "").partition(" ")
+    accounts = get_accounts()
+    if scheme.lower() != "bearer" or not token.strip() or not isinstance(accounts, Members):
+        return None
+    session = accounts.session_for_token(token.strip())
+    return None if session is None else User(session)
 
 
 def _settings_checked(read: Callable[[], T]) -> T:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,7 @@ class TeamServices(Services):
     def __init__(self, database: Database, *, cache_folder: Path) -> None:
         self.team_refs = PgReferenceStore(database)
         super().__init__(cache_folder, self.team_refs)
-        self.database = database
+        self.database: Database = database
         self.source_table = SourceTable(database)
         self.source_table.mirror(cache_folder / SOURCES_FOLDER)
 
@@ -73,6 +74,22 @@ class TeamServices(Services):
                 backend=PgSearchBackend.connect(self.database),
             )
         )
+
+    def secret_key(self) -> str:
+        """The key that signs session cookies, made once and kept in the database, so that
+        every server process and machine of the library accepts the others' cookies."""
+        candidate = secrets.token_hex(32)
+        with self.database.transaction() as connection:
+            connection.execute(
+                "INSERT INTO settings (name, value) VALUES ('secret_key', %s) "
+                "ON CONFLICT (name) DO NOTHING",
+                (candidate,),
+            )
+            row = connection.execute(
+                "SELECT value FROM settings WHERE name = 'secret_key'"
+            ).fetchone()
+        assert row is not None
+        return str(row[0])
 
     @property
     def team_passages(self) -> PgPassageStore:

@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from waitress import serve as waitress_serve
 
+from teamdb.errors import redacted
 from webapp import create_app
 from webapp.clisupport import pass_services
 from webapp.config import is_loopback_host
@@ -25,6 +26,8 @@ from webapp.services import Services
 @click.option("--threads", default=4, show_default=True, type=int, help="Worker threads.")
 @click.option(
     "--processes",
+    "--workers",
+    "processes",
     default=1,
     show_default=True,
     type=click.IntRange(min=1),
@@ -78,7 +81,12 @@ def serve(
     (secure cookies, HSTS); see docs/deploy.md.
     """
     reachable = not is_loopback_host(host) or proxies > 0
-    if reachable and not read_local_config(services.library_dir).users:
+    # A team library always needs a login (its members are in the database).
+    if (
+        reachable
+        and services.database is None
+        and not read_local_config(services.library_dir).users
+    ):
         where = f"on {host}, which other machines can reach," if proxies == 0 else "behind a proxy"
         raise click.ClickException(
             f"refusing to serve {where} without credentials: add a user with "
@@ -93,6 +101,9 @@ def serve(
     # Build the index now, before any thread exists (a full build may fork workers); the
     # server's own services never fork, as forking a threaded process is unsafe.
     services.search.prepare()
+    team_url = None if services.database is None else services.database.url
+    if services.database is not None:
+        services.database.close()  # each worker opens its own connections
 
     config: dict[str, Any] = {  # Any: Flask config values
         "SERVER_HOST": host,
@@ -108,11 +119,16 @@ def serve(
         }
 
     def make_app() -> Flask:
+        if team_url is not None:
+            from webapp.team_services import TeamServices
+
+            return create_app({"SERVICES": TeamServices.for_database(team_url), **config})
         return create_app({"SERVICES": Services.for_library(services.library_dir), **config})
 
     shown = f"[{host}]" if ":" in host else host
     scheme = "https" if tls else "http"
-    click.echo(f"Florilegium is serving {services.library_dir} at {scheme}://{shown}:{port}/")
+    served = services.library_dir if team_url is None else redacted(team_url)
+    click.echo(f"Florilegium is serving {served} at {scheme}://{shown}:{port}/")
     if tls:
         assert certfile is not None and keyfile is not None
         from webapp.tls_server import serve_tls  # gunicorn is loaded only to serve HTTPS
