@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from refs.crossref import resolved_fields
 from refs.cslvocab import VERBATIM_FIELDS
@@ -111,16 +111,26 @@ def validate_references(store: ReferenceStore) -> list[EntryError]:
     """Problems of the references that loaded, in file and line order."""
     problems: list[EntryError] = []
     for reference in store.references():
-        # What the entry inherits, by the rules conversion uses (xdata, crossref chains;
-        # BibTeX matches a crossref to its parent's citekey ignoring case, as `find` does).
-        fields: Mapping[str, str] = resolved_fields(reference, store.find)
-        parent_key = reference.fields.get("crossref")
-        if parent_key is not None and store.find(parent_key.strip()) is None:
-            message = f"crossref to unknown citekey '{parent_key}'"
-            problems.append(_problem(reference, message, "crossref"))
-        problems.extend(_missing_fields(reference, fields))
-        problems.extend(_bad_dates(reference))
+        problems.extend(validate_entry(reference, store.find))
     return sorted(problems, key=lambda problem: (str(problem.path), problem.line))
+
+
+def validate_entry(
+    reference: Reference, find: Callable[[str], Reference | None]
+) -> list[EntryError]:
+    """Problems of one entry, each naming its field; `find` looks up the entries it
+    inherits from. Also for an entry not stored yet (a form's proposed edit)."""
+    # What the entry inherits, by the rules conversion uses (xdata, crossref chains;
+    # BibTeX matches a crossref to its parent's citekey ignoring case, as `find` does).
+    fields: Mapping[str, str] = resolved_fields(reference, find)
+    problems = []
+    parent_key = reference.fields.get("crossref")
+    if parent_key is not None and find(parent_key.strip()) is None:
+        message = f"crossref to unknown citekey '{parent_key}'"
+        problems.append(_problem(reference, message, "crossref"))
+    problems.extend(_missing_fields(reference, fields))
+    problems.extend(_bad_dates(reference))
+    return problems
 
 
 def _missing_fields(reference: Reference, fields: Mapping[str, str]) -> list[EntryError]:

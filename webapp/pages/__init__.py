@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
-from webapp.pages import auth, export, passages, refs, search, sources
+from webapp.pages import auth, export, imports, passages, refedit, refs, search, sources
 
-BLUEPRINTS = (search.bp, refs.bp, passages.bp, sources.bp, export.bp, auth.bp)
+BLUEPRINTS = (
+    search.bp,
+    refs.bp,
+    refedit.bp,
+    imports.bp,
+    passages.bp,
+    sources.bp,
+    export.bp,
+    auth.bp,
+)

@@ -14,11 +14,13 @@ from annotations.model import LOCATOR_LABELS
 from refs.errors import RefsError
 from refs.model import Reference
 from refs.names import parse_names
-from webapp.errors import status_of
+from webapp.errors import field_of, status_of
+from webapp.pages.imports import FORMAT_LABELS, render_report
 from webapp.pages.twins import with_json_twin
 from webapp.presenters import reference_summary_json
 from webapp.safehtml import clean_html
 from webapp.viewsupport import form_locator, form_tags, get_services, in_locator_order
+from webapp.web_imports import PASTE_FORMATS, paste_references
 
 bp = Blueprint("refs", __name__)
 
@@ -50,21 +52,33 @@ def safe_href(name: str, value: str) -> str | None:
 @bp.get("/refs")
 def list_refs() -> Response:
     """Every reference, sortable and filterable (here by `sort` and `q`, or in the page)."""
-    return _render_list(bibtex="", error=None, status=200)
+    return _render_list(bibtex="", paste_format="auto", error=None, error_field=None, status=200)
 
 
 @bp.post("/refs")
 def add_ref() -> BaseResponse:
-    """Add the BibTeX entries pasted into the form, then show the first one."""
-    bibtex = request.form.get("bibtex", "")
+    """Add the entries pasted into the form (BibTeX, RIS or CSL-JSON) as `import` would:
+    one new entry opens its page; duplicates held back, or several entries, are reported."""
+    text = request.form.get("bibtex", "")
+    chosen = request.form.get("format", "auto")
+    if chosen != "auto" and chosen not in PASTE_FORMATS:
+        return _render_list(bibtex=text, paste_format="auto", error=f"Unknown format {chosen!r}.",
+                            error_field="format", status=400)  # fmt: skip
     try:
-        added = get_services().refs.add(bibtex)
+        result = paste_references(get_services(), text, None if chosen == "auto" else chosen)
     except RefsError as error:
-        return _render_list(bibtex=bibtex, error=str(error), status=status_of(error))
-    return redirect(url_for("refs.show_ref", citekey=added[0].citekey), code=303)
+        field = "format" if field_of(error) == "format" else "bibtex"
+        return _render_list(bibtex=text, paste_format=chosen, error=str(error),
+                            error_field=field, status=status_of(error))  # fmt: skip
+    report = result.report
+    if len(report.added) == 1 and not result.held and not report.possible_duplicates:
+        return redirect(url_for("refs.show_ref", citekey=report.added[0]), code=303)
+    return render_report(result, source="pasted text")
 
 
-def _render_list(*, bibtex: str, error: str | None, status: int) -> Response:
+def _render_list(
+    *, bibtex: str, paste_format: str, error: str | None, error_field: str | None, status: int
+) -> Response:
     sort = request.args.get("sort", "citekey")
     sort = sort if sort in SORT_KEYS else "citekey"
     needle = request.args.get("q", "").casefold()
@@ -79,7 +93,10 @@ def _render_list(*, bibtex: str, error: str | None, status: int) -> Response:
         sort_keys=SORT_KEYS,
         q=request.args.get("q", ""),
         bibtex=bibtex,
+        paste_format=paste_format,
+        paste_formats=[(name, FORMAT_LABELS[name]) for name in PASTE_FORMATS],
         error=error,
+        error_field=error_field,
     )
     response = with_json_twin(html, url_for("api.refs.list_refs"))
     response.status_code = status
