@@ -50,6 +50,9 @@ def test_open_a_demo_passage_then_add_edit_and_delete_a_note_that_persists(
     page.reload()
     expect(page.get_by_text("Changed my mind").first).to_be_visible()
     page.get_by_role("button", name="Delete note").click()
+    page.get_by_role("dialog", name="Delete this note?").get_by_role(
+        "button", name="Delete"
+    ).click()
     expect(page.get_by_text("No notes yet.")).to_be_visible()
     page.reload()
     expect(page.get_by_text("No notes yet.")).to_be_visible()

@@ -152,7 +152,10 @@ def test_passage_page_renders_notes_from_markdown_and_its_forms_work(
         data={"text": "changed", "csrf_token": token},
     )
     assert services.passages.get(passage.id).notes[0].text == "changed"
-    client.post(f"/passages/{passage.id}/notes/{note.id}/delete", data={"csrf_token": token})
+    client.post(
+        f"/passages/{passage.id}/notes/{note.id}/delete",
+        data={"csrf_token": token, "confirmed": "yes"},
+    )
     assert services.passages.get(passage.id).notes == ()
     client.post(
         f"/passages/{passage.id}/edit",
@@ -165,7 +168,9 @@ def test_passage_page_renders_notes_from_markdown_and_its_forms_work(
         },
     )
     assert services.passages.get(passage.id).locator == Locator("page", "423")
-    deleted = client.post(f"/passages/{passage.id}/delete", data={"csrf_token": token})
+    deleted = client.post(
+        f"/passages/{passage.id}/delete", data={"csrf_token": token, "confirmed": "yes"}
+    )
     assert deleted.headers["Location"] == "/refs/freeze2009"
     assert services.passages.passages() == []
 

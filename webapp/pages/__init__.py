@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from webapp.pages import auth, export, imports, passages, refedit, refs, search, sources
+from webapp.pages import (
+    auth,
+    export,
+    imports,
+    passages,
+    refedit,
+    refs,
+    search,
+    sources,
+    trash,
+)
 
 BLUEPRINTS = (
     search.bp,
@@ -12,5 +22,6 @@ BLUEPRINTS = (
     passages.bp,
     sources.bp,
     export.bp,
+    trash.bp,
     auth.bp,
 )

@@ -12,6 +12,7 @@ from annotations.errors import InvalidLocator, InvalidPassage, NoteConflict, Pas
 from annotations.model import LOCATOR_LABELS, Locator, Note
 from refs.errors import UnknownCitekey
 from refs.styles import resolve_style
+from webapp.pages.trash import announce_trashed
 from webapp.pages.twins import with_json_twin
 from webapp.passage_service import PassageService
 from webapp.safehtml import clean_html, render_markdown
@@ -75,8 +76,9 @@ def edit_note(passage_id: str, note_id: str) -> BaseResponse:
     """
     text = request.form.get("text", "")
     if not text.strip():
-        return _render(passage_id, form={}, error="A note cannot be empty; delete it instead.",
-                       error_field=f"note-{note_id}", status=400)  # fmt: skip
+        return _render(passage_id, form={f"note-text-{note_id}": text},
+                       error="A note cannot be empty; delete it instead.",
+                       error_field=f"note-text-{note_id}", status=400)  # fmt: skip
     try:
         _passages().edit_note(note_id, text, revision=_form_revision())
     except NoteConflict as conflict:
@@ -86,31 +88,44 @@ def edit_note(passage_id: str, note_id: str) -> BaseResponse:
 
 @bp.post("/passages/<passage_id>/notes/<note_id>/delete")
 def delete_note(passage_id: str, note_id: str) -> BaseResponse:
-    """Remove a note, unless someone changed it since the page was drawn."""
+    """Move a note to the trash once confirmed (a page asks first when the form was sent
+    without `confirmed`, as it is without JavaScript), unless someone changed it since the
+    page was drawn; the page after offers Undo."""
+    note = _passages().get_note(note_id)
+    if not _is_confirmed():
+        return _confirm_page(
+            title="Delete this note?",
+            quoted=note.text,
+            action=url_for("passages.delete_note", passage_id=passage_id, note_id=note_id),
+            hidden={"revision": request.form.get("revision", "")},
+            back=url_for("passages.show_passage", passage_id=passage_id) + f"#note-{note_id}",
+        )
     try:
-        _passages().delete_note(note_id, revision=_form_revision())
+        item = _passages().delete_note(note_id, revision=_form_revision())
     except NoteConflict as conflict:
         return _note_conflict(passage_id, conflict, "deleted", None)
+    announce_trashed(item)
     return _back_to(passage_id)
 
 
 def _note_conflict(
     passage_id: str, conflict: NoteConflict, action: str, typed: str | None
 ) -> Response:
-    """The page again (409), saying the note changed; the text typed stays in its form,
-    which now holds the current revision, so sending it again is a deliberate overwrite."""
+    """The page again (409), saying the note changed, with both versions: the current one,
+    and the text typed kept in its form, which now holds the current revision, so that
+    sending it again ("Keep mine") is a deliberate overwrite."""
     note_id = conflict.note_id
     message = (
         f"Not {action}: someone changed this note while you were reading it (you started "
-        f"from revision {conflict.expected}, it is now at revision {conflict.current}). "
-        "The note shown is the current version"
-        + ("; your text is kept in its form." if typed is not None else ".")
+        f"from revision {conflict.expected}, it is now at revision {conflict.current})."
     )
     form = {f"note-revision-{note_id}": str(conflict.current)}
     if typed is not None:
         form[f"note-text-{note_id}"] = typed
-    return _render(passage_id, form=form, error=message, error_field=f"note-{note_id}",
-                   status=409)  # fmt: skip
+        message += " Both versions are below: keep yours, or take theirs."
+    field = f"note-text-{note_id}" if typed is not None else f"note-{note_id}"
+    return _render(passage_id, form=form, error=message, error_field=field, status=409,
+                   conflict=conflict.current if typed is not None else None)  # fmt: skip
 
 
 @bp.post("/passages/<passage_id>/edit")
@@ -141,21 +156,61 @@ def edit_passage(passage_id: str) -> BaseResponse:
         message = (
             f"Not saved: someone changed this passage while you were editing (you started "
             f"from revision {conflict.expected}, it is now at revision {conflict.current}). "
-            "Your changes are kept below; the quote above is the current version. Save "
-            "again to replace it with yours."
+            "Both versions are below: keep yours, or take theirs."
         )
         # The form now holds the current revision, so saving again is a deliberate overwrite.
         form["revision"] = str(conflict.current)
         return _render(passage_id, form=form, error=message, error_field="revision",
-                       status=409)  # fmt: skip
+                       status=409, conflict=conflict.current)  # fmt: skip
     return _back_to(passage_id)
 
 
 @bp.post("/passages/<passage_id>/delete")
 def delete_passage(passage_id: str) -> BaseResponse:
-    """Remove the passage, then show its reference."""
-    removed = _passages().delete(passage_id)
-    return redirect(url_for("refs.show_ref", citekey=removed.citekey), code=303)
+    """Move the passage and its notes to the trash once confirmed (a page asks first when
+    the form was sent without `confirmed`), then show its reference, offering Undo."""
+    passage = _passages().get(passage_id)
+    if not _is_confirmed():
+        count = len(passage.notes)
+        return _confirm_page(
+            title="Delete this passage?",
+            quoted=passage.text,
+            detail=f"Its {count} note{'' if count == 1 else 's'} go with it." if count else "",
+            action=url_for("passages.delete_passage", passage_id=passage_id),
+            hidden={"revision": request.form.get("revision", "")},
+            back=url_for("passages.show_passage", passage_id=passage_id),
+        )
+    try:
+        item = _passages().delete(passage_id, revision=_form_revision())
+    except PassageConflict as conflict:
+        message = (
+            f"Not deleted: someone changed this passage since you opened it (revision "
+            f"{conflict.expected}, now {conflict.current}). The page shows it as it is now."
+        )
+        return _render(passage_id, form={}, error=message, error_field="delete", status=409)
+    announce_trashed(item)
+    return redirect(url_for("refs.show_ref", citekey=passage.citekey), code=303)
+
+
+def _is_confirmed() -> bool:
+    """True when the delete form says it was confirmed (the dialog, or the page asking)."""
+    return request.form.get("confirmed") == "yes"
+
+
+def _confirm_page(
+    *, title: str, quoted: str, action: str, hidden: dict[str, str], back: str, detail: str = ""
+) -> Response:
+    """The page that asks before a delete, for forms sent without JavaScript's dialog."""
+    html = render_template(
+        "confirm_delete.html",
+        title=title,
+        quoted=quoted,
+        detail=detail,
+        action=action,
+        hidden=hidden,
+        back=back,
+    )
+    return Response(html, mimetype="text/html")
 
 
 def _passages() -> PassageService:
@@ -183,8 +238,10 @@ def _back_to(passage_id: str) -> BaseResponse:
 
 def _render(
     passage_id: str, *, form: dict[str, str], error: str | None, error_field: str | None,
-    status: int,
+    status: int, conflict: int | None = None,
 ) -> Response:  # fmt: skip
+    """The passage's page; `conflict` names the revision an edit was refused against, so
+    the page shows that version beside what was typed."""
     services = get_services()
     passage = services.passages.get(passage_id)
     reference = services.refs.get(passage.citekey) if passage.citekey in services.refs else None
@@ -208,6 +265,7 @@ def _render(
         form=form,
         error=error,
         error_field=error_field,
+        conflict=conflict,
     )
     response = with_json_twin(html, url_for("api.passages.show_passage", passage_id=passage_id))
     response.status_code = status

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from refs.errors import RefsError
 from refs.model import Reference
 from webapp.errors import field_of, status_of
+from webapp.pages.trash import announce_trashed
 from webapp.reference_edit import (
     FieldProblem,
     ReferenceEditRefused,
@@ -98,14 +99,15 @@ def delete_ref(citekey: str) -> BaseResponse:
     if has_passages and choice not in PASSAGE_CHOICES:
         return _render_delete(citekey, error="Choose what becomes of its passages.", status=400)
     try:
-        services.delete_reference(
+        item = services.delete_reference(
             citekey, cascade=has_passages and choice == "delete",
             keep_passages=has_passages and choice == "keep",
         )  # fmt: skip
     except RefsError as error:
         return _render_delete(citekey, error=str(error), status=status_of(error))
-    kept = " Its passages were kept." if has_passages and choice == "keep" else ""
-    flash(f"Deleted {citekey}.{kept}", "done")
+    announce_trashed(item)  # the next page's status line offers Undo
+    if has_passages and choice == "keep":
+        flash("Its passages were kept.", "done")
     return redirect(url_for("refs.list_refs"), code=303)
 
 
