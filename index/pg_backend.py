@@ -36,7 +36,7 @@ from index.errors import IndexDamaged
 from index.pg_query import evaluate
 from index.pg_rows import TEXT_FIELDS
 from index.pg_words import IndexTotals, PgWords, PostingCache
-from index.pg_writes import lock_for_writing, rebuild, update
+from index.pg_writes import lock_for_writing, rebuild, try_lock_for_writing, update
 from index.query import is_plain_words, parse_query, plain_words, query_parser
 from index.ranking import RERANKED_HITS
 from index.results import FACET_NAMES, SearchResult
@@ -93,19 +93,26 @@ class PgSearchBackend:
         if groups:
             self.update_with(lambda: groups)
 
-    def update_with(self, read: Callable[[], Groups]) -> None:
+    def update_with(self, read: Callable[[], Groups], *, wait: bool = True) -> bool:
         """Take the index's write lock, then call `read` for the groups' documents and store
-        them, in one transaction.
+        them, in one transaction; True when done.
 
         Reading after the lock is what keeps concurrent writers from losing each other's
         records: a writer that read a passages group before another's passage was committed
-        would otherwise store that older reading last.
+        would otherwise store that older reading last. With `wait=False`, nothing is done
+        (False) when another writer holds the lock: a search catching up with others' writes
+        answers from the index as it is instead of queueing behind them, as the folder
+        edition's does.
         """
         with self._database.transaction() as connection:
-            lock_for_writing(connection)
+            if wait:
+                lock_for_writing(connection)
+            elif not try_lock_for_writing(connection):
+                return False
             groups = read()
             if groups:
                 update(connection, groups)
+        return True
 
     def delete(self, groups: Iterable[str]) -> None:
         """Remove every document of these groups, in one transaction."""

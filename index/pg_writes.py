@@ -37,6 +37,12 @@ def lock_for_writing(connection: psycopg.Connection[Any]) -> None:
     connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
 
 
+def try_lock_for_writing(connection: psycopg.Connection[Any]) -> bool:
+    """Take the index's write lock if no one holds it (True), until the transaction ends."""
+    row = connection.execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITE_LOCK,)).fetchone()
+    return bool(row and row[0])
+
+
 def rebuild(connection: psycopg.Connection[Any], documents: Iterable[IndexDocument]) -> int:
     """Replace every document by `documents` (in the caller's transaction); returns how
     many were written. Readers see the old index until the transaction commits.

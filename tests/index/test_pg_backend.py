@@ -8,10 +8,12 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from index.documents import IndexDocument, passage_documents, passage_group, reference_facts
 from index.pg_backend import PgSearchBackend
+from index.pg_writes import WRITE_LOCK
 from teamdb.connection import Database
 from tests.index.fakes import JsonPassageFiles, make_passage
 from tests.pg import TEMPLATE, PostgresCluster
@@ -113,3 +115,20 @@ def test_an_index_never_built_is_not_usable(database: Database) -> None:
     assert not backend.is_usable()
     backend.rebuild([])
     assert backend.is_usable()
+
+
+def test_a_catch_up_that_need_not_wait_leaves_a_busy_index_alone(database: Database) -> None:
+    backend = PgSearchBackend.connect(database)
+    backend.rebuild([])
+    called: list[bool] = []
+
+    def read() -> dict[str, list[IndexDocument]]:
+        called.append(True)
+        return {passage_group("late"): _documents("late", "the plenum met")}
+
+    with psycopg.connect(database.url) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        assert backend.update_with(read, wait=False) is False
+    assert called == []
+    assert backend.update_with(read, wait=False) is True
+    assert backend.search("plenum", limit=5, offset=0).total == 1
