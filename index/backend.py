@@ -1,9 +1,10 @@
 """The search backend protocol: the few operations the index needs from a full-text engine.
 
-Whoosh implements it today (`index.whoosh_backend`); a PostgreSQL full-text backend can be
-added beside it without touching the service layer, the CLI or the views, which only see
-`SearchIndex` and `SearchResult`. Writes are serialised by the caller (`SearchIndex` holds a
-cross-process lock), so a backend need not lock.
+Whoosh implements it (`index.whoosh_backend`) for a folder library, PostgreSQL full text
+(`index.pg_backend`) for a team library; the service layer, the CLI and the views only see
+`SearchIndex` and `SearchResult`. A folder library's writes are serialised by the caller
+(`SearchIndex` holds a cross-process lock); the PostgreSQL backend also takes an advisory
+lock of its own, since a team library's writers need not share a folder.
 """
 
 from __future__ import annotations
