@@ -550,11 +550,15 @@ SCHEMAS: dict[str, Schema] = {
     },
     "ReferenceDeleted": {
         "type": "object",
-        "required": ["deleted", "passages_deleted", "passages_kept"],
+        "required": ["deleted", "passages_deleted", "passages_kept", "trash_id"],
         "properties": {
             "deleted": _STRING,
             "passages_deleted": {"type": "integer"},
             "passages_kept": {"type": "integer"},
+            "trash_id": {
+                "type": "string",
+                "description": "The trash item that restores it (Undo).",
+            },
         },
     },
 }

@@ -101,7 +101,9 @@ def test_delete_refuses_a_reference_with_passages_unless_told_what_to_do(
     assert client.delete("/api/refs/freeze2009", json={}).status_code == 409
     assert client.delete("/api/refs/freeze2009?passages=maybe", json={}).status_code == 400
     response = client.delete("/api/refs/freeze2009?passages=keep", json={})
-    assert response.get_json() == {
+    body = response.get_json()
+    assert services.trash.get(body.pop("trash_id")).citekey == "freeze2009"
+    assert body == {
         "deleted": "freeze2009",
         "passages_deleted": 0,
         "passages_kept": 1,

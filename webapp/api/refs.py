@@ -120,9 +120,16 @@ def delete_ref(citekey: str) -> dict[str, Any]:
     services = get_services()
     services.refs.get(citekey)
     count = len(services.passage_store.passages(citekey))
-    services.delete_reference(citekey, cascade=choice == "delete", keep_passages=choice == "keep")
+    item = services.delete_reference(
+        citekey, cascade=choice == "delete", keep_passages=choice == "keep"
+    )
     kept = count if choice == "keep" else 0
-    return {"deleted": citekey, "passages_deleted": count - kept, "passages_kept": kept}
+    return {
+        "deleted": citekey,
+        "passages_deleted": count - kept,
+        "passages_kept": kept,
+        "trash_id": item.id,
+    }
 
 
 def _reference_response(citekey: str, status: int) -> Response:
