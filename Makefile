@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: serve test lint setup audit soak browser postgres
+.PHONY: serve test lint setup audit soak browser postgres team
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,31 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Optional: the demo library as a team library, in a PostgreSQL cluster of its own in
+# .team-db/ (Debian's postgresql binaries, no system service; reached on a Unix socket in
+# that folder only), served by two worker processes. Log in as `demo`, password below.
+PG_BIN := /usr/lib/postgresql/15/bin
+TEAM_DB := $(CURDIR)/.team-db
+TEAM_URL := postgresql://florilegium@/florilegium?host=$(TEAM_DB)
+# PostgreSQL refuses to run as root: then its tools run as the postgres user.
+AS_PG := $(if $(filter 0,$(shell id -u)),runuser -u postgres --,)
+team: $(STAMP) postgres
+	@mkdir -p $(TEAM_DB)
+	@if [ -n "$(AS_PG)" ]; then chown postgres $(TEAM_DB); fi
+	@test -f $(TEAM_DB)/data/PG_VERSION || $(AS_PG) $(PG_BIN)/initdb -D $(TEAM_DB)/data \
+	  -U florilegium --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+	@$(AS_PG) $(PG_BIN)/pg_ctl -D $(TEAM_DB)/data status >/dev/null 2>&1 || \
+	  $(AS_PG) $(PG_BIN)/pg_ctl -D $(TEAM_DB)/data -l $(TEAM_DB)/server.log -w start \
+	  -o "-c listen_addresses='' -c unix_socket_directories='$(TEAM_DB)'" >/dev/null
+	@$(AS_PG) $(PG_BIN)/psql -h $(TEAM_DB) -U florilegium -d postgres -tAc \
+	  "SELECT 1 FROM pg_database WHERE datname = 'florilegium'" | grep -q 1 || \
+	  $(AS_PG) $(PG_BIN)/createdb -h $(TEAM_DB) -U florilegium florilegium
+	$(BIN)/florilegium --database "$(TEAM_URL)" init
+	$(BIN)/florilegium --database "$(TEAM_URL)" push library
+	echo "florilegium-demo" | $(BIN)/florilegium --database "$(TEAM_URL)" user add demo \
+	  --role owner --password-stdin
+	$(BIN)/florilegium --database "$(TEAM_URL)" serve --workers 2
 
 serve: $(STAMP)
 	$(BIN)/florilegium --library library serve
