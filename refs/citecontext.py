@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from refs.csl import CslItem, csl_items, stored_reference_to_csl
 from refs.model import Reference
-from refs.store import ReferenceStore
+from refs.repository import ReferenceRepository
 
 # The CSL variables a style may cite a work by when it names nobody.
 _TITLE_VARIABLES = ("title", "title-short", "container-title", "container-title-short")
@@ -45,7 +45,7 @@ class LibraryItems:
     in one assignment, and a reader keeps the snapshot it started with.
     """
 
-    def __init__(self, store: ReferenceStore) -> None:
+    def __init__(self, store: ReferenceRepository) -> None:
         self._store = store
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None

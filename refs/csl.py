@@ -33,7 +33,7 @@ from refs.cslvocab import (
 from refs.latex import latex_to_markup, latex_to_text
 from refs.model import Reference, remember_csl
 from refs.names import NameList, Person, parse_names, split_list
-from refs.store import ReferenceStore
+from refs.repository import ReferenceRepository
 
 # Any: a CSL-JSON item is open-ended JSON whose values are strings, lists and dicts.
 CslItem = dict[str, Any]
@@ -88,7 +88,7 @@ _ORDINALS: Mapping[str, int] = {
 }
 
 
-def stored_reference_to_csl(store: ReferenceStore, citekey: str) -> CslItem:
+def stored_reference_to_csl(store: ReferenceRepository, citekey: str) -> CslItem:
     """The CSL-JSON item of `citekey` in `store`, with what it inherits from other entries."""
     return reference_to_csl(store.get(citekey), store.find)
 

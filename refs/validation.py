@@ -11,7 +11,7 @@ from refs.cslvocab import VERBATIM_FIELDS
 from refs.errors import EntryError
 from refs.latex import latex_to_text, unknown_commands
 from refs.model import Reference
-from refs.store import ReferenceStore
+from refs.repository import ReferenceRepository
 
 # Required fields per entry type, from the BibLaTeX manual (§2.1.1, biblatex 3.18); a tuple
 # means any one of them. BibTeX's spellings count too (`journal` for `journaltitle`,
@@ -107,7 +107,7 @@ def _is_date_part(part: str, *, open_allowed: bool) -> bool:
     return True
 
 
-def validate_references(store: ReferenceStore) -> list[EntryError]:
+def validate_references(store: ReferenceRepository) -> list[EntryError]:
     """Problems of the references that loaded, in file and line order."""
     problems: list[EntryError] = []
     for reference in store.references():
@@ -171,7 +171,7 @@ def _bad_dates(reference: Reference) -> list[EntryError]:
     return problems
 
 
-def latex_warnings(store: ReferenceStore) -> list[EntryError]:
+def latex_warnings(store: ReferenceRepository) -> list[EntryError]:
     """The LaTeX commands this library's fields use that Florilegium does not know: each
     is shown by its argument or its name (readable, never empty), and named here so the
     user can check what is printed. Warnings, not problems: nothing is wrong with the file."""

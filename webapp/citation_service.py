@@ -25,8 +25,8 @@ from refs.citecontext import LibraryItems
 from refs.csl import CslItem, is_work
 from refs.model import Reference
 from refs.omissions import Omission, omission_reason, unexplained_reason
+from refs.repository import ReferenceRepository
 from refs.ris import format_ris
-from refs.store import ReferenceStore
 from refs.styles import Style, resolve_style
 
 MODES = ("bibliography", "citation", "note")
@@ -64,7 +64,7 @@ class Citation:
 class CitationService:
     """Format the references of one library in any bundled style."""
 
-    def __init__(self, refs: ReferenceStore, engine: Formatter | None = None) -> None:
+    def __init__(self, refs: ReferenceRepository, engine: Formatter | None = None) -> None:
         self._refs = refs
         self._engine: Formatter = engine or shared_engine()
         self._library = LibraryItems(refs)

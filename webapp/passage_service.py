@@ -37,7 +37,7 @@ from annotations.trash import TrashItem
 from annotations.webanno import AnnotationImport, export_collection, import_collection
 from index.errors import SearchError
 from refs.errors import RefsError
-from refs.store import ReferenceStore
+from refs.repository import ReferenceRepository
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ class PassageService:
     def __init__(
         self,
         passages: PassageRepository,
-        refs: ReferenceStore,
+        refs: ReferenceRepository,
         *,
         sources_dir: Path | None = None,
         listeners: Iterable[PassageListener] = (),

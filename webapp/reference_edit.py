@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from refs.entrytext import braced, check_field_length, check_field_name
 from refs.errors import InvalidField, RefsError
 from refs.model import Reference
-from refs.store import ReferenceStore
+from refs.repository import ReferenceRepository
 from refs.validation import validate_entry
 
 
@@ -60,7 +60,7 @@ def entry_revision(reference: Reference) -> str:
 
 
 def edit_reference(
-    refs: ReferenceStore,
+    refs: ReferenceRepository,
     citekey: str,
     *,
     set_fields: Mapping[str, str],
@@ -81,7 +81,7 @@ def edit_reference(
 
 
 def edit_problems(
-    refs: ReferenceStore,
+    refs: ReferenceRepository,
     reference: Reference,
     set_fields: Mapping[str, str],
     unset_fields: Collection[str],

@@ -31,7 +31,7 @@ from refs.errors import EntryError, InvalidBibtex, RefsError
 from refs.latex import latex_to_text
 from refs.model import NewEntry, Reference
 from refs.names import parse_names
-from refs.store import ReferenceStore
+from refs.repository import ReferenceRepository
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class IncomingEntry:
 
 
 def add_entries(
-    refs: ReferenceStore,
+    refs: ReferenceRepository,
     incoming: list[IncomingEntry],
     options: ImportOptions,
     report: ImportReport | None = None,
@@ -272,7 +272,7 @@ class _ReadBack:
 
 
 def _settle_failures(
-    refs: ReferenceStore,
+    refs: ReferenceRepository,
     incoming: list[IncomingEntry],
     numbers: set[int],
     unwritable: dict[int, str],
@@ -329,7 +329,7 @@ class _Judge:
 
     def __init__(
         self,
-        refs: ReferenceStore,
+        refs: ReferenceRepository,
         incoming: list[IncomingEntry],
         options: ImportOptions,
         unwritable: Mapping[int, str] | None = None,
@@ -474,7 +474,7 @@ class _Judge:
         return self._in_library(citekey) if number is None else self._file[number]
 
 
-def held_entry_text(refs: ReferenceStore, item: IncomingEntry) -> str:
+def held_entry_text(refs: ReferenceRepository, item: IncomingEntry) -> str:
     """The BibTeX text that adds `item` as it stands: its own text under its own citekey
     when that is free, else one written from its fields under a free citekey. For a user
     who decides that an entry an import held back as a duplicate is a work of its own
@@ -522,7 +522,7 @@ def _children_first(count: int, named_by: Mapping[int, set[int]]) -> list[int]:
     return order + [number for number in range(count) if number not in done]
 
 
-def _entry_text(refs: ReferenceStore, entry: NewEntry, citekey: str, raw: str | None) -> str:
+def _entry_text(refs: ReferenceRepository, entry: NewEntry, citekey: str, raw: str | None) -> str:
     """The text to append for `entry`: its own text if it keeps its citekey and reads back
     alone without a problem, else one written from its fields; `InvalidBibtex` if neither
     reads back, `InvalidField` if a field is longer than the store writes (one damaged entry

@@ -22,6 +22,7 @@ from annotations.sources import (
     read_source,
 )
 from refs.errors import EntryError, ReferenceHasPassages
+from refs.repository import ReferenceRepository
 from refs.store import MAIN_BIB_NAME, ReferenceStore
 from webapp.deferred_search import DeferredSearch
 from webapp.localconfig import LOCAL_CONFIG_NAME
@@ -102,7 +103,7 @@ class Services:
     def __init__(
         self,
         library_dir: Path,
-        refs: ReferenceStore,
+        refs: ReferenceRepository,
         *,
         build_processes: int = 1,
         citation_process: bool = False,

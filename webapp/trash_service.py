@@ -16,7 +16,7 @@ from annotations.errors import AnnotationError, PassageNotFound, RestoreRefused
 from annotations.importids import RenamedId
 from annotations.model import Note, Passage
 from annotations.trash import TrashItem
-from refs.store import ReferenceStore
+from refs.repository import ReferenceRepository
 from webapp.passage_service import PassageService
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class Restored:
 class TrashService:
     """The library's trash: its items, their restoring, and emptying it."""
 
-    def __init__(self, passages: PassageService, refs: ReferenceStore) -> None:
+    def __init__(self, passages: PassageService, refs: ReferenceRepository) -> None:
         self._passages = passages
         self._refs = refs
 
