@@ -113,3 +113,31 @@ def test_form_errors_are_at_the_field_focused_and_keep_what_was_typed(
     expect(page.get_by_label("Quoted words")).to_have_value("Zhukov's tanks")
     expect(page.get_by_label("Tags (comma-separated)")).to_have_value("army, plenum")
     assert live_server.passages.passages("freeze2009") == []
+
+    # The reader's form is sent by script: the API's error goes beside its field too.
+    page.goto(f"{live_server.url}/sources/taubman2004")
+    page.evaluate(SELECT_WORDS, "Marshal Zhukov's planes")
+    page.get_by_role("button", name="Quote", exact=True).click()
+    form = page.get_by_role("form", name="Add a passage")
+    form.get_by_label("Locator (e.g. 422, xiv, 12-14)").fill("p4x2")
+    form.get_by_role("button", name="Add passage").click()
+    locator = form.get_by_label("Locator (e.g. 422, xiv, 12-14)")
+    expect(locator).to_be_focused()
+    expect(locator).to_have_attribute("aria-invalid", "true")
+    expect(locator).to_have_accessible_description(re.compile("expected a page"))
+    assert live_server.passages.passages("taubman2004") == []
+
+
+# Selects words in the source text, as a reader dragging over them would.
+SELECT_WORDS = """(exact) => {
+    const walker = document.createTreeWalker(
+        document.getElementById("source-text"), NodeFilter.SHOW_TEXT);
+    let node = walker.nextNode();
+    while (node && !node.textContent.includes(exact)) node = walker.nextNode();
+    const start = node.textContent.indexOf(exact);
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, start + exact.length);
+    document.getSelection().removeAllRanges();
+    document.getSelection().addRange(range);
+}"""

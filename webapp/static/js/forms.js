@@ -76,6 +76,26 @@ function checkRequired(event) {
   focusFirstProblem(form);
 }
 
+// An error the JSON API answered for a form sent by script (`{error, field}`), shown as
+// the server shows a rejected form's: beside its field, announced, the field focused.
+// False when the field is not one of the form's (the caller says it elsewhere).
+export function showFieldError(form, field, message) {
+  clearClientErrors(form);
+  form.querySelectorAll(".error-summary").forEach((old) => old.remove());
+  const name = (field || "").endsWith(".label") ? "label" : (field || "").split(".")[0];
+  const element = name ? form.elements.namedItem(name) : null;
+  if (!(element instanceof HTMLElement) || !element.id) return false;
+  markInvalid(element, message);
+  addSummary(form, element, message);
+  focusFirstProblem(form);
+  return true;
+}
+
+// Clears what `showFieldError` showed (a later send succeeded, or the form was reset).
+export function clearFieldErrors(form) {
+  clearClientErrors(form);
+}
+
 // The delete dialog: one for the page, filled from the form's data-confirm attributes.
 function confirmDialog() {
   const dialog = document.createElement("dialog");

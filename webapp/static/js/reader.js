@@ -4,6 +4,8 @@
 // the server reads the page markers (annotations/pagemarkers.py) and hands the page starts
 // over in data-pages; here we only look up the last one at or before an offset.
 // Offsets are counted in code points, as the passage files store them (Python str indices).
+import { clearFieldErrors, showFieldError } from "./forms.js";
+
 const CONTEXT = 32;
 const article = document.getElementById("source-text");
 const panel = document.getElementById("reader-panel");
@@ -160,6 +162,7 @@ if (form && quoteButton) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!selected) return;
+    clearFieldErrors(form);
     const value = form.elements.locator.value.trim();
     const body = {
       citekey: form.elements.citekey.value,
@@ -179,7 +182,8 @@ if (form && quoteButton) {
     });
     const doc = await response.json();
     if (!response.ok) {
-      status.textContent = doc.field ? `${doc.field}: ${doc.error}` : doc.error;
+      const placed = showFieldError(form, doc.field, doc.error);
+      status.textContent = placed ? "" : doc.field ? `${doc.field}: ${doc.error}` : doc.error;
       return;
     }
     // Back to this text, the new passage highlighted and open in the panel.
