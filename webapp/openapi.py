@@ -619,7 +619,9 @@ def _operation(
 ) -> Schema:
     all_errors = {
         400: "A parameter or body field is invalid (or the Host header is foreign).",
-        401: "Log in first (only when users are configured).",
+        401: "Log in first (only when users are configured; always on a team library, where "
+        "an `Authorization: Bearer TOKEN` header from `florilegium user token` logs in too).",
+        403: "Refused: a write from another site, or by a reader of a team library.",
         404: "No such record.",
         409: "The change conflicts with the library's state.",
         413: "The request body is too large.",
@@ -647,7 +649,7 @@ _PAGING = [
     _query("limit", "Page size.", {"type": "integer", "minimum": 1}),
     _query("offset", "Rows to skip.", {"type": "integer", "minimum": 0}),
 ]
-_WRITE_ERRORS = (404, 409, 413, 415, 503, 507)
+_WRITE_ERRORS = (403, 404, 409, 413, 415, 503, 507)
 _CITEKEY = _path("citekey", "The reference's citekey.")
 _PASSAGE_ID = _path("passage_id", "The passage's id.")
 _NOTE_ID = _path("note_id", "The note's id.")
@@ -932,5 +934,16 @@ def openapi_document() -> Schema:
             "citations. Writes must be JSON (Content-Type: application/json).",
         },
         "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A team library's API token (`florilegium user token NAME`).",
+                },
+            },
+        },
+        "security": [{}, {"session": []}, {"token": []}],
     }
