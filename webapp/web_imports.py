@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any
 
+from annotations.progress import Progress, no_progress
 from refs.errors import DuplicateCitekey, InvalidCitekey, InvalidImportFile, RefsError
 from refs.latex import latex_to_text
 from refs.model import Reference
@@ -112,9 +113,11 @@ def import_upload(
     format_name: str | None,
     *,
     duplicates: str = "skip",
+    progress: Progress = no_progress,
 ) -> WebImport:
     """Import an uploaded file as `florilegium import` imports one: the good entries (or
-    passages) come in, the rest are reported with their line; `duplicates` as above.
+    passages) come in, the rest are reported with their line; `duplicates` as above;
+    `progress` is told how far the import has got.
 
     `filename` (its last part only) names the file in messages and suggests its format.
     """
@@ -124,7 +127,7 @@ def import_upload(
         raise FormatNotDetected(path.name)
     text = decode_import_bytes(data, path, name)
     options = _options(duplicates) if name in REFERENCE_FORMATS else ImportOptions()
-    report = IMPORTERS[name](services, text, path, options)
+    report = IMPORTERS[name](services, text, path, options, progress)
     return WebImport(format=name, report=report, held=held_entries(services, report))
 
 

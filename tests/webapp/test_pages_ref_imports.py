@@ -211,3 +211,23 @@ def test_an_import_without_a_file_asks_for_one(client: FlaskClient) -> None:
     response = client.post("/import", data={"format": "auto", "csrf_token": token})
     assert response.status_code == 400
     assert "Choose a file to import." in response.get_data(as_text=True)
+
+
+def test_a_script_asking_for_progress_gets_each_step_then_the_report(
+    client: FlaskClient,
+) -> None:
+    token = csrf_token(client, "/import")
+    response = client.post(
+        "/import",
+        data={
+            "file": (io.BytesIO((DATA / "wild" / "xampl.bib").read_bytes()), "xampl.bib"),
+            "csrf_token": token,
+        },
+        content_type="multipart/form-data",
+        headers={"Accept": "application/x-ndjson"},
+    )
+    assert response.mimetype == "application/x-ndjson"
+    *steps, last = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+    assert {"stage": "checking", "done": 36, "total": 36} in steps  # xampl.bib's 36 entries
+    assert steps[-1]["stage"] == "writing" and steps[-1]["done"] == steps[-1]["total"]
+    assert last["status"] == 200 and "Import report" in last["html"]

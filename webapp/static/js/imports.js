@@ -1,7 +1,7 @@
-// Importing in the browser: the upload's progress, the report swapped in without leaving
-// the page, and the answer to each entry held back as a duplicate (add anyway or skip)
-// given in place. Without this script the same forms post and the server renders the same
-// report.
+// Importing in the browser: the upload's and then the import's progress (the server
+// streams its steps as JSON lines), the report swapped in without leaving the page, and
+// the answer to each entry held back as a duplicate (add anyway or skip) given in place.
+// Without this script the same forms post and the server renders the same report.
 
 function progressParts(form) {
   const box = form.querySelector("[data-import-progress]");
@@ -21,6 +21,15 @@ function showPage(html) {
   return true;
 }
 
+// What each stage of an import is called on the bar.
+const STAGES = {
+  reading: "Reading the file",
+  matching: "Matching annotations",
+  checking: "Checking entries",
+  writing: "Writing",
+  indexing: "Updating the search index",
+};
+
 function upload(form) {
   const { box, bar, text } = progressParts(form);
   const button = form.querySelector("button[type=submit]");
@@ -29,7 +38,33 @@ function upload(form) {
   text.textContent = "Uploading…";
   button.disabled = true;
   const request = new XMLHttpRequest();
+  let read = 0;
+  let shown = false;
+  const fail = (message) => {
+    button.disabled = false;
+    text.textContent = message;
+  };
+  // The answer is JSON lines: progress steps, then the page to show (or an error).
+  const readLines = () => {
+    const lines = request.responseText.slice(read).split("\n");
+    const complete = lines.slice(0, -1);
+    read += complete.reduce((length, line) => length + line.length + 1, 0);
+    for (const line of complete) {
+      if (!line.trim()) continue;
+      const step = JSON.parse(line);
+      if (step.html !== undefined) {
+        shown = showPage(step.html);
+      } else if (step.error) {
+        fail(`The import failed: ${step.error}`);
+      } else {
+        bar.value = step.total ? Math.round((step.done / step.total) * 100) : 0;
+        const label = STAGES[step.stage] || step.stage;
+        text.textContent = step.total > 1 ? `${label}: ${step.done} of ${step.total}` : `${label}…`;
+      }
+    }
+  };
   request.open("POST", form.action);
+  request.setRequestHeader("Accept", "application/x-ndjson");
   request.upload.addEventListener("progress", (event) => {
     if (!event.lengthComputable) return;
     const percent = Math.round((event.loaded / event.total) * 100);
@@ -37,19 +72,18 @@ function upload(form) {
     text.textContent = `Uploading… ${percent}%`;
   });
   request.upload.addEventListener("load", () => {
-    bar.value = 100;
     text.textContent = "Uploaded; importing…";
   });
+  request.addEventListener("progress", readLines);
   request.addEventListener("load", () => {
-    if (!showPage(request.responseText)) {
-      button.disabled = false;
-      text.textContent = `The import failed (HTTP ${request.status}).`;
+    if (request.getResponseHeader("Content-Type")?.startsWith("application/x-ndjson")) {
+      readLines();
+    } else {
+      shown = showPage(request.responseText);  // a page of its own: a refusal, a login
     }
+    if (!shown && button.disabled) fail(`The import failed (HTTP ${request.status}).`);
   });
-  request.addEventListener("error", () => {
-    button.disabled = false;
-    text.textContent = "The upload failed: the server could not be reached.";
-  });
+  request.addEventListener("error", () => fail("The upload failed: the server could not be reached."));
   request.send(new FormData(form));
 }
 
