@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from annotations.anchoring import reanchor
 from annotations.model import Passage
-from annotations.pagemarkers import FORM_FEED, PageStart, page_at
+from annotations.pagemarkers import FORM_FEED, PageStart
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +47,11 @@ def highlight_runs(
     feeds = [found.start() for found in re.finditer(FORM_FEED, text)]
     edges = (edge for span, _ in spans for edge in span)
     cuts = sorted({0, len(text), *edges, *feeds, *(feed + 1 for feed in feeds)})
+    # Each form feed starts a page just after it, so its page is looked up by that offset.
+    page_starting = {start.offset: start.page for start in pages or ()}
     runs = []
     for start, end in pairwise(cuts):
         covering = tuple(pid for (s, e), pid in spans if s <= start and end <= e)
         is_feed = text[start:end] == FORM_FEED
-        page = page_at(pages, end) if is_feed and pages else None
-        runs.append(Run(text[start:end], covering, page))
+        runs.append(Run(text[start:end], covering, page_starting.get(end) if is_feed else None))
     return runs

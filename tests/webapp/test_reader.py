@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotations.model import Anchor, Passage, TextPositionSelector, TextQuoteSelector
+from annotations.pagemarkers import page_starts
 from webapp.reader import highlight_runs, passage_span
 
 
@@ -72,3 +73,17 @@ def test_moved_quote_is_found_where_its_prefix_says_not_at_the_first_match() -> 
     passage = replace(_passage("p", "spoke", 0, 5), anchor=moved)
     changed = "Later, Malenkov spoke. Then Molotov spoke."
     assert passage_span(changed, passage) == (changed.rindex("spoke"), changed.rindex("spoke") + 5)
+
+
+def test_each_form_feed_is_a_run_naming_the_page_it_turns_to() -> None:
+    text = "[p. 41] one\ftwo\fthree"
+    runs = highlight_runs(text, [_passage("p", text, 9, 14)], page_starts(text))
+    assert [(run.text, run.passage_ids, run.page_break) for run in runs] == [
+        ("[p. 41] o", (), None),
+        ("ne", ("p",), None),
+        ("\f", ("p",), "42"),
+        ("tw", ("p",), None),
+        ("o", (), None),
+        ("\f", (), "43"),
+        ("three", (), None),
+    ]
