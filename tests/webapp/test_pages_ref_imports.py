@@ -123,7 +123,7 @@ def test_a_text_of_no_known_format_keeps_what_was_typed_and_marks_the_format(
     status, _, page = _paste(client, "Khrushchev, Remembers, 1970")
     assert status == 400
     assert "Khrushchev, Remembers, 1970</textarea>" in page
-    assert re.search(r'<select id="paste-format"[^>]*aria-describedby="format-error" '
+    assert re.search(r'<select id="format"[^>]*aria-describedby="format-error" '
                      r'aria-invalid="true"[^>]* autofocus', page)  # fmt: skip
     assert 'id="format-error"' in page and "choose the format" in page
     assert _bib(web_library) == before
