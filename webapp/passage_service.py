@@ -24,6 +24,7 @@ from annotations.ids import new_id, now_timestamp
 from annotations.importids import PassageImport
 from annotations.literature_notes import literature_notes
 from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
+from annotations.pagemarkers import locator_for_span
 from annotations.progress import Progress, no_progress
 from annotations.repository import KEEP, Keep, PassageRepository, TrashBin, WriteJournal
 from annotations.sources import (
@@ -182,6 +183,8 @@ class PassageService:
 
         A given `anchor` (the reader's selection) is checked against the source text, so
         a stale or forged selection is refused instead of pointing at the wrong words.
+        Without a `locator`, an anchored passage gets the page its source's page markers
+        give (`annotations.pagemarkers`: pdftotext's form feeds, `[p. 41]`), if any.
         """
         self._refs.get(citekey)
         if quoted_in is not None:
@@ -191,6 +194,8 @@ class PassageService:
             if anchor is None
             else self._checked_anchor(text, anchor)
         )
+        if locator is None and placed is not None:
+            locator = self._page_from_markers(placed)
         passage = self._passages.add(
             citekey,
             text,
@@ -440,6 +445,14 @@ class PassageService:
                 field="anchor.position",
             )
         return describe_span(full_text, name, start, end)
+
+    def _page_from_markers(self, anchor: Anchor) -> Locator | None:
+        """The page (or pages) of an anchored quote by its source's page markers; None
+        when the text marks no pages."""
+        full_text = self._source_text(anchor.source) if anchor.position is not None else None
+        if full_text is None or anchor.position is None:
+            return None
+        return locator_for_span(full_text, anchor.position.start, anchor.position.end)
 
     def _source_text(self, source_name: str) -> str | None:
         """The full text `sources/<source_name>`, or None when there is none or it is

@@ -14,6 +14,7 @@ from annotations.errors import BrokenPassageFile, InvalidPassage, WriteNotUndone
 from annotations.ids import new_id
 from annotations.model import (
     Anchor,
+    Locator,
     Passage,
     QuotedIn,
     TextPositionSelector,
@@ -297,3 +298,35 @@ def test_a_changed_text_is_anchored_again_in_the_passage_own_source(
     start = SOURCE_TEXT.index("the members")
     assert edited.anchor is not None and edited.anchor.source == "taubman2004.txt"
     assert edited.anchor.position == TextPositionSelector(start, start + len("the members"))
+
+
+PAGED_TEXT = "[p. 41]\nBefore the plenum,\fMarshal Zhukov's planes\fflew the members."
+
+
+@pytest.mark.parametrize(
+    ("text", "locator", "expected"),
+    [
+        pytest.param("Marshal Zhukov", None, Locator("page", "42"), id="page-from-markers"),
+        pytest.param("planes\fflew", None, Locator("page", "42-43"), id="across-a-page-break"),
+        pytest.param(
+            "Marshal Zhukov", Locator("page", "7"), Locator("page", "7"), id="given-is-kept"
+        ),
+    ],
+)
+def test_an_anchored_passage_without_a_locator_gets_its_page_from_the_source(
+    anchored_service: PassageService,
+    empty_library: Path,
+    text: str,
+    locator: Locator | None,
+    expected: Locator,
+) -> None:
+    (empty_library / "sources" / "taubman2004.txt").write_text(PAGED_TEXT, encoding="utf-8")
+    passage = anchored_service.add("taubman2004", text, locator=locator)
+    assert passage.anchor is not None
+    assert passage.locator == expected
+    assert anchored_service.get(passage.id).locator == expected
+
+
+def test_a_source_without_page_markers_gives_no_page(anchored_service: PassageService) -> None:
+    passage = anchored_service.add("taubman2004", "Zhukov", anchor=_selection("Zhukov"))
+    assert passage.anchor is not None and passage.locator is None
