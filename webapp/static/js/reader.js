@@ -159,6 +159,16 @@ if (form && quoteButton) {
     bringIntoView(selected.range.getBoundingClientRect());
   });
 
+  // "q" quotes the selection too: a keyboard user (caret browsing, F7) need not Tab
+  // through every highlight to reach the button.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "q" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (quoteButton.hidden || !currentSelection()) return;
+    event.preventDefault();
+    quoteButton.click();
+  });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!selected) return;
