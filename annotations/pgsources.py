@@ -13,6 +13,7 @@ from pathlib import Path
 
 from annotations.sources import SOURCE_SUFFIX, is_source_file_name, list_sources
 from refs.atomicfile import write_atomically
+from teamdb.audit import record_change
 from teamdb.connection import Database
 
 
@@ -45,6 +46,8 @@ class SourceTable:
                 "RETURNING name",
                 (file_name, text),
             ).fetchone()
+            if row is not None:
+                record_change(connection, kind="source", record_id=file_name, before=None, after={})
         return row is not None
 
     def mirror(self, folder: Path) -> bool:

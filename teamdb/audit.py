@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any
+from contextvars import ContextVar, Token
+from typing import TYPE_CHECKING, Any
 
-from psycopg import Connection
-from psycopg.rows import TupleRow
-from psycopg.types.json import Jsonb
+if TYPE_CHECKING:
+    from psycopg import Connection
+    from psycopg.rows import TupleRow
 
 _actor: ContextVar[str] = ContextVar("florilegium_actor", default="(unknown)")
 
@@ -30,9 +30,15 @@ def acting_as(name: str) -> Iterator[None]:
         _actor.reset(token)
 
 
-def set_actor(name: str) -> None:
-    """Record this context's writes from now on as `name`'s (a command's whole run)."""
-    _actor.set(name)
+def set_actor(name: str) -> Token[str]:
+    """Record this context's writes from now on as `name`'s (a command's run, a request),
+    until `reset_actor` is given the token returned."""
+    return _actor.set(name)
+
+
+def reset_actor(token: Token[str]) -> None:
+    """Record writes as whoever was acting before the `set_actor` that gave `token`."""
+    _actor.reset(token)
 
 
 def current_actor() -> str:
@@ -49,6 +55,8 @@ def record_change(
     after: Mapping[str, Any] | None,  # Any: a JSON object
 ) -> None:
     """One row of the log; the action is read from what changed (add, edit or delete)."""
+    from psycopg.types.json import Jsonb  # psycopg is loaded by then: a write is under way
+
     action = "add" if before is None else "delete" if after is None else "edit"
     connection.execute(
         "INSERT INTO audit_log (actor, action, record_kind, record_id, before, after) "

@@ -7,6 +7,7 @@ Flask, nor Whoosh, nor V8.
 
 from __future__ import annotations
 
+import getpass
 import importlib
 import logging
 import os
@@ -207,6 +208,7 @@ def cli(
 def _open_team_library(ctx: click.Context, url: str) -> None:
     """Set the team library at `url` as the command's library; an unreachable database
     is one line on stderr and exit 1 (no traceback)."""
+    from teamdb.audit import reset_actor, set_actor
     from webapp.team_services import TeamServices
 
     ctx.meta[DATABASE_URL_KEY] = url
@@ -216,6 +218,8 @@ def _open_team_library(ctx: click.Context, url: str) -> None:
         else:
             services = TeamServices.for_database(url)
             ctx.call_on_close(services.database.close)  # no connection outlives the command
+            acting = set_actor(f"{getpass.getuser()} (command line)")  # in the audit log
+            ctx.call_on_close(lambda: reset_actor(acting))
             ctx.obj = services
     except DatabaseUnavailable as error:
         raise click.ClickException(str(error)) from error

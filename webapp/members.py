@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from teamdb.audit import record_change
 from webapp.accounts import MIN_PASSWORD_CHARS, AccountError, Session, UnknownUser, WeakPassword
 
 if TYPE_CHECKING:
@@ -122,6 +123,9 @@ class Members:
             raise WeakPassword(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
         password_hash = None if password is None else generate_password_hash(password)
         with self._database.transaction() as connection:
+            before = connection.execute(
+                "SELECT role FROM users WHERE name = %s FOR UPDATE", (name,)
+            ).fetchone()
             row = connection.execute(
                 "INSERT INTO users (name, role, password_hash) VALUES (%s, %s, %s) "
                 "ON CONFLICT (name) DO UPDATE SET role = EXCLUDED.role, "
@@ -131,6 +135,13 @@ class Members:
                 "RETURNING (xmax <> 0)",
                 (name, role, password_hash),
             ).fetchone()
+            record_change(
+                connection,
+                kind="member",
+                record_id=name,
+                before=None if before is None else {"role": before[0]},
+                after={"role": role, "password_changed": password is not None},
+            )
         return bool(row and row[0])
 
     def set_password(self, name: str, password: str) -> bool:
@@ -150,16 +161,22 @@ class Members:
                 "INSERT INTO api_tokens (token_hash, user_name) VALUES (%s, %s)",
                 (_token_hash(token), name),
             )
+            record_change(
+                connection, kind="api_token", record_id=name, before=None, after={"new": True}
+            )
         return token
 
     def remove(self, name: str) -> None:
         """Remove member `name`: their sessions and tokens end with them."""
         with self._database.transaction() as connection:
             gone = connection.execute(
-                "DELETE FROM users WHERE name = %s RETURNING name", (name,)
+                "DELETE FROM users WHERE name = %s RETURNING role", (name,)
             ).fetchone()
-        if gone is None:
-            raise UnknownUser(name)
+            if gone is None:
+                raise UnknownUser(name)
+            record_change(
+                connection, kind="member", record_id=name, before={"role": gone[0]}, after=None
+            )
         logger.info("removed member %s", name)
 
     def end_sessions(self, name: str) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, current_app, redirect, request, url_for
+from flask import Flask, Request, Response, current_app, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
@@ -137,6 +137,7 @@ def init_security(app: Flask) -> None:
     app.before_request(require_login)
     if database is not None:
         app.before_request(require_writing_role)
+        app.teardown_request(forget_actor)
     app.after_request(add_security_headers)
 
 
@@ -232,12 +233,21 @@ def require_writing_role() -> None:
     from teamdb.audit import set_actor
 
     name = str(current_user.id) if current_user.is_authenticated else "(anonymous)"
-    set_actor(name)
+    g.audit_actor = set_actor(name)
     if request.method in SAFE_METHODS or request.endpoint in PUBLIC_ENDPOINTS | LOGOUT_ENDPOINTS:
         return
     accounts = get_accounts()
     if isinstance(accounts, Members) and accounts.role_of(name) not in WRITING_ROLES:
         raise ApiError(403, f"{name} is a reader of this library and cannot change it")
+
+
+def forget_actor(error: BaseException | None) -> None:
+    """After a team library's request: its writes were its member's, the next ones are not."""
+    from teamdb.audit import reset_actor
+
+    token = g.pop("audit_actor", None)
+    if token is not None:
+        reset_actor(token)
 
 
 def is_reachable_by_others() -> bool:

@@ -7,6 +7,7 @@ import multiprocessing
 import shutil
 from pathlib import Path
 
+import psycopg
 from click.testing import CliRunner
 
 from refs.bibfile import parse_bib_text
@@ -64,6 +65,16 @@ def test_edits_on_the_database_reach_the_pulled_folder(pushed: TeamCli, tmp_path
     original = parse_bib_text(demo.read_text("utf-8"), demo).references
     changed = {a.citekey for a, b in zip(untouched, original, strict=True) if a.raw != b.raw}
     assert changed == {"zhukov1957army"}
+    with psycopg.connect(pushed.url) as connection:
+        audited = connection.execute(
+            "SELECT actor, action, before->>'raw' FROM audit_log "
+            "WHERE record_kind = 'reference' AND record_id = 'zhukov1957army' ORDER BY id"
+        ).fetchall()
+    assert [(actor.endswith("(command line)"), action) for actor, action, _ in audited] == [
+        (True, "add"),
+        (True, "edit"),
+    ]
+    assert "Read aloud" not in audited[1][2]
 
 
 def _add_quotes(url: str, worker: int, count: int) -> list[str]:
