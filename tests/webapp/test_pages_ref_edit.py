@@ -99,14 +99,21 @@ def test_delete_asks_first_then_keeps_the_passages_when_asked(
     client: FlaskClient, services: Services, web_library: Path
 ) -> None:
     services.passages.add("freeze2009", "The tanks stayed.", locator=Locator("page", "12"))
-    page = client.get("/refs/freeze2009/delete").get_data(as_text=True)
-    assert "It has 1 passage" in page and "Keep the passages" in page
-    token = csrf_token(client, "/refs/freeze2009/delete")
-    unanswered = client.post("/refs/freeze2009/delete", data={"csrf_token": token})
-    assert unanswered.status_code == 400
+    page = client.get("/refs/freeze2009").get_data(as_text=True)
+    assert 'data-confirm="Delete the reference freeze2009?"' in page  # the dialog asks
+    token = csrf_token(client, "/refs/freeze2009")
+    # Sent without the dialog's confirmation (no JavaScript): a page asks first.
+    asked = client.post("/refs/freeze2009/delete", data={"passages": "keep", "csrf_token": token})
+    assert asked.status_code == 200
+    assert "It has 1 passage" in asked.get_data(as_text=True)
     assert "@article{freeze2009" in (web_library / "references.bib").read_text(encoding="utf-8")
+    unanswered = client.post(
+        "/refs/freeze2009/delete", data={"confirmed": "yes", "csrf_token": token}
+    )
+    assert unanswered.status_code == 400
     response = client.post(
-        "/refs/freeze2009/delete", data={"passages": "keep", "csrf_token": token}
+        "/refs/freeze2009/delete",
+        data={"passages": "keep", "confirmed": "yes", "csrf_token": token},
     )
     assert (response.status_code, response.headers["Location"]) == (303, "/refs")
     services.refs.refresh()
@@ -122,7 +129,8 @@ def test_delete_removes_the_passages_when_asked(
     services.passages.add("linden1966", "A quote.", locator=Locator("page", "3"))
     token = csrf_token(client, "/refs/linden1966/delete")
     response = client.post(
-        "/refs/linden1966/delete", data={"passages": "delete", "csrf_token": token}
+        "/refs/linden1966/delete",
+        data={"passages": "delete", "confirmed": "yes", "csrf_token": token},
     )
     assert response.status_code == 303
     assert "linden1966" not in (web_library / "references.bib").read_text(encoding="utf-8")

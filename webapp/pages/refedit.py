@@ -86,25 +86,29 @@ def save_edit(citekey: str) -> BaseResponse:
 @bp.get("/refs/<citekey>/delete")
 def delete_form(citekey: str) -> Response:
     """Ask before deleting: which reference, and what becomes of its passages."""
-    return _render_delete(citekey, error=None, status=200)
+    return _render_delete(citekey, chosen="", error=None, status=200)
 
 
 @bp.post("/refs/<citekey>/delete")
 def delete_ref(citekey: str) -> BaseResponse:
-    """Delete the reference, keeping or removing its passages as chosen."""
+    """Delete the reference once confirmed (the page's dialog, or, without JavaScript, the
+    page this answers first), keeping or removing its passages as chosen."""
     services = get_services()
     services.refs.get(citekey)
     choice = request.form.get("passages", "")
+    if request.form.get("confirmed") != "yes":
+        return _render_delete(citekey, chosen=choice, error=None, status=200)
     has_passages = services.passage_store.has_passages(citekey)
     if has_passages and choice not in PASSAGE_CHOICES:
-        return _render_delete(citekey, error="Choose what becomes of its passages.", status=400)
+        return _render_delete(citekey, chosen="", error="Choose what becomes of its passages.",
+                              status=400)  # fmt: skip
     try:
         item = services.delete_reference(
             citekey, cascade=has_passages and choice == "delete",
             keep_passages=has_passages and choice == "keep",
         )  # fmt: skip
     except RefsError as error:
-        return _render_delete(citekey, error=str(error), status=status_of(error))
+        return _render_delete(citekey, chosen=choice, error=str(error), status=status_of(error))
     announce_trashed(item)  # the next page's status line offers Undo
     if has_passages and choice == "keep":
         flash("Its passages were kept.", "done")
@@ -197,7 +201,7 @@ def _render_edit(
     return Response(html, status=status, mimetype="text/html")
 
 
-def _render_delete(citekey: str, *, error: str | None, status: int) -> Response:
+def _render_delete(citekey: str, *, chosen: str, error: str | None, status: int) -> Response:
     services = get_services()
     reference = services.refs.get(citekey)
     count = len(services.passage_store.passages(citekey))
@@ -207,6 +211,7 @@ def _render_delete(citekey: str, *, error: str | None, status: int) -> Response:
         title=reference.text("title") or citekey,
         passage_count=count,
         passages_file=f"passages/{citekey}.json",
+        chosen=chosen,
         error=error,
     )
     return Response(html, status=status, mimetype="text/html")
