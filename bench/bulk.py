@@ -14,7 +14,15 @@ with bytecode cached as an installation has it, printed as a ratio to its baseli
 - `import` of TUGboat's .bib (4,839 entries) into an empty library: bare bibtexparser;
 - a 1,000-entry Chicago bibliography through `CitationService`: bare citeproc-js calls
   (`updateItems`, `makeBibliography`) on the same items in the same V8 context;
-- `export --notes` of the demo library: `python -c pass`.
+- `export --notes` of the demo library: `python -c pass`;
+- `import` of 10,000 W3C annotations, 1,000 Hypothes.is annotations, one W3C annotation
+  with 1,000 notes and one Hypothes.is thread of 1,000 replies, into a library of 100
+  works with its index built: a fresh process that writes the same records as JSON files
+  (one per work, fsynced and renamed) and indexes their texts in SQLite FTS5 (one
+  transaction); the import's peak memory beside it;
+- memory (no baseline but itself): a `serve` process's resident size after its first
+  citation, then after each of two cycles citing every shipped style in every format
+  through `/api/refs/KEY/citation` (the second cycle must add nothing).
 
     .venv/bin/python bench/bulk.py [--runs 5] [--entries 20000] [--only NAME ...]
 
@@ -28,14 +36,17 @@ import argparse
 import gzip
 import json
 import os
+import random
 import re
-import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,10 +68,11 @@ _BARE_PARSE = (
 
 @dataclass(frozen=True, slots=True)
 class Timing:
-    """Medians of several runs: wall seconds and the child processes' CPU seconds."""
+    """Medians of several runs: wall seconds, the process's CPU seconds, its peak memory."""
 
     wall: float
     cpu: float
+    peak_mb: float = 0.0
 
     def ratio(self, base: Timing) -> str:
         """`self` as ratios of `base`, wall and CPU."""
@@ -83,18 +95,20 @@ def environment(library: Path | None = None) -> dict[str, str]:
 
 
 def run(argv: Sequence[str], env: dict[str, str], *, check: bool = True) -> Timing:
-    """Run one process to its end, its output thrown away; its wall and CPU seconds."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run one process to its end, its output thrown away; its wall and CPU seconds and
+    peak resident memory (from its own rusage, not that of every child so far)."""
     started = time.perf_counter()
-    done = subprocess.run(
-        argv, env=env, cwd=TREE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    process = subprocess.Popen(
+        argv, env=env, cwd=TREE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if check and done.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed: {done.stderr.decode()[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Timing(wall, cpu)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if check and process.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed: {stderr.decode()[-2000:]}")
+    return Timing(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def florilegium(*args: str) -> list[str]:
@@ -115,7 +129,9 @@ def medians(
             samples[name].append(action())
     return {
         name: Timing(
-            statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings)
+            statistics.median(t.wall for t in timings),
+            statistics.median(t.cpu for t in timings),
+            max(t.peak_mb for t in timings),
         )
         for name, timings in samples.items()
     }
@@ -355,6 +371,246 @@ def bench_export_notes(runs: int) -> None:
     row("  its first run", first, got["pass"], "python -c pass")
 
 
+_WORDS = [
+    "the",
+    "party",
+    "plenum",
+    "central",
+    "committee",
+    "presidium",
+    "secretary",
+    "malenkov",
+    "molotov",
+    "kaganovich",
+    "khrushchev",
+    "zhukov",
+    "army",
+    "decision",
+    "letter",
+    "vote",
+    "resolution",
+    "meeting",
+    "minister",
+    "speech",
+    "report",
+]
+_WORKS = 100  # references the generated annotations are spread over
+
+_BARE_ANNOTATIONS = """
+import json, os, sqlite3, sys
+document, folder = json.load(open(sys.argv[1], encoding='utf-8')), sys.argv[2]
+items = document['first']['items'] if isinstance(document, dict) else document
+groups, rows = {}, []
+for number, item in enumerate(items):
+    target = item.get('target')
+    target = target[0] if isinstance(target, list) and target else target or {}
+    source = item.get('uri') or target.get('source') or 'replies'
+    groups.setdefault(source, []).append(item)
+    selectors = target.get('selector') or []
+    selectors = selectors if isinstance(selectors, list) else [selectors]
+    quote = ' '.join(s.get('exact', '') for s in selectors if isinstance(s, dict))
+    rows.append((str(number), 'passage', quote))
+    bodies = item.get('body') or []
+    bodies = bodies if isinstance(bodies, list) else [bodies]
+    notes = [b['value'] for b in bodies if b.get('purpose') == 'commenting']
+    notes += [item['text']] if isinstance(item.get('text'), str) else []
+    rows += [(f'{number}.{k}', 'note', note) for k, note in enumerate(notes)]
+for number, records in enumerate(groups.values()):
+    path = os.path.join(folder, f'{number}.json')
+    with open(path + '.part', 'w', encoding='utf-8') as stream:
+        json.dump(records, stream, ensure_ascii=False, indent=1)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(path + '.part', path)
+database = sqlite3.connect(os.path.join(folder, 'index.sqlite3'))
+database.execute('CREATE VIRTUAL TABLE texts USING fts5(id, kind, text)')
+database.executemany('INSERT INTO texts VALUES (?, ?, ?)', rows)
+database.commit()
+"""
+
+
+def _words(chance: random.Random, count: int) -> str:
+    return " ".join(chance.choice(_WORDS) for _ in range(count))
+
+
+def w3c_document(annotations: int, notes: int = 1) -> dict[str, object]:
+    """A W3C AnnotationCollection of `annotations` annotations (a quote, `notes` notes and
+    a tag each) on `_WORKS` works, as another tool exports them."""
+    chance = random.Random(18)
+    items = [
+        {
+            "id": f"https://annotations.example.org/{n}",
+            "type": "Annotation",
+            "created": "2024-01-02T03:04:05Z",
+            "body": [
+                {
+                    "id": f"https://annotations.example.org/{n}/notes/{k}",
+                    "type": "TextualBody",
+                    "purpose": "commenting",
+                    "value": _words(chance, 12),
+                }
+                for k in range(notes)
+            ]
+            + [{"type": "TextualBody", "purpose": "tagging", "value": f"tag{n % 7}"}],
+            "target": {
+                "source": f"https://example.org/work/{n % _WORKS}",
+                "selector": {"type": "TextQuoteSelector", "exact": _words(chance, 25)},
+            },
+        }
+        for n in range(annotations)
+    ]
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "AnnotationCollection",
+        "total": annotations,
+        "first": {"type": "AnnotationPage", "items": items},
+    }
+
+
+def hypothesis_document(annotations: int, replies: int = 0) -> list[dict[str, object]]:
+    """A Hypothes.is export: `annotations` annotations on `_WORKS` works, then `replies`
+    replies to the first one."""
+    chance = random.Random(19)
+    stamp = "2024-01-02T03:04:05.000000+00:00"
+    rows: list[dict[str, object]] = [
+        {
+            "id": f"hyp{n}",
+            "uri": f"https://example.org/work/{n % _WORKS}",
+            "text": _words(chance, 12),
+            "tags": [f"tag{n % 7}"],
+            "created": stamp,
+            "updated": stamp,
+            "target": [
+                {
+                    "source": f"https://example.org/work/{n % _WORKS}",
+                    "selector": [{"type": "TextQuoteSelector", "exact": _words(chance, 25)}],
+                }
+            ],
+        }
+        for n in range(annotations)
+    ]
+    rows += [
+        {
+            "id": f"reply{n}",
+            "uri": "https://example.org/work/0",
+            "text": _words(chance, 12),
+            "references": ["hyp0"],
+            "created": stamp,
+            "updated": stamp,
+        }
+        for n in range(replies)
+    ]
+    return rows
+
+
+def bench_annotations(runs: int) -> None:
+    """Passage imports (W3C, Hypothes.is) into a library of 100 works with its index built,
+    against writing the same records as JSON files and indexing them in SQLite FTS5."""
+    cases = (
+        ("10,000 W3C annotations", "w3c", w3c_document(10_000)),
+        ("1,000 Hypothes.is annotations", "hypothesis", hypothesis_document(1_000)),
+        ("1 W3C annotation with 1,000 notes", "w3c", w3c_document(1, notes=1_000)),
+        ("1 Hypothes.is thread of 1,000 replies", "hypothesis", hypothesis_document(1, 1_000)),
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        env = environment()
+        template = work / "template"
+        run(florilegium("init", str(template)), env)
+        (template / "references.bib").write_text(
+            "\n".join(
+                f"@book{{work{n},\n  author = {{Author{n}, Anna}},\n  title = {{Work {n}}},\n"
+                f"  year = {{{1950 + n % 50}}},\n  url = {{https://example.org/work/{n}}},\n}}\n"
+                for n in range(_WORKS)
+            ),
+            encoding="utf-8",
+        )
+        run(florilegium("--library", str(template), "reindex"), env)
+        target, bare_folder = work / "library", work / "bare"
+
+        def fresh() -> None:
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(template, target)
+            shutil.rmtree(bare_folder, ignore_errors=True)
+            bare_folder.mkdir()
+
+        for label, format_name, document in cases:
+            path = work / f"{format_name}.json"
+            path.write_text(json.dumps(document), encoding="utf-8")
+            argv = florilegium("--library", str(target), "import", str(path))
+            got = medians(
+                {
+                    "bare": lambda path=path: run(
+                        [sys.executable, "-c", _BARE_ANNOTATIONS, str(path), str(bare_folder)],
+                        env,
+                    ),
+                    "ours": lambda argv=argv, name=format_name: run(
+                        [*argv, "--format", name, "--json"], env
+                    ),
+                },
+                runs,
+                before=fresh,
+            )
+            print(f"{'JSON files + SQLite FTS5 (baseline)':44} {got['bare']}  ({label})")
+            extra = f"  (peak {got['ours'].peak_mb:.0f} MB)"
+            row(f"import {label}", got["ours"], got["bare"], "JSON + FTS5", extra)
+
+
+def bench_memory(cycles: int = 2) -> None:
+    """The server's memory while every shipped style and format is cited through
+    `/api/refs/KEY/citation`: after the first citation, after each cycle of all of them."""
+    sys.path.insert(0, str(TREE))
+    from refs.styles import style_names
+
+    formats = ("text", "html", "markdown")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = florilegium("serve", "--port", str(port), "--threads", "1")
+    server = subprocess.Popen(
+        argv, env=environment(DEMO), cwd=TREE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}/api/refs/linden1966/citation"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/refs", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        started = _rss_mb(server.pid)
+        urllib.request.urlopen(f"{base}?style=chicago", timeout=120).read()
+        first = _rss_mb(server.pid)
+        print(f"{'server after start-up':44} {started:7.0f} MB")
+        print(f"{'server after its first citation':44} {first:7.0f} MB")
+        previous = first
+        for cycle in range(1, cycles + 1):
+            begun = time.perf_counter()
+            for style in style_names():
+                for output in formats:
+                    query = urllib.parse.urlencode({"style": style, "format": output})
+                    urllib.request.urlopen(f"{base}?{query}", timeout=300).read()
+            now = _rss_mb(server.pid)
+            count = len(style_names()) * len(formats)
+            print(
+                f"{f'after cycle {cycle} ({count} citations)':44} {now:7.0f} MB"
+                f"  (+{now - first:.0f} MB over the first citation, +{now - previous:.0f} MB "
+                f"over the cycle before; {time.perf_counter() - begun:.0f} s)"
+            )
+            previous = now
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _rss_mb(pid: int) -> float:
+    """The resident memory of process `pid`, in MB (from /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
 BENCHES: dict[str, Callable[[argparse.Namespace], None]] = {
     "startup": lambda args: bench_startup(args.runs),
     "refs-list": lambda args: bench_refs_list(args.runs, args.entries),
@@ -362,6 +618,8 @@ BENCHES: dict[str, Callable[[argparse.Namespace], None]] = {
     "import": lambda args: bench_import(args.runs),
     "bibliography": lambda args: bench_bibliography(args.runs),
     "export-notes": lambda args: bench_export_notes(args.runs),
+    "annotations": lambda args: bench_annotations(args.runs),
+    "memory": lambda args: bench_memory(),
 }
 
 
