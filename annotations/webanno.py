@@ -174,17 +174,42 @@ def import_collection(
     """
     result = AnnotationImport()
     items = annotation_items(document)
+    found: list[tuple[int, str, Passage]] = []
     for index, item in enumerate(items):
         if index % REPORT_EVERY == 0:
             progress("matching", index, len(items))
         try:
-            passage = _annotation_to_passage(item, match)
+            found.append((index, *_annotation_to_passage(item, match)))
         except _Skip as skip:
             result.skipped.append(SkippedAnnotation(index, skip.source, skip.reason))
-        else:
-            result.passages.append(passage)
+    storable = _checked_together([passage for _, _, passage in found])
+    for index, source, passage in found:
+        try:
+            result.passages.append(
+                passage if id(passage) in storable else _checked(passage, source)
+            )
+        except _Skip as skip:
+            result.skipped.append(SkippedAnnotation(index, skip.source, skip.reason))
+    result.skipped.sort(key=lambda skipped: skipped.index)
     progress("matching", len(items), len(items))
     return result
+
+
+def _checked_together(passages: list[Passage]) -> set[int]:
+    """The `id`s of those `passages` that passage files would hold, checked one file's
+    worth per reference at once (checking each alone was a tenth of a large import); a
+    group that fails is left to `_checked` passage by passage, which names the culprit."""
+    by_citekey: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_citekey.setdefault(passage.citekey, []).append(passage)
+    storable: set[int] = set()
+    for citekey, group in by_citekey.items():
+        try:
+            parse_passage_file(passage_file_bytes(citekey, group), Path(f"{citekey}.json"))
+        except PassageFileError:
+            continue
+        storable.update(id(passage) for passage in group)
+    return storable
 
 
 def annotation_items(document: Any) -> list[Any]:  # Any: JSON not yet validated
@@ -223,7 +248,11 @@ class _Skip(Exception):
         self.source, self.reason = source, reason
 
 
-def _annotation_to_passage(item: Any, match: Mapping[str, str]) -> Passage:  # Any: JSON
+def _annotation_to_passage(
+    item: Any,  # Any: JSON
+    match: Mapping[str, str],
+) -> tuple[str, Passage]:
+    """The annotation's target source and its passage (not yet checked as storable)."""
     if not isinstance(item, dict):
         raise _Skip("", "not a JSON object")
     target = item.get("target")
@@ -261,7 +290,7 @@ def _annotation_to_passage(item: Any, match: Mapping[str, str]) -> Passage:  # A
         modified=modified,
         revision=_revision(extension.get("revision")),
     )
-    return _checked(passage, source)
+    return source, passage
 
 
 def _matched_citekey(source: str, extension: Any, match: Mapping[str, str]) -> str:  # Any: JSON
