@@ -99,8 +99,12 @@ def page_at(starts: list[PageStart], offset: int) -> str | None:
 
 def locator_for_span(text: str, start: int, end: int) -> Locator | None:
     """The page (or pages, `41-42`) of the characters `text[start:end]`, or None when the
-    text marks no pages. The span's last character decides where it ends, so a quote that
-    stops just before a page's marker stays on one page."""
+    text marks no pages. White space at either end (a form feed included) does not count,
+    and the span's last character decides where it ends, so a quote that stops just
+    before a page's marker stays on one page."""
+    span = text[start:end]
+    if span.strip():
+        start, end = start + len(span) - len(span.lstrip()), end - len(span) + len(span.rstrip())
     starts = page_starts(text)
     first = page_at(starts, start)
     if first is None:

@@ -57,6 +57,13 @@ def test_a_quote_ending_at_a_form_feed_stays_on_its_page() -> None:
     assert locator_for_span(PDFTOTEXT, feed - 20, feed + 1) == Locator("page", "1")
 
 
+def test_white_space_around_a_quote_does_not_move_its_page() -> None:
+    text = "Page one.\n\f\nPage two.\n\f"
+    start = text.index("\f")
+    assert locator_for_span(text, start, text.index("two") + 3) == Locator("page", "2")
+    assert locator_for_span(text, text.index("Page two"), len(text)) == Locator("page", "2")
+
+
 def test_a_marker_on_the_first_line_declares_the_first_page_of_a_pdftotext_source() -> None:
     article = "[p. 41]\n" + PDFTOTEXT
     assert _locator_of(article, "The Anti-Party Group, so called") == Locator("page", "41")

@@ -297,3 +297,24 @@ def test_reference_page_says_why_the_style_prints_no_entry(
         in page
     )
     assert "add `publisher`, `howpublished`, `url` or `doi` to include it." in page
+
+
+def test_reader_links_every_passage_even_one_starting_at_a_page_break(
+    client: FlaskClient, services: Services
+) -> None:
+    source = Path(services.library_dir) / "sources" / "taubman2004.txt"
+    source.write_text("Page one.\fPage two starts here.", encoding="utf-8")
+    selection = {
+        "source": "taubman2004.txt",
+        "quote": {"exact": "\fPage two"},
+        "position": {"start": 9, "end": 18},
+    }
+    created = client.post(
+        "/api/passages", json={"citekey": "taubman2004", "text": "\fPage two", "anchor": selection}
+    )
+    assert created.status_code == 201
+    passage_id = created.get_json()["id"]
+    page = _text(client, "/sources/taubman2004")
+    assert f'<span id="passage-{passage_id}"></span><span class="page-break"' in page
+    assert 'data-page="p. 2">\f</span>' in page
+    assert created.get_json()["locator"] == {"label": "page", "value": "2"}
