@@ -25,6 +25,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
 from refs.bibfile import BibFile, Fingerprint, encode_text, has_undecodable_bytes, parse_bib_text
+from refs.cache import RefsCache
 from refs.errors import FileChangedOnDisk, InvalidBibtex
 from refs.model import Reference
 from refs.store import ReferenceStore, _refuse_if_entries_changed
@@ -41,11 +42,15 @@ TEAM_ROOT = Path(".")
 class PgReferenceStore(ReferenceStore):
     """All references of one team library, from its .bib files stored in PostgreSQL."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, cache_dir: Path | None = None) -> None:
+        """`cache_dir`: where to keep each file's parse (`refs.cache`, keyed by the file's
+        text, size and revision) for a warm start; None parses every file every time."""
         self.database = database
         self._revisions: dict[Path, int] = {}
         self._texts: dict[Path, str] = {}
+        self._parses = None if cache_dir is None else RefsCache(cache_dir)
         super().__init__(TEAM_ROOT, use_cache=False)
+        self._cache = self._parses  # the folder store's CSL cache works on it as well
 
     # Reading
 
@@ -69,8 +74,13 @@ class PgReferenceStore(ReferenceStore):
         return self._parsed(path, text, revision)
 
     def _parsed(self, path: Path, text: str, revision: int) -> BibFile:
-        bib = parse_bib_text(text, path)
-        bib.fingerprint = _fingerprint(text, revision)
+        fingerprint = _fingerprint(text, revision)
+        bib = None if self._parses is None else self._parses.load(path, text, fingerprint)
+        if bib is None:
+            bib = parse_bib_text(text, path)
+            bib.fingerprint = fingerprint
+            if self._parses is not None:
+                self._parses.save(bib)
         self._revisions[path], self._texts[path] = revision, text
         return bib
 
@@ -159,6 +169,8 @@ class PgReferenceStore(ReferenceStore):
             )
             _write_entries(connection, path.name, current, updated)
         updated.fingerprint = _fingerprint(updated.text, revision)
+        if self._parses is not None:
+            self._parses.save(updated)
         with self._memory:
             self._revisions[path], self._texts[path] = revision, updated.text
             self._files = dict(sorted({**self._files, path: updated}.items()))

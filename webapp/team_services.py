@@ -40,7 +40,7 @@ class TeamServices(Services):
     """Everything the CLI and the views need for one team library (a PostgreSQL URL)."""
 
     def __init__(self, database: Database, *, cache_folder: Path) -> None:
-        self.team_refs = PgReferenceStore(database)
+        self.team_refs = PgReferenceStore(database, cache_dir=cache_folder / "refs-cache")
         super().__init__(cache_folder, self.team_refs)
         self.database: Database = database
         self.source_table = SourceTable(database)

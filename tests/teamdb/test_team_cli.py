@@ -77,14 +77,19 @@ def test_edits_on_the_database_reach_the_pulled_folder(pushed: TeamCli, tmp_path
     assert "Read aloud" not in audited[1][2]
 
 
+# Two processes write to each reference: writes to one queue on its row, others run apart.
+CITEKEYS = ("zhukov1957army", "curtis1998", "freeze2009", "cpsu1957decree")
+
+
 def _add_quotes(url: str, worker: int, count: int) -> list[str]:
     """One process's `quote add`s, each through the command line's own code."""
     runner = CliRunner()
     ids = []
+    citekey = CITEKEYS[worker % len(CITEKEYS)]
     for number in range(count):
         text = f"Concurrent quote w{worker}n{number} marker{worker}x{number}"
         result = runner.invoke(
-            cli, ["--database", url, "quote", "add", "zhukov1957army", "--text", text, "--json"]
+            cli, ["--database", url, "quote", "add", citekey, "--text", text, "--json"]
         )
         assert result.exit_code == 0, result.output
         ids.append(json.loads(result.stdout)["id"])
