@@ -14,6 +14,18 @@ class DatabaseUnavailable(Exception):
         self.url = url
 
 
+class SchemaNotCurrent(Exception):
+    """The database holds no team library yet, or one of an older schema: `init` first."""
+
+    def __init__(self, url: str, found: str | None, wanted: str) -> None:
+        state = "holds no team library" if found is None else f"is at schema {found}"
+        super().__init__(
+            f"the database {redacted(url)} {state}, not {wanted}: run "
+            f"`florilegium --database URL init` first"
+        )
+        self.url = url
+
+
 def redacted(url: str) -> str:
     """`url` with any password replaced by `***`, fit for messages and logs."""
     scheme, sep, rest = url.partition("://")

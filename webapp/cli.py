@@ -21,7 +21,7 @@ import click
 from annotations.errors import AnnotationError
 from index.errors import SearchError
 from refs.errors import RefsError
-from teamdb.errors import DatabaseUnavailable
+from teamdb.errors import DatabaseUnavailable, SchemaNotCurrent
 from webapp.services import Services, resolve_library_dir
 
 
@@ -103,6 +103,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     AnnotationError,
     SearchError,
     DatabaseUnavailable,
+    SchemaNotCurrent,
     FileNotFoundError,
     FileExistsError,
     PermissionError,
@@ -221,7 +222,7 @@ def _open_team_library(ctx: click.Context, url: str) -> None:
             acting = set_actor(f"{getpass.getuser()} (command line)")  # in the audit log
             ctx.call_on_close(lambda: reset_actor(acting))
             ctx.obj = services
-    except DatabaseUnavailable as error:
+    except (DatabaseUnavailable, SchemaNotCurrent) as error:
         raise click.ClickException(str(error)) from error
 
 

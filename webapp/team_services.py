@@ -19,6 +19,7 @@ from annotations.pgstore import PgPassageStore
 from annotations.sources import SOURCES_FOLDER
 from refs.pgstore import PgReferenceStore
 from teamdb.connection import Database
+from teamdb.revision import check_current
 from webapp.services import Services
 
 if TYPE_CHECKING:
@@ -48,9 +49,10 @@ class TeamServices(Services):
 
     @classmethod
     def for_database(cls, url: str) -> TeamServices:
-        """Open the team library at `url`; `DatabaseUnavailable` when it cannot be reached."""
+        """Open the team library at `url`; `DatabaseUnavailable` when it cannot be reached,
+        `SchemaNotCurrent` when `init` has not made (or migrated) its schema."""
         database = Database(url)
-        database.check()
+        check_current(database)
         return cls(database, cache_folder=team_cache_folder(url))
 
     @staticmethod

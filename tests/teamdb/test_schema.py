@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import psycopg
 
+from teamdb.revision import newest_revision_id
 from teamdb.schema import current_revision, head_revision, migrate
 
 
 def test_migrate_twice_creates_the_schema_once(pg_empty_url: str) -> None:
     assert current_revision(pg_empty_url) is None
+    assert head_revision() == newest_revision_id()
     assert migrate(pg_empty_url) == (None, head_revision())
     assert migrate(pg_empty_url) == (head_revision(), head_revision())
     with psycopg.connect(pg_empty_url) as connection:

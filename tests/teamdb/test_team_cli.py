@@ -123,6 +123,14 @@ def test_library_and_database_together_are_a_usage_error(pg_url: str, tmp_path: 
     assert "--library and --database" in result.stderr
 
 
+def test_a_database_without_the_schema_says_to_run_init(pg_empty_url: str) -> None:
+    result = CliRunner().invoke(cli, ["--database", pg_empty_url, "refs", "list"])
+    assert result.exit_code == 1
+    assert "holds no team library" in result.stderr
+    assert "init" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_an_unreachable_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
     url = f"postgresql://nobody@/none?host={tmp_path}"
     result = CliRunner().invoke(cli, ["--database", url, "refs", "list"])
