@@ -77,6 +77,8 @@ def braced(value: str, *, read_back: bool = True) -> str:
 
 
 def _is_balanced(value: str, braces: re.Pattern[str]) -> bool:
+    if "{" not in value and "}" not in value:
+        return True  # most values: an import checks tens of thousands
     depth = 0
     for match in braces.finditer(value):
         depth += 1 if match.group() == "{" else -1
