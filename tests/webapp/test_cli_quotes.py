@@ -163,6 +163,22 @@ def test_quoted_reference_cannot_be_deleted_unless_cascading(
     assert _run(runner, library, "quote", "show", passage["id"]).exit_code == 1
 
 
+def test_a_reference_deleted_keeping_its_passages_gets_them_back_when_it_returns(
+    runner: CliRunner, library: Path
+) -> None:
+    passage = _json(runner, library, "quote", "add", "freeze2009", "--text", FREEZE)
+    entry = _json(runner, library, "refs", "show", "freeze2009")
+    both = _run(runner, library, "refs", "delete", "freeze2009", "--cascade", "--keep-passages")
+    assert both.exit_code == 2
+    assert _run(runner, library, "refs", "delete", "freeze2009", "--keep-passages").exit_code == 0
+    assert "@book{freeze2009" not in (library / "references.bib").read_text("utf-8")
+    assert (library / "passages" / "freeze2009.json").exists()
+    text = REFERENCES[: REFERENCES.index("\n\n@online")]
+    assert _run(runner, library, "refs", "add", "--bibtex", text).exit_code == 0
+    assert _json(runner, library, "refs", "show", "freeze2009")["fields"] == entry["fields"]
+    assert _json(runner, library, "quote", "show", passage["id"])["text"] == FREEZE
+
+
 def test_check_reports_every_kind_of_passage_problem(runner: CliRunner, library: Path) -> None:
     _json(runner, library, "quote", "add", "freeze2009", "--text", FREEZE,
           "--quoted-in", "blog2019")  # fmt: skip

@@ -108,10 +108,17 @@ def edit_ref(
 @refs.command("delete")
 @click.argument("citekey")
 @click.option("--cascade", is_flag=True, help="Also delete the reference's passages and notes.")
+@click.option(
+    "--keep-passages",
+    is_flag=True,
+    help="Delete the entry but keep its passages, which belong to it again if it comes back.",
+)
 @pass_services
-def delete_ref(services: Services, citekey: str, cascade: bool) -> None:
-    """Remove one entry (refused while passages point at it, unless --cascade)."""
-    item = services.delete_reference(citekey, cascade=cascade)
+def delete_ref(services: Services, citekey: str, cascade: bool, keep_passages: bool) -> None:
+    """Remove one entry (one with passages needs --cascade or --keep-passages)."""
+    if cascade and keep_passages:
+        raise click.UsageError("give --cascade or --keep-passages, not both")
+    item = services.delete_reference(citekey, cascade=cascade, keep_passages=keep_passages)
     click.echo(f"Deleted {citekey}; undo with: florilegium trash restore {item.id}")
 
 
