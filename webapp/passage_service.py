@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import replace
@@ -17,7 +18,14 @@ from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar, cast, runtime_checkable
 
 from annotations.anchoring import describe_span, find_quote, reanchor
-from annotations.errors import AnnotationError, InvalidPassage, WriteNotUndone, WriteUndone
+from annotations.errors import (
+    AnnotationError,
+    InvalidPassage,
+    NoteConflict,
+    PassageConflict,
+    WriteNotUndone,
+    WriteUndone,
+)
 from annotations.hypothesis_import import import_hypothesis
 from annotations.identifiers import identifier_key, source_iri
 from annotations.ids import new_id, now_timestamp
@@ -93,25 +101,39 @@ def _announced(method: _Method) -> _Method:
 
     @functools.wraps(method)
     def write(self: PassageService, *args: Any, **kwargs: Any) -> Any:  # Any: the method's
-        with self._passages.recording() as journal:
-            try:
-                with ExitStack() as stack:
-                    for listener in self._listeners:
-                        stack.enter_context(listener.writing())
-                    return method(self, *args, **kwargs)
-            except Exception as error:  # raised again below, once the writes are undone
-                failure = error
+        outer: list[str] | None = getattr(self._trashing, "ids", None)
+        trashed: list[str] = []
+        self._trashing.ids = trashed
+        try:
+            with self._passages.recording() as journal:
+                try:
+                    with ExitStack() as stack:
+                        for listener in self._listeners:
+                            stack.enter_context(listener.writing())
+                        return method(self, *args, **kwargs)
+                except Exception as error:  # raised again below, once the writes are undone
+                    failure = error
+        finally:
+            self._trashing.ids = outer
+            if outer is not None:
+                outer.extend(trashed)
         if journal.places:
-            _undo_after(journal, failure)
+            _undo_after(journal, failure, lambda: self._withdraw_from_trash(trashed))
+        self._withdraw_from_trash(trashed)  # nothing was written but the trash items
         raise failure
 
     return cast(_Method, write)
 
 
-def _undo_after(journal: WriteJournal, failure: Exception) -> NoReturn:
-    """Undo the journal's writes after `failure`, then raise what the request ends with."""
+def _undo_after(
+    journal: WriteJournal, failure: Exception, withdraw: Callable[[], None]
+) -> NoReturn:
+    """Undo the journal's writes after `failure` (and, once they are put back, `withdraw`
+    the trash items a delete made), then raise what the request ends with."""
     places = list(journal.places)
     put_back = journal.undo()
+    if put_back:
+        withdraw()
     if isinstance(failure, PACKAGE_ERRORS):
         raise failure
     logger.error(
@@ -138,6 +160,8 @@ class PassageService:
         self._refs = refs
         self._sources_dir = sources_dir
         self._listeners = list(listeners)
+        # `ids`: the trash items this thread's current write put, taken out if it is undone.
+        self._trashing = threading.local()
 
     def add_listener(self, listener: PassageListener) -> None:
         """Tell `listener` about every write from now on."""
@@ -254,19 +278,26 @@ class PassageService:
     def delete(self, passage_id: str, *, revision: int | None = None) -> TrashItem:
         """Move a passage and its notes to the trash; returns the trash item.
 
-        The item is written after the passage is removed, inside the same recorded write:
-        if the trash refuses it (a full disk), the passage is put back and the error leaves.
+        The item is written first, so a trash that refuses it (a full disk) leaves the
+        passage where it is; the delete then names the revision the item holds, so what
+        is removed is exactly what the trash keeps (else `PassageConflict`, the item taken
+        out again).
         """
-        passage = self._passages.delete(passage_id, revision=revision)
-        self._deleted(passage)
+        current = self._passages.get(passage_id)
+        if revision is not None and current.revision != revision:
+            raise PassageConflict(
+                passage_id, expected=revision, current=current.revision, record=current
+            )
         item = TrashItem(
             id=new_id(),
             kind="passage",
             deleted=now_timestamp(),
-            citekey=passage.citekey,
-            passages=(passage,),
+            citekey=current.citekey,
+            passages=(current,),
         )
-        self._passages.trash.put(item)
+        self._put_in_trash(item)
+        passage = self._passages.delete(passage_id, revision=current.revision)
+        self._deleted(passage)
         return item
 
     @_announced
@@ -287,11 +318,12 @@ class PassageService:
     @_announced
     def delete_note(self, note_id: str, *, revision: int | None = None) -> TrashItem:
         """Move one note to the trash (with `revision`, only if nobody changed it since);
-        returns the trash item, which keeps the passage it was on (without its notes)."""
-        passage_id = self._passages.passage_of_note(note_id).id
-        note = self._passages.delete_note(note_id, revision=revision)
-        passage = self._passages.get(passage_id)
-        self._saved(passage)
+        returns the trash item, which keeps the passage it was on (without its notes).
+        The item is written first, as a passage's is (see `delete`)."""
+        passage = self._passages.passage_of_note(note_id)
+        note = next(note for note in passage.notes if note.id == note_id)
+        if revision is not None and note.revision != revision:
+            raise NoteConflict(note_id, expected=revision, current=note.revision, record=note)
         item = TrashItem(
             id=new_id(),
             kind="note",
@@ -300,8 +332,25 @@ class PassageService:
             passages=(replace(passage, notes=()),),
             note=note,
         )
-        self._passages.trash.put(item)
+        self._put_in_trash(item)
+        self._passages.delete_note(note_id, revision=note.revision)
+        self._saved(self._passages.get(passage.id))
         return item
+
+    def _put_in_trash(self, item: TrashItem) -> None:
+        """Keep a delete's records in the trash, as part of the write in progress."""
+        self._passages.trash.put(item)
+        ids: list[str] | None = getattr(self._trashing, "ids", None)
+        if ids is not None:
+            ids.append(item.id)
+
+    def _withdraw_from_trash(self, trash_ids: Sequence[str]) -> None:
+        """Take out the trash items of a delete that was put back (it never happened)."""
+        for trash_id in trash_ids:
+            try:
+                self._passages.trash.take_out(trash_id)
+            except PACKAGE_ERRORS as error:
+                logger.error("trash item %s of an undone delete stays: %s", trash_id, error)
 
     @_announced
     def restore_note(self, passage_id: str, note: Note) -> Note:

@@ -192,7 +192,10 @@ def test_deleting_a_reference_offers_undo_that_brings_back_its_bibtex(
 ) -> None:
     raw = services.refs.get("taubman2004").raw
     token = csrf_token(client, "/refs/taubman2004/delete")
-    assert client.post("/refs/taubman2004/delete", data={"csrf_token": token}).status_code == 303
+    deleted = client.post(
+        "/refs/taubman2004/delete", data={"csrf_token": token, "confirmed": "yes"}
+    )
+    assert deleted.status_code == 303
     after = _page(client, "/refs")
     assert "Deleted the reference taubman2004." in after
     assert client.post(_undo_action(after), data={"csrf_token": token}).status_code == 303
