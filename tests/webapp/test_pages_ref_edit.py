@@ -45,6 +45,23 @@ def test_editing_a_field_changes_only_that_entry_on_disk(
     assert after.endswith(before[changed[1] :])  # and those after
 
 
+def test_a_value_of_several_lines_sent_back_as_crlf_is_left_as_it_was(
+    client: FlaskClient, services: Services, web_library: Path
+) -> None:
+    services.refs.add("@book{memo1957,\n  title = {On the Army},\n  abstract = {One.\n  Two.},\n}")
+    bib = web_library / "references.bib"
+    before = bib.read_bytes()
+    form = _form(client, "memo1957")
+    abstract = _field_input(client, "memo1957", "abstract")
+    assert form[abstract] == "One.\n  Two."
+    form[abstract] = form[abstract].replace("\n", "\r\n")  # as a browser sends a text area
+    form["new-0-name"], form["new-0"] = "year", "1957"
+    assert client.post("/refs/memo1957/edit", data=form).status_code == 303
+    after = bib.read_bytes()
+    assert b"abstract = {One.\n  Two.}," in after and b"\r" not in after
+    assert after.replace(b"  year = {1957},\n", b"") == before
+
+
 def test_bad_fields_are_all_shown_at_their_inputs_and_nothing_is_written(
     client: FlaskClient, web_library: Path
 ) -> None:

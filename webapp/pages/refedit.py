@@ -127,22 +127,27 @@ def _rows_of(reference: Reference) -> list[FieldInput]:
 def _rows_from_form(reference: Reference) -> list[FieldInput]:
     """The rows as typed: the entry's fields in order (their names are not editable), then
     the new ones."""
-    form = request.form
     rows = [
-        FieldInput(row.input_id, row.name, form.get(row.input_id, row.value), is_new=False)
+        FieldInput(row.input_id, row.name, _typed(row.input_id, row.value), is_new=False)
         for row in _rows_of(reference)
         if not row.is_new
     ]
     rows += [
         FieldInput(
             f"new-{number}",
-            form.get(f"new-{number}-name", "").strip(),
-            form.get(f"new-{number}", ""),
+            _typed(f"new-{number}-name", "").strip(),
+            _typed(f"new-{number}", ""),
             is_new=True,
         )
         for number in range(NEW_FIELD_ROWS)
     ]
     return rows
+
+
+def _typed(name: str, default: str) -> str:
+    """A form value as typed: browsers send a text area's line breaks as CRLF, which
+    would make an untouched value of several lines look changed."""
+    return request.form.get(name, default).replace("\r\n", "\n")
 
 
 def _changes(
