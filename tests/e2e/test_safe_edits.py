@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from annotations.model import Locator
+from tests.e2e.axe import blocking_violations
 from tests.e2e.conftest import LiveServer
 
 
@@ -34,12 +35,14 @@ def test_delete_asks_in_a_dialog_by_keyboard_and_undo_brings_it_back(
     expect(dialog).to_be_visible()
     page.keyboard.press("Shift+Tab")
     expect(dialog.get_by_role("button", name="Delete")).to_be_focused()
+    assert blocking_violations(page) == []
     page.keyboard.press("Enter")
     # The reference's page formats its entry: citeproc-js's first start takes seconds.
     expect(page).to_have_url(f"{live_server.url}/refs/freeze2009", timeout=30_000)
     status = page.get_by_role("status")
     expect(status).to_contain_text("Deleted the passage “Tanks rolled into Moscow”")
     assert live_server.passages.passages("freeze2009") == []
+    assert blocking_violations(page) == []
 
     status.get_by_role("button", name="Undo").click()
     expect(page).to_have_url(f"{live_server.url}/passages/{passage.id}")
@@ -82,6 +85,7 @@ def test_two_tabs_editing_one_note_see_both_versions_and_choose(
     expect(mine).to_be_focused()
     expect(second.get_by_role("alert").first).to_contain_text("someone changed this note")
     assert live_server.passages.get_note(note.id).text == "Written in the first tab"
+    assert blocking_violations(second) == []
 
     second.get_by_role("button", name="Keep mine").click()
     expect(second.locator(f"#note-{note.id} .note-body")).to_have_text("Written in the second tab")
@@ -111,6 +115,7 @@ def test_form_errors_are_at_the_field_focused_and_keep_what_was_typed(
     expect(locator).to_have_attribute("aria-invalid", "true")
     expect(locator).to_have_accessible_description(re.compile("expected a page"))
     expect(page.get_by_label("Quoted words")).to_have_value("Zhukov's tanks")
+    assert blocking_violations(page) == []
     expect(page.get_by_label("Tags (comma-separated)")).to_have_value("army, plenum")
     assert live_server.passages.passages("freeze2009") == []
 
