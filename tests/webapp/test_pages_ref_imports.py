@@ -55,6 +55,14 @@ def test_pasted_bibtex_is_added_and_its_page_opens(client: FlaskClient, web_libr
     assert _bib(web_library).endswith(NEW_BOOK + "\n")
 
 
+def test_a_paste_sent_with_crlf_line_breaks_is_written_with_the_files_lf(
+    client: FlaskClient, web_library: Path
+) -> None:
+    status, _, _ = _paste(client, NEW_BOOK.replace(", ", ",\r\n  "))
+    assert status == 303
+    assert b"\r" not in (web_library / "references.bib").read_bytes()
+
+
 def test_the_same_book_under_a_new_citekey_is_held_beside_the_one_it_resembles(
     client: FlaskClient, web_library: Path
 ) -> None:

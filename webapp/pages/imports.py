@@ -131,7 +131,10 @@ def answer_held() -> BaseResponse:
     if request.form.get("choice") != "add":
         return redirect(url_for("refs.list_refs"), code=303)
     result = paste_references(
-        get_services(), request.form.get("bibtex", ""), "bibtex", duplicates="add"
+        get_services(),
+        request.form.get("bibtex", "").replace("\r\n", "\n"),  # a form's CRLF, as typed
+        "bibtex",
+        duplicates="add",
     )
     if len(result.report.added) == 1:
         citekey = result.report.added[0]
