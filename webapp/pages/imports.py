@@ -132,7 +132,7 @@ def answer_held() -> BaseResponse:
         return redirect(url_for("refs.list_refs"), code=303)
     result = paste_references(
         get_services(),
-        request.form.get("bibtex", "").replace("\r\n", "\n"),  # a form's CRLF, as typed
+        request.form.get("bibtex", ""),
         "bibtex",
         duplicates="add",
     )

@@ -59,8 +59,7 @@ def list_refs() -> Response:
 def add_ref() -> BaseResponse:
     """Add the entries pasted into the form (BibTeX, RIS or CSL-JSON) as `import` would:
     one new entry opens its page; duplicates held back, or several entries, are reported."""
-    # Browsers send a text area's line breaks as CRLF; the library's files use LF.
-    text = request.form.get("bibtex", "").replace("\r\n", "\n")
+    text = request.form.get("bibtex", "")
     chosen = request.form.get("format", "auto")
     if chosen != "auto" and chosen not in PASTE_FORMATS:
         return _render_list(bibtex=text, paste_format="auto", error=f"Unknown format {chosen!r}.",
