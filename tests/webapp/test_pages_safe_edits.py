@@ -200,3 +200,37 @@ def test_deleting_a_reference_offers_undo_that_brings_back_its_bibtex(
     assert "Deleted the reference taubman2004." in after
     assert client.post(_undo_action(after), data={"csrf_token": token}).status_code == 303
     assert services.refs.get("taubman2004").raw.strip() == raw.strip()
+
+
+def test_emptying_the_trash_asks_first_and_cannot_be_undone(
+    client: FlaskClient, services: Services
+) -> None:
+    passage = services.passages.add("linden1966", "A quote")
+    services.passages.delete(passage.id)
+    page = _page(client, "/trash")
+    assert 'data-confirm="Empty the trash?"' in page
+    token = csrf_token(client, "/trash")
+    asked = client.post("/trash/empty", data={"csrf_token": token})
+    assert asked.status_code == 200
+    assert "Empty the trash?" in asked.get_data(as_text=True)
+    assert len(services.trash.items()) == 1
+    emptied = client.post("/trash/empty", data={"csrf_token": token, "confirmed": "yes"})
+    assert emptied.status_code == 303
+    assert services.trash.items() == []
+    assert "Deleted 1 item for good." in _page(client, "/trash")
+
+
+def test_deleting_a_passage_changed_since_the_page_was_drawn_is_refused(
+    client: FlaskClient, services: Services
+) -> None:
+    passage = services.passages.add("freeze2009", "Tanks rolled")
+    token = csrf_token(client, f"/passages/{passage.id}")
+    services.passages.edit(passage.id, text="Tanks rolled in")
+    refused = client.post(
+        f"/passages/{passage.id}/delete",
+        data={"csrf_token": token, "confirmed": "yes", "revision": "1"},
+    )
+    assert refused.status_code == 409
+    assert "Not deleted: someone changed this passage" in refused.get_data(as_text=True)
+    assert services.passages.get(passage.id).text == "Tanks rolled in"
+    assert services.trash.items() == []

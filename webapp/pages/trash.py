@@ -6,7 +6,7 @@ in a status line with an Undo button (`templates/_status.html`), which is a rest
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from annotations.errors import RestoreRefused
@@ -42,6 +42,29 @@ def restore(trash_id: str) -> BaseResponse:
         return _render(error=str(refused), error_item=trash_id, status=409)
     flash(_restored_message(restored), DONE_CATEGORY)
     return redirect(_restored_url(restored), code=303)
+
+
+@bp.post("/trash/empty")
+def empty() -> BaseResponse:
+    """Delete everything in the trash for good, once confirmed (the dialog, or without
+    JavaScript the page this answers first)."""
+    trash = get_services().trash
+    if request.form.get("confirmed") != "yes":
+        count = len(trash.items())
+        html = render_template(
+            "confirm_delete.html",
+            title="Empty the trash?",
+            quoted=f"{count} item{'' if count == 1 else 's'} in the trash",
+            detail="They are deleted for good: this cannot be undone.",
+            action=url_for("trash.empty"),
+            hidden={},
+            back=url_for("trash.show_trash"),
+            is_final=True,
+        )
+        return Response(html, mimetype="text/html")
+    removed = trash.empty()
+    flash(f"Deleted {len(removed)} item{'' if len(removed) == 1 else 's'} for good.", DONE_CATEGORY)
+    return redirect(url_for("trash.show_trash"), code=303)
 
 
 def _restored_message(restored: Restored) -> str:

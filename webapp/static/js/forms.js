@@ -106,7 +106,7 @@ function confirmDialog() {
     <form method="dialog">
       <h2 id="confirm-title"></h2>
       <p id="confirm-detail"></p>
-      <p class="meta">It goes to the trash: Undo puts it back.</p>
+      <p class="meta" id="confirm-undo">It goes to the trash: Undo puts it back.</p>
       <div class="dialog-buttons">
         <button value="delete" class="danger">Delete</button>
         <button value="cancel" autofocus>Cancel</button>
@@ -122,6 +122,8 @@ function askBeforeDeleting(dialog, event) {
   event.preventDefault();
   dialog.querySelector("#confirm-title").textContent = form.dataset.confirm;
   dialog.querySelector("#confirm-detail").textContent = form.dataset.confirmDetail || "";
+  // Emptying the trash is the one delete Undo cannot reach.
+  dialog.querySelector("#confirm-undo").hidden = "confirmFinal" in form.dataset;
   dialog.returnValue = "";
   const opener = event.submitter || form.querySelector("button");
   dialog.addEventListener(
