@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,21 @@ def test_a_broken_file_is_reported_and_left_alone_while_the_rest_is_listed(
     )
     assert any("passages.0.locator.label" in problem for problem in problems)
     assert broken.read_text("utf-8") == '{"format": "florilegium-trash/1"'
+
+
+def test_of_concurrent_take_outs_exactly_one_gets_the_item(trash: TrashFolder) -> None:
+    item = _item()
+    trash.put(item)
+    start = threading.Barrier(8)
+
+    def take() -> TrashItem | None:
+        start.wait()
+        try:
+            return trash.take_out(item.id)
+        except TrashItemNotFound:
+            return None
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: take(), range(8)))
+    assert [result for result in results if result is not None] == [item]
+    assert list(trash.folder.iterdir()) == []
