@@ -53,6 +53,7 @@ def rebuild(connection: psycopg.Connection[Any], documents: Iterable[IndexDocume
     lock_for_writing(connection)
     connection.execute(f"SET LOCAL gin_pending_list_limit = {REBUILD_PENDING_KB}")
     connection.execute("DELETE FROM search_documents")
+    connection.execute("DELETE FROM search_facets")
     connection.execute("DELETE FROM search_terms")
     counts: Counter[tuple[str, str]] = Counter()
     totals = dict.fromkeys(TEXT_FIELDS, 0)
@@ -135,6 +136,7 @@ def _delete(connection: psycopg.Connection[Any], docnums: list[int]) -> None:
             DELETE FROM search_documents WHERE docnum = ANY(%s)
             RETURNING {", ".join(TEXT_FIELDS)}, {_LENGTHS}
         ),
+        gone_facets AS (DELETE FROM search_facets WHERE docnum = ANY(%s)),
         counts AS (
             SELECT field, term, count(*) AS documents FROM ({counted}) terms
             GROUP BY field, term
@@ -146,19 +148,32 @@ def _delete(connection: psycopg.Connection[Any], docnums: list[int]) -> None:
         )
         UPDATE search_state SET documents = documents - (SELECT count(*) FROM gone), {lengths}
         """,
-        (docnums,),
+        (docnums, docnums),
     )
 
 
 def _copied(
     connection: psycopg.Connection[Any], documents: Sequence[IndexDocument]
 ) -> list[DocumentRow]:
-    """Analyse `documents` and copy their rows in (COPY: one round trip for any number)."""
+    """Analyse `documents` and copy their rows in (COPY: one round trip for any number),
+    and their facet columns into `search_facets`.
+
+    The rows copied are those past the highest document number before the copy: writers
+    hold the write lock, so no other rows arrive meanwhile.
+    """
     rows = [document_row(document) for document in documents]
     if rows:
+        (last,) = connection.execute(
+            "SELECT coalesce(max(docnum), 0) FROM search_documents"
+        ).fetchone() or (0,)
         with connection.cursor().copy(_COPY) as copy:
             for row in rows:
                 copy.write_row(row.values)
+        connection.execute(
+            "INSERT INTO search_facets (docnum, citekey, year, kind, tags) "
+            "SELECT docnum, citekey, year, kind, tags FROM search_documents WHERE docnum > %s",
+            (last,),
+        )
     return rows
 
 

