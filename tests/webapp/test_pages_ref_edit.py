@@ -83,6 +83,23 @@ def test_bad_fields_are_all_shown_at_their_inputs_and_nothing_is_written(
     assert len(re.findall(r" autofocus", page)) == 1  # focus on the first field at fault
 
 
+def test_a_new_field_with_a_bad_name_is_marked_at_its_name(
+    client: FlaskClient, web_library: Path
+) -> None:
+    before = (web_library / "references.bib").read_bytes()
+    form = _form(client, "freeze2009")
+    form["new-0-name"], form["new-0"] = "page range", "12--30"
+    form["new-1-name"], form["new-1"] = "", "orphan value"
+    response = client.post("/refs/freeze2009/edit", data=form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for number in (0, 1):
+        assert re.search(rf'id="new-{number}-name"[^>]*aria-invalid="true" '
+                         rf'aria-describedby="new-{number}-name-error"', page)  # fmt: skip
+    assert 'value="page range"' in page and 'value="orphan value"' in page
+    assert (web_library / "references.bib").read_bytes() == before
+
+
 def test_removing_a_required_field_is_refused_but_an_old_lack_is_not(
     client: FlaskClient, services: Services, web_library: Path
 ) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from refs.errors import RefsError
+from refs.entrytext import check_field_name
+from refs.errors import InvalidField, RefsError
 from refs.model import Reference
 from webapp.errors import field_of, status_of
 from webapp.pages.trash import announce_trashed
@@ -163,15 +164,26 @@ def _changes(
                 unset_fields.append(row.name)
             elif row.value != reference.fields[row.name]:
                 set_fields[row.name] = row.value
-        elif row.name and not row.value.strip():
-            problems.append(FieldProblem(row.name, "type a value for the new field"))
         elif row.value.strip() and not row.name:
             row.name_error = "name the new field (for example: note)"
+        elif row.name and not _is_field_name(row.name):
+            row.name_error = "not a valid BibTeX field name (a letter, then letters, digits, -_:.+)"
+        elif row.name and not row.value.strip():
+            problems.append(FieldProblem(row.input_id, "type a value for the new field"))
         elif row.name:
             set_fields[row.name] = row.value
     named = [row for row in rows if row.name_error]
     problems += [FieldProblem(row.input_id, row.name_error or "") for row in named]
     return set_fields, unset_fields, problems
+
+
+def _is_field_name(name: str) -> bool:
+    """Whether `name` can be a BibTeX field's name (`refs.entrytext`'s rule)."""
+    try:
+        check_field_name(name)
+    except InvalidField:
+        return False
+    return True
 
 
 def _render_edit(
