@@ -96,19 +96,25 @@ for (const close of panel.querySelectorAll(".panel-close")) {
 }
 
 // ---- Quoting a selection --------------------------------------------------------------
-function currentSelection() {
+// The range of the words selected in the text, or null. Cheap: it runs on every change of
+// the selection while the reader drags.
+function selectedRange() {
   const selection = document.getSelection();
   if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
   const range = selection.getRangeAt(0);
   if (!article.contains(range.commonAncestorContainer)) return null;
+  return range.toString().trim() ? range.cloneRange() : null;
+}
+
+// The quote a range selects: its words and where they sit in the text, in code points,
+// with the words around them. Leading and trailing white space (a double-click takes the
+// space after a word) is left out of the quote, and the offsets moved to match.
+function describeRange(range) {
   const before = document.createRange();
   before.setStart(article, 0);
   before.setEnd(range.startContainer, range.startOffset);
   const raw = range.toString();
   const exact = raw.trim();
-  if (!exact) return null;
-  // Leading and trailing white space (a double-click takes the space after a word) is
-  // left out of the quote, and the offsets moved to match.
   const start = codePoints(before.toString()) + codePoints(raw) - codePoints(raw.trimStart());
   const end = start + codePoints(exact);
   const whole = Array.from(article.textContent);
@@ -118,7 +124,7 @@ function currentSelection() {
     end,
     prefix: whole.slice(Math.max(0, start - CONTEXT), start).join(""),
     suffix: whole.slice(end, end + CONTEXT).join(""),
-    range: range.cloneRange(),
+    range,
   };
 }
 
@@ -126,23 +132,25 @@ if (form && quoteButton) {
   const status = form.querySelector(".quote-status");
   const origin = document.getElementById("locator-origin");
 
+  let selectedWords = null;
   document.addEventListener("selectionchange", () => {
-    const found = currentSelection();
-    if (!found) {
+    const range = selectedRange();
+    if (!range) {
       if (!quoteButton.matches(":focus, :hover")) quoteButton.hidden = true;
       return;
     }
-    selected = found;
+    selectedWords = range;
     quoteButton.hidden = false;
     // Just below the selection's end, inside the page's width.
-    const rect = found.range.getBoundingClientRect();
+    const rect = range.getBoundingClientRect();
     const left = Math.min(rect.right + window.scrollX, document.documentElement.clientWidth - 90);
     quoteButton.style.setProperty("--quote-top", `${rect.bottom + window.scrollY + 6}px`);
     quoteButton.style.setProperty("--quote-left", `${Math.max(8, left - 40)}px`);
   });
 
   quoteButton.addEventListener("click", () => {
-    if (!selected) return;
+    if (!selectedWords) return;
+    selected = describeRange(selectedWords);
     form.elements.text.value = selected.exact;
     const pages = pagesOf(selected.start, selected.end);
     if (pages) {
@@ -164,7 +172,7 @@ if (form && quoteButton) {
   document.addEventListener("keydown", (event) => {
     if (event.key !== "q" || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest("input, textarea, select, [contenteditable]")) return;
-    if (quoteButton.hidden || !currentSelection()) return;
+    if (quoteButton.hidden || !selectedRange()) return;
     event.preventDefault();
     quoteButton.click();
   });
