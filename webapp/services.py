@@ -340,7 +340,8 @@ class Services:
         return item
 
     def check(self) -> list[Exception]:
-        """Every problem in the library, each printing as `FILE:LINE: message`."""
+        """Every problem in the library, each printing as `FILE:LINE: message` (a trash
+        file edited by hand into something unreadable too)."""
         from annotations.checks import check_passages
         from refs.validation import validate_references
 
@@ -354,10 +355,13 @@ class Services:
             *self.refs.problems,
             *validate_references(self.refs),
         ]
+        trash = self.passage_store.trash
+        trash.items()  # reads every item, so that `problems` names the broken ones
         return [
             *sorted(reference_problems, key=_where),
             *self.passage_store.problems,
             *passage_problems,
+            *trash.problems,
         ]
 
     def warnings(self) -> list[EntryError]:

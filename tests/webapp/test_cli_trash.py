@@ -89,3 +89,15 @@ def test_emptying_asks_first_unless_told_yes(runner: CliRunner, web_library: Pat
     emptied = _run(runner, web_library, "trash", "empty", "--yes")
     assert emptied.exit_code == 0 and "Deleted 1 item(s) for good." in emptied.stdout
     assert _json(runner, web_library, "trash", "list") == []
+
+
+def test_check_names_a_trash_file_broken_by_hand(runner: CliRunner, web_library: Path) -> None:
+    assert _run(runner, web_library, "refs", "delete", "linden1966").exit_code == 0
+    [path] = (web_library / "trash").glob("*.json")
+    path.write_text(path.read_text("utf-8").replace('"reference"', '"refrence"'), "utf-8")
+    checked = _run(runner, web_library, "check")
+    assert checked.exit_code == 1
+    assert f"{path}: expected the keys" in checked.stdout + checked.stderr
+    listed = _run(runner, web_library, "trash", "list", "--json")
+    assert listed.exit_code == 0 and json.loads(listed.stdout) == []
+    assert str(path) in listed.stderr
