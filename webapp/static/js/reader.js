@@ -139,6 +139,8 @@ if (form && quoteButton) {
       if (!quoteButton.matches(":focus, :hover")) quoteButton.hidden = true;
       return;
     }
+    // The words just quoted stay selected while their form is open: no second button.
+    if (selected && !form.hidden && range.toString().trim() === selected.exact) return;
     selectedWords = range;
     quoteButton.hidden = false;
     // Just below the selection's end, inside the page's width.
