@@ -171,25 +171,29 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(url: str, port: int, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    """`serve` on `url` with `workers` processes; returns the process and the option used."""
+def start_server(
+    url: str, port: int, workers: int, log: Path
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`serve` on `url` with `workers` processes, its output into `log` (a pipe nobody
+    reads fills up and stops the server); returns the process and the option used."""
     help_text = florilegium(url, "serve", "--help")
     option = "--workers" if "--workers" in help_text else "--processes"
-    process = subprocess.Popen(
-        [*FLORILEGIUM, "--database", url, "serve", "--port", str(port), option, str(workers)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*FLORILEGIUM, "--database", url, "serve", "--port", str(port), option, str(workers)],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return process, option
 
 
-def wait_until_serving(port: int, process: subprocess.Popen[bytes]) -> None:
+def wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            raise RuntimeError(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/api/openapi.json")
@@ -277,9 +281,10 @@ def run_load(make_database: Callable[[str], str], args: argparse.Namespace) -> N
     with psycopg.connect(url) as connection:
         citekeys = [str(row[0]) for row in connection.execute("SELECT citekey FROM bib_references")]
     port = free_port()
-    process, option = start_server(url, port, args.workers)
+    log = Path(tempfile.mkdtemp(prefix="team-load-")) / "server.log"
+    process, option = start_server(url, port, args.workers, log)
     try:
-        wait_until_serving(port, process)
+        wait_until_serving(port, process, log)
         print(
             f"serving with {option} {args.workers}; {args.users} users for {args.seconds} s",
             flush=True,
@@ -302,6 +307,7 @@ def run_load(make_database: Callable[[str], str], args: argparse.Namespace) -> N
     finally:
         stop_server(process)
     report_load(url, logs, elapsed, option, args)
+    print(f"  server log: {log}")
 
 
 def report_load(
