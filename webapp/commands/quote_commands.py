@@ -19,7 +19,14 @@ def quote() -> None:
 @quote.command("add")
 @click.argument("citekey")
 @click.option("--text", required=True, help="The exact words quoted.")
-@click.option("--page", "-p", type=PAGE, help="Page or range, e.g. 422, xiv or 422-423.")
+@click.option(
+    "--page",
+    "-p",
+    type=PAGE,
+    help="Page or range, e.g. 422, xiv or 422-423. Without it (or --locator), the page "
+    "the quote is on in sources/CITEKEY.txt, if that text marks its pages (form feeds, "
+    "[p. 41]).",
+)
 @click.option("--locator", type=LOCATOR, help="Any CSL locator as LABEL:VALUE, e.g. chapter:3.")
 @click.option("--quoted-in", "quoted_in", help="Citekey of the work you found the quote in.")
 @click.option("--quoted-in-page", "quoted_in_page", type=PAGE, help="Page of it in that work.")
