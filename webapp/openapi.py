@@ -755,7 +755,8 @@ PATHS: dict[str, Schema] = {
             errors=(404,),
         ),
         "post": _operation(
-            "Add a passage.",
+            "Add a passage. Without a locator, a passage anchored in a source text that marks "
+            "its pages (form feeds, [p. 41]) is stored with the page it is on.",
             _tagged(_ok("The stored passage.", _ref("Passage"), "201")),
             body="NewPassage",
             errors=_WRITE_ERRORS,
