@@ -37,7 +37,7 @@ def test_deleting_a_passage_asks_first_without_javascript_then_offers_undo(
     assert asked.status_code == 200
     text = asked.get_data(as_text=True)
     assert "Delete this passage?" in text and "Tanks rolled" in text
-    assert "Its 1 note go with it." in text
+    assert "Its note goes with it." in text
     assert '<input type="hidden" name="confirmed" value="yes">' in text
     assert services.passages.get(passage.id) == passage  # nothing deleted yet
 

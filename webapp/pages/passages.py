@@ -175,7 +175,7 @@ def delete_passage(passage_id: str) -> BaseResponse:
         return _confirm_page(
             title="Delete this passage?",
             quoted=passage.text,
-            detail=f"Its {count} note{'' if count == 1 else 's'} go with it." if count else "",
+            detail=_notes_going(count),
             action=url_for("passages.delete_passage", passage_id=passage_id),
             hidden={"revision": request.form.get("revision", "")},
             back=url_for("passages.show_passage", passage_id=passage_id),
@@ -190,6 +190,13 @@ def delete_passage(passage_id: str) -> BaseResponse:
         return _render(passage_id, form={}, error=message, error_field="delete", status=409)
     announce_trashed(item)
     return redirect(url_for("refs.show_ref", citekey=passage.citekey), code=303)
+
+
+def _notes_going(count: int) -> str:
+    """What the page asking before a passage's delete says of its notes."""
+    if count == 0:
+        return ""
+    return "Its note goes with it." if count == 1 else f"Its {count} notes go with it."
 
 
 def _is_confirmed() -> bool:
