@@ -17,8 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from annotations.errors import TrashFileError, TrashItemNotFound
-from annotations.model import Note
-from annotations.passagefile import note_from_json, note_to_json, passage_from_json, passage_to_json
+from annotations.model import Note, Passage
+from annotations.passagefile import (
+    decode_strictly,
+    note_to_json,
+    passage_from_json,
+    passage_to_json,
+)
 from annotations.passageschema import FORMAT as PASSAGES_FORMAT
 from annotations.passageschema import TIMESTAMP_PATTERN, ULID_PATTERN, schema_problem
 from annotations.trash import TRASH_KINDS, DeletedReference, TrashItem
@@ -167,10 +172,7 @@ def parse_trash_file(data: bytes, path: Path) -> TrashItem:
         "format": PASSAGES_FORMAT,
         "passages": document["passages"],
     }
-    problem = schema_problem(passages_document)
-    if problem is not None:
-        raise TrashFileError(f"{problem[0]}: {problem[1]}", path=path)
-    passages = tuple(passage_from_json(item, citekey) for item in document["passages"])
+    passages = _passages(passages_document, path)
     item = TrashItem(
         id=document["id"],
         kind=kind,
@@ -224,10 +226,25 @@ def _note(value: Any, path: Path) -> Note | None:  # Any: JSON not yet validated
             }
         ],
     }
-    problem = schema_problem(probe)
+    [passage] = _passages(probe, path, name="note")
+    [note] = passage.notes
+    return note
+
+
+def _passages(
+    document: dict[str, Any], path: Path, *, name: str = ""
+) -> tuple[Passage, ...]:  # Any: JSON not yet validated
+    """The passages of a passage-file-shaped `document`, checked as the passage files are:
+    the strict decoder first, the schema (which names the field) when it gives up."""
+    decoded = decode_strictly(document)
+    if decoded is not None:
+        return decoded.passages
+    problem = schema_problem(document)
     if problem is not None:
-        raise TrashFileError(f"note: {problem[1]}", path=path)
-    return note_from_json(value)
+        field = name or problem[0]
+        raise TrashFileError(f"{field}: {problem[1]}", path=path)
+    citekey = document["citekey"]
+    return tuple(passage_from_json(item, citekey) for item in document["passages"])
 
 
 def _reference(value: Any, path: Path) -> DeletedReference | None:  # Any: JSON
