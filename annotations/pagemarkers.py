@@ -33,7 +33,7 @@ from annotations.model import Locator
 
 FORM_FEED = "\f"
 
-_ROMAN = "[ivxlcdm]+"
+_ROMAN = "[ivxlcdm]{1,15}"  # bounded, as the arabic numbers are: a page, not a payload
 _VALUE = rf"(\d{{1,5}}|{_ROMAN})"
 _LABELLED = rf"\[\s*(?:p|pp|pg|page|s)\.?\s*{_VALUE}\s*\]"
 _BARE_ON_ITS_LINE = r"^[ \t]*\[\s*(\d{1,5})\s*\][ \t]*$"

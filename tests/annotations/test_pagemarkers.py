@@ -127,3 +127,8 @@ def test_every_character_is_on_the_page_of_its_form_feeds(pages: list[str]) -> N
 
 def test_page_starts_name_their_offsets() -> None:
     assert page_starts("a\fb") == [PageStart(0, "1"), PageStart(2, "2")]
+
+
+def test_a_marker_too_long_to_be_a_page_number_is_no_marker() -> None:
+    text = "[p. " + "m" * 10_000 + "] words\f[p. 123456] more"
+    assert [start.page for start in page_starts(text)] == ["1", "2"]
