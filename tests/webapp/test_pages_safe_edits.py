@@ -234,3 +234,23 @@ def test_deleting_a_passage_changed_since_the_page_was_drawn_is_refused(
     assert "Not deleted: someone changed this passage" in refused.get_data(as_text=True)
     assert services.passages.get(passage.id).text == "Tanks rolled in"
     assert services.trash.items() == []
+
+
+def test_editing_a_note_deleted_meanwhile_keeps_the_text_as_a_new_note(
+    client: FlaskClient, services: Services
+) -> None:
+    passage = services.passages.add("freeze2009", "Tanks", notes=["original"])
+    [note] = passage.notes
+    token = csrf_token(client, f"/passages/{passage.id}")
+    services.passages.delete_note(note.id)
+    refused = client.post(
+        f"/passages/{passage.id}/notes/{note.id}/edit",
+        data={"csrf_token": token, "revision": "1", "text": "my careful words"},
+    )
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "someone deleted this note while you were editing it" in page
+    assert re.search(
+        r'<textarea id="note" name="text"[^>]*aria-invalid="true">my careful words<', page
+    )
+    assert services.passages.get(passage.id).notes == ()

@@ -8,7 +8,13 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from annotations.errors import InvalidLocator, InvalidPassage, NoteConflict, PassageConflict
+from annotations.errors import (
+    InvalidLocator,
+    InvalidPassage,
+    NoteConflict,
+    NoteNotFound,
+    PassageConflict,
+)
 from annotations.model import LOCATOR_LABELS, Locator, Note
 from refs.errors import UnknownCitekey
 from refs.styles import resolve_style
@@ -72,7 +78,8 @@ def edit_note(passage_id: str, note_id: str) -> BaseResponse:
     """Replace a note's text from its edit form.
 
     The form carries the note's revision: if someone changed the note since, nothing is
-    written and the form comes back (409) with what was typed in it.
+    written and the form comes back (409) with what was typed in it; if someone deleted
+    it, what was typed waits in the new-note form.
     """
     text = request.form.get("text", "")
     if not text.strip():
@@ -83,6 +90,13 @@ def edit_note(passage_id: str, note_id: str) -> BaseResponse:
         _passages().edit_note(note_id, text, revision=_form_revision())
     except NoteConflict as conflict:
         return _note_conflict(passage_id, conflict, "saved", text)
+    except NoteNotFound:
+        message = (
+            "Not saved: someone deleted this note while you were editing it (it is in the "
+            "Trash). Your text is kept here, to add as a new note."
+        )
+        return _render(passage_id, form={"note": text}, error=message, error_field="note",
+                       status=409)  # fmt: skip
     return _back_to(passage_id)
 
 
