@@ -55,3 +55,29 @@ def highlight_runs(
         is_feed = text[start:end] == FORM_FEED
         runs.append(Run(text[start:end], covering, page_starting.get(end) if is_feed else None))
     return runs
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderRun:
+    """A run as the reader draws it, with the `passage-ID` anchors of the passages that
+    begin in it: the first on its highlight (`mark_id`), the others on empty elements just
+    before it (`anchor_ids`), as are all of them before a page break, which is no
+    highlight."""
+
+    run: Run
+    mark_id: str | None = None
+    anchor_ids: tuple[str, ...] = ()
+
+
+def reader_runs(runs: list[Run]) -> list[ReaderRun]:
+    """`runs` with each passage's deep-link anchor placed on the first run it covers."""
+    seen: set[str] = set()
+    drawn = []
+    for run in runs:
+        starting = tuple(pid for pid in run.passage_ids if pid not in seen)
+        seen.update(starting)
+        if run.page_break is not None or not starting:
+            drawn.append(ReaderRun(run, None, starting))
+        else:
+            drawn.append(ReaderRun(run, starting[0], starting[1:]))
+    return drawn

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from annotations.model import Anchor, Passage, TextPositionSelector, TextQuoteSelector
 from annotations.pagemarkers import page_starts
-from webapp.reader import highlight_runs, passage_span
+from webapp.reader import highlight_runs, passage_span, reader_runs
 
 
 def _passage(pid: str, text: str, start: int, end: int) -> Passage:
@@ -86,4 +86,18 @@ def test_each_form_feed_is_a_run_naming_the_page_it_turns_to() -> None:
         ("o", (), None),
         ("\f", (), "43"),
         ("three", (), None),
+    ]
+
+
+def test_each_passage_is_anchored_once_on_the_first_run_it_covers() -> None:
+    text = "ab\fcdef"
+    passages = [_passage("p1", text, 2, 5), _passage("p2", text, 2, 4), _passage("p3", text, 3, 6)]
+    drawn = reader_runs(highlight_runs(text, passages, page_starts(text)))
+    assert [(d.run.text, d.mark_id, d.anchor_ids) for d in drawn] == [
+        ("ab", None, ()),
+        ("\f", None, ("p1", "p2")),  # a page break is no highlight: anchors before it
+        ("c", "p3", ()),
+        ("d", None, ()),
+        ("e", None, ()),
+        ("f", None, ()),
     ]

@@ -11,7 +11,7 @@ from annotations.model import Passage
 from annotations.pagemarkers import page_starts
 from annotations.sources import SOURCE_SUFFIX
 from refs.errors import UnknownCitekey
-from webapp.reader import highlight_runs
+from webapp.reader import highlight_runs, reader_runs
 from webapp.safehtml import clean_html, render_markdown
 from webapp.services import Services
 from webapp.short_citations import short_citation, unknown_work_citation
@@ -49,23 +49,14 @@ def read_source(name: str) -> str:
         if passage.anchor is not None and passage.anchor.source == f"{name}{SOURCE_SUFFIX}"
     ]
     pages = page_starts(text)
-    runs = highlight_runs(text, passages, pages)
-    # The first run of each passage carries its `passage-ID` anchor, for deep links.
-    first_runs: dict[int, list[str]] = {}
-    seen: set[str] = set()
-    for index, run in enumerate(runs):
-        for passage_id in run.passage_ids:
-            if passage_id not in seen:
-                seen.add(passage_id)
-                first_runs.setdefault(index, []).append(passage_id)
-    shown = {passage_id for ids in first_runs.values() for passage_id in ids}
+    runs = reader_runs(highlight_runs(text, passages, pages))
+    shown = {pid for drawn in runs for pid in (drawn.mark_id, *drawn.anchor_ids) if pid}
     return render_template(
         "sources/reader.html",
         name=name,
         citekey=name if name in services.refs else None,
         citekeys=[reference.citekey for reference in services.refs.references()],
         runs=runs,
-        anchors=first_runs,
         panel=[_panel_passage(services, p) for p in passages if p.id in shown],
         pages=[[start.offset, start.page] for start in pages],
         source_file=f"{name}{SOURCE_SUFFIX}",
