@@ -254,3 +254,20 @@ def test_editing_a_note_deleted_meanwhile_keeps_the_text_as_a_new_note(
         r'<textarea id="note" name="text"[^>]*aria-invalid="true">my careful words<', page
     )
     assert services.passages.get(passage.id).notes == ()
+
+
+def test_writing_on_a_passage_deleted_meanwhile_keeps_what_was_typed(
+    client: FlaskClient, services: Services
+) -> None:
+    passage = services.passages.add("freeze2009", "Tanks")
+    token = csrf_token(client, f"/passages/{passage.id}")
+    services.passages.delete(passage.id)
+    for url, data in (
+        (f"/passages/{passage.id}/notes", {"text": "a long note"}),
+        (f"/passages/{passage.id}/edit", {"text": "a better quote", "revision": "1"}),
+    ):
+        refused = client.post(url, data={"csrf_token": token, **data})
+        assert refused.status_code == 404
+        page = refused.get_data(as_text=True)
+        assert "Not saved: this passage was deleted" in page
+        assert f"readonly>{data['text']}</textarea>" in page

@@ -14,6 +14,7 @@ from annotations.errors import (
     NoteConflict,
     NoteNotFound,
     PassageConflict,
+    PassageNotFound,
 )
 from annotations.model import LOCATOR_LABELS, Locator, Note
 from refs.errors import UnknownCitekey
@@ -69,7 +70,10 @@ def add_note(passage_id: str) -> BaseResponse:
     if not text.strip():
         return _render(passage_id, form={"note": text}, error="Write the note first.",
                        error_field="note", status=400)  # fmt: skip
-    _passages().add_note(passage_id, text)
+    try:
+        _passages().add_note(passage_id, text)
+    except PassageNotFound:
+        return _gone(text)
     return _back_to(passage_id)
 
 
@@ -166,6 +170,8 @@ def edit_passage(passage_id: str) -> BaseResponse:
         field = "label" if error.field.endswith(".label") else error.field
         return _render(passage_id, form=form, error=error.message, error_field=field,
                        status=400)  # fmt: skip
+    except PassageNotFound:
+        return _gone(form["text"])
     except PassageConflict as conflict:
         message = (
             f"Not saved: someone changed this passage while you were editing (you started "
@@ -211,6 +217,13 @@ def _notes_going(count: int) -> str:
     if count == 0:
         return ""
     return "Its note goes with it." if count == 1 else f"Its {count} notes go with it."
+
+
+def _gone(typed: str) -> Response:
+    """The page saying the passage was deleted meanwhile (404), with what was typed for it
+    kept to copy, so that nothing typed is lost."""
+    html = render_template("passages/gone.html", typed=typed)
+    return Response(html, status=404, mimetype="text/html")
 
 
 def _is_confirmed() -> bool:
