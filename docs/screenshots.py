@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote_plus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -25,7 +26,7 @@ from webapp.services import DEMO_LIBRARY, Services
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "screenshots"
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-QUERY = "Zhukov plenum"
+QUERY = "Георгий Жуков"  # any spelling finds him: the README's first picture
 
 
 def shots(services: Services) -> dict[str, str]:
@@ -35,7 +36,7 @@ def shots(services: Services) -> dict[str, str]:
     assert anchored.anchor is not None
     source = anchored.anchor.source.removesuffix(".txt")
     return {
-        "search": f"/?q={QUERY.replace(' ', '+')}",
+        "search": f"/?q={quote_plus(QUERY)}",
         "passage": f"/passages/{anchored.id}",
         "reader": f"/sources/{source}#passage-{anchored.id}",
         "references": "/refs",
