@@ -194,15 +194,12 @@ def _strict_matches(scores: Mapping[int, float], highlight: set[str], count: int
 
 def _totals(connection: psycopg.Connection[Any]) -> IndexTotals:  # Any: rows as tuples
     columns = ", ".join(f"{name}_length" for name in TEXT_FIELDS)
-    row = connection.execute(
-        f"SELECT built, generation, documents, {columns} FROM search_state"
-    ).fetchone()
+    row = connection.execute(f"SELECT built, documents, {columns} FROM search_state").fetchone()
     if row is None:
         raise IndexDamaged("search_state has no row: run `init`")
-    built, generation, documents, *lengths = row
+    built, documents, *lengths = row
     return IndexTotals(
         built=bool(built),
-        generation=int(generation),
         documents=int(documents),
         lengths={name: int(value) for name, value in zip(TEXT_FIELDS, lengths, strict=True)},
     )

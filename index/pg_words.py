@@ -6,8 +6,8 @@ weighted BM25F as Whoosh's index (`index/weighting.py`: B, K1, IDF, field and ki
 weights), so both editions rank alike. Prefixes walk the vocabulary's primary key; near
 spellings are the terms `pg_trgm`'s trigram index finds alike, kept when within the edit
 distance `index/vocabulary.py` allows. One object per search, inside its read-only
-snapshot; decoded postings are shared between searches while the index's generation
-stays the same.
+snapshot; postings read are shared between searches while their term's generation stays
+the same.
 """
 
 from __future__ import annotations
@@ -40,10 +40,9 @@ _SAFE_FIELD = re.compile(r"^(body|extra|author|title)$")
 
 @dataclass(frozen=True, slots=True)
 class IndexTotals:
-    """`search_state`: the generation and the totals BM25 reads."""
+    """`search_state`: the totals BM25 reads."""
 
     built: bool
-    generation: int
     documents: int
     lengths: dict[str, int]
 
@@ -52,46 +51,54 @@ class IndexTotals:
         return (self.lengths.get(field, 0) / self.documents if self.documents else 0.0) or 1.0
 
 
-Postings = tuple[tuple[int, ...], tuple[float, ...]]  # document numbers, scores
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """One term's matches in one field: document numbers, the term's frequency in each,
+    the field's length and the kind's weight there; scored afresh by every search (the
+    totals BM25 reads change with every write, the postings only with their term's)."""
+
+    generation: int
+    docnums: tuple[int, ...] = ()
+    frequencies: tuple[int, ...] = ()
+    lengths: tuple[int, ...] = ()
+    kind_weights: tuple[float, ...] = ()
 
 
 class PostingCache:
-    """Scored postings of recently searched (field, term)s, valid for one generation.
+    """The postings of recently searched (field, term)s, each kept while its term's
+    generation stays the one it was read in.
 
     A live search asks for the same words at every keystroke; reading a common word's
-    matches is the costliest part of a search. Any write makes a new generation, and the
-    cache starts again.
+    matches is the costliest part of a search. A write marks only the terms of the
+    documents it wrote, so the other words stay cached through a stream of writes.
     """
 
     def __init__(self, max_postings: int = 4_000_000) -> None:
         self._max_postings = max_postings
         self._held = 0
-        self._generation = -1
         self._entries: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, generation: int, key: tuple[str, str]) -> Postings | None:
-        """The cached postings of `key` in `generation`, if any."""
+    def get(self, key: tuple[str, str], generation: int) -> Postings | None:
+        """The cached postings of `key` if read in its current `generation`."""
         with self._lock:
-            if generation != self._generation:
-                self._entries.clear()
-                self._held, self._generation = 0, generation
-                return None
             found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
+            if found is None or found.generation != generation:
+                return None
+            self._entries.move_to_end(key)
             return found
 
-    def put(self, generation: int, key: tuple[str, str], postings: Postings) -> None:
+    def put(self, key: tuple[str, str], postings: Postings) -> None:
         """Keep `postings` of `key`, forgetting the least recently used beyond the budget."""
         with self._lock:
-            if generation != self._generation:
-                return
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._held -= len(old.docnums)
             self._entries[key] = postings
-            self._held += len(postings[0])
+            self._held += len(postings.docnums)
             while self._held > self._max_postings and len(self._entries) > 1:
-                _key, (docnums, _scores) = self._entries.popitem(last=False)
-                self._held -= len(docnums)
+                _key, dropped = self._entries.popitem(last=False)
+                self._held -= len(dropped.docnums)
 
 
 class PgWords:
@@ -106,7 +113,7 @@ class PgWords:
         self._connection = connection
         self._totals = totals
         self._cache = cache
-        self._frequencies: dict[tuple[str, str], int] = {}
+        self._terms: dict[tuple[str, str], tuple[int, int]] = {}
 
     def document_count(self) -> int:
         """Every document of the index."""
@@ -118,14 +125,18 @@ class PgWords:
 
     def field_frequency(self, field: str, term: str) -> int:
         """The documents holding `term` in `field`."""
+        return self._term(field, term)[0]
+
+    def _term(self, field: str, term: str) -> tuple[int, int]:
+        """(documents holding `term` in `field`, the generation that last changed them)."""
         key = (field, term)
-        if key not in self._frequencies:
+        if key not in self._terms:
             row = self._connection.execute(
-                "SELECT documents FROM search_terms WHERE field = %s AND term = %s",
+                "SELECT documents, generation FROM search_terms WHERE field = %s AND term = %s",
                 key,
             ).fetchone()
-            self._frequencies[key] = max(int(row[0]), 0) if row else 0
-        return self._frequencies[key]
+            self._terms[key] = (max(int(row[0]), 0), int(row[1])) if row else (0, 0)
+        return self._terms[key]
 
     def word_scores(self, terms: Sequence[str]) -> Scores:
         """Each document holding any of `terms`: its best term's score, summed over the
@@ -149,40 +160,50 @@ class PgWords:
         BM25F: the formula of `weighting._WeightedScorer`."""
         if not _SAFE_FIELD.match(field):
             raise ValueError(f"not a text field: {field}")
-        generation = self._totals.generation
-        cached = self._cache.get(generation, (field, term))
-        if cached is None:
-            cached = self._scored_postings(field, term)
-            self._cache.put(generation, (field, term), cached)
-        return dict(zip(*cached, strict=True))
-
-    def _scored_postings(self, field: str, term: str) -> Postings:
-        frequency = self.field_frequency(field, term)
+        frequency, generation = self._term(field, term)
         if not frequency:
-            return (), ()
+            return {}
+        postings = self._cache.get((field, term), generation)
+        if postings is None:
+            postings = self._postings(field, term, generation)
+            self._cache.put((field, term), postings)
         documents = self._totals.documents
         idf = math.log(documents / (frequency + 1)) + 1
-        weight = FIELD_WEIGHTS.get(field, 1.0)
-        numerator = idf * (K1 + 1) * weight
+        numerator = idf * (K1 + 1) * FIELD_WEIGHTS.get(field, 1.0)
         constant = K1 * (1 - B)
         per_length = K1 * B / self._totals.average_length(field)
-        kinds = KIND_WEIGHTS if field in KIND_WEIGHTED_FIELDS else None
-        default_kind = max(KIND_WEIGHTS.values())
+        return {
+            docnum: numerator * count / (count + constant + per_length * length) * kind
+            for docnum, count, length, kind in zip(
+                postings.docnums,
+                postings.frequencies,
+                postings.lengths,
+                postings.kind_weights,
+                strict=True,
+            )
+        }
+
+    def _postings(self, field: str, term: str, generation: int) -> Postings:
+        """`term`'s matches in `field` from its GIN index, with its frequency in each (the
+        number of its positions)."""
         rows = self._connection.execute(
             f"SELECT d.docnum, cardinality(u.positions), d.{field}_length, d.kind "
             f"FROM search_documents d CROSS JOIN LATERAL unnest(d.{field}) u "
             f"WHERE d.{field} @@ %s::tsquery AND u.lexeme = %s",
             (lexeme_literal(term), term),
         ).fetchall()
-        docnums: list[int] = []
-        scores: list[float] = []
-        for docnum, count, length, kind in rows:
-            score = numerator * count / (count + constant + per_length * length)
-            if kinds is not None:
-                score *= kinds.get(kind, default_kind)
-            docnums.append(int(docnum))
-            scores.append(score)
-        return tuple(docnums), tuple(scores)
+        if not rows:
+            return Postings(generation)
+        weighted = field in KIND_WEIGHTED_FIELDS
+        default = max(KIND_WEIGHTS.values())
+        docnums, counts, lengths, kinds = zip(*rows, strict=True)
+        return Postings(
+            generation,
+            tuple(map(int, docnums)),
+            tuple(map(int, counts)),
+            tuple(map(int, lengths)),
+            tuple(KIND_WEIGHTS.get(kind, default) if weighted else 1.0 for kind in kinds),
+        )
 
     def near(self, terms: Sequence[str]) -> tuple[str, ...]:
         """The held terms nearest to any of `terms`: trigram candidates from `pg_trgm`,

@@ -4,8 +4,9 @@ Every write first takes one transaction-level advisory lock, so writers in any p
 (several server workers, a `reindex`) queue one behind another while readers go on
 reading the last committed index: a reader's snapshot never sees half a write. The
 vocabulary's document frequencies and the field-length totals are changed in the same
-transaction, and `search_state.generation` grows, which tells every process that what
-it cached of the index is stale.
+transaction; `search_state.generation` grows, and every term whose documents changed is
+marked with the new generation, which tells every process which postings it cached are
+stale.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def rebuild(connection: psycopg.Connection[Any], documents: Iterable[IndexDocume
     only its vocabulary's counts in memory, not every row.
     """
     lock_for_writing(connection)
+    generation = _next_generation(connection)
     connection.execute(f"SET LOCAL gin_pending_list_limit = {REBUILD_PENDING_KB}")
     connection.execute("DELETE FROM search_documents")
     connection.execute("DELETE FROM search_facets")
@@ -64,9 +66,9 @@ def rebuild(connection: psycopg.Connection[Any], documents: Iterable[IndexDocume
         for name, length in _totals(rows).items():
             totals[name] += length
         written += len(rows)
-    _add_terms(connection, counts)
+    _add_terms(connection, counts, generation)
     connection.execute(
-        "UPDATE search_state SET built = true, generation = generation + 1, documents = %s, "
+        "UPDATE search_state SET built = true, documents = %s, "
         "body_length = %s, extra_length = %s, author_length = %s, title_length = %s",
         (written, *(totals[name] for name in TEXT_FIELDS)),
     )
@@ -105,13 +107,14 @@ def update(
         )
     if not gone and not added:
         return False
+    generation = _next_generation(connection)
     if gone:
-        _delete(connection, gone)
+        _delete(connection, gone, generation)
     rows = _copied(connection, added)
-    _add_terms(connection, term_counts(rows))
+    _add_terms(connection, term_counts(rows), generation)
     totals = _totals(rows)
     connection.execute(
-        "UPDATE search_state SET generation = generation + 1, documents = documents + %s, "
+        "UPDATE search_state SET documents = documents + %s, "
         "body_length = body_length + %s, extra_length = extra_length + %s, "
         "author_length = author_length + %s, title_length = title_length + %s",
         (len(rows), *(totals[name] for name in TEXT_FIELDS)),
@@ -119,7 +122,15 @@ def update(
     return True
 
 
-def _delete(connection: psycopg.Connection[Any], docnums: list[int]) -> None:
+def _next_generation(connection: psycopg.Connection[Any]) -> int:
+    """The generation this write makes (the state's, raised by one)."""
+    row = connection.execute(
+        "UPDATE search_state SET generation = generation + 1 RETURNING generation"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _delete(connection: psycopg.Connection[Any], docnums: list[int], generation: int) -> None:
     """Delete rows, taking their terms out of the vocabulary's counts and their lengths out
     of the totals (terms counted down to zero stay, ignored, until the next rebuild)."""
     counted = " UNION ALL ".join(
@@ -142,13 +153,14 @@ def _delete(connection: psycopg.Connection[Any], docnums: list[int]) -> None:
             GROUP BY field, term
         ),
         lowered AS (
-            UPDATE search_terms SET documents = search_terms.documents - counts.documents
+            UPDATE search_terms
+            SET documents = search_terms.documents - counts.documents, generation = %s
             FROM counts
             WHERE search_terms.field = counts.field AND search_terms.term = counts.term
         )
         UPDATE search_state SET documents = documents - (SELECT count(*) FROM gone), {lengths}
         """,
-        (docnums, docnums),
+        (docnums, docnums, generation),
     )
 
 
@@ -177,8 +189,10 @@ def _copied(
     return rows
 
 
-def _add_terms(connection: psycopg.Connection[Any], counts: Counter[tuple[str, str]]) -> None:
-    """Count the new rows' terms into the vocabulary."""
+def _add_terms(
+    connection: psycopg.Connection[Any], counts: Counter[tuple[str, str]], generation: int
+) -> None:
+    """Count the new rows' terms into the vocabulary, marked as changed by `generation`."""
     if not counts:
         return
     fields, terms, documents = zip(
@@ -186,12 +200,13 @@ def _add_terms(connection: psycopg.Connection[Any], counts: Counter[tuple[str, s
     )
     connection.execute(
         """
-        INSERT INTO search_terms (field, term, documents)
-        SELECT * FROM unnest(%s::text[], %s::text[], %s::int[])
+        INSERT INTO search_terms (field, term, documents, generation)
+        SELECT *, %s FROM unnest(%s::text[], %s::text[], %s::int[])
         ON CONFLICT (field, term)
-        DO UPDATE SET documents = search_terms.documents + EXCLUDED.documents
+        DO UPDATE SET documents = search_terms.documents + EXCLUDED.documents,
+            generation = EXCLUDED.generation
         """,
-        (list(fields), list(terms), list(documents)),
+        (generation, list(fields), list(terms), list(documents)),
     )
 
 

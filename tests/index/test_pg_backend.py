@@ -110,6 +110,17 @@ def test_a_deleted_group_leaves_no_word_to_suggest(database: Database) -> None:
     assert backend.search("spoke", limit=5, offset=0).total == 1
 
 
+def test_words_searched_before_a_write_are_found_as_it_left_them(database: Database) -> None:
+    backend = PgSearchBackend.connect(database)
+    backend.rebuild(_documents("first", "Zhukov spoke") + _documents("second", "Molotov spoke"))
+    assert backend.search("spoke", limit=5, offset=0).total == 2  # its postings now cached
+    backend.delete([passage_group("second")])
+    assert backend.search("spoke", limit=5, offset=0).total == 1
+    backend.update({passage_group("third"): _documents("third", "Bulganin spoke", "he spoke")})
+    assert backend.search("spoke", limit=5, offset=0).total == 3
+    assert backend.search("Zhukov", limit=5, offset=0).total == 1
+
+
 def test_an_index_never_built_is_not_usable(database: Database) -> None:
     backend = PgSearchBackend.connect(database)
     assert not backend.is_usable()

@@ -9,8 +9,9 @@ row's facet columns in a narrow table: counting the facets of 20,000 matches rea
 rows' pages in 250 ms, the narrow ones in 100 ms. `search_terms` is the vocabulary
 with document frequencies per field: IDF, prefixes (a "C" collation, so `LIKE 'khr%'`
 walks the primary key) and near spellings (`pg_trgm`'s trigram index).
-`search_state.generation` grows with every write, so processes know when what they
-cached of the index is stale.
+`search_state.generation` grows with every write, and each term records the generation
+that last changed which documents hold it, so a process knows which of the postings it
+cached are stale (only the written documents' terms, not every term after any write).
 
 Revision ID: 0002_search
 Revises: 0001_initial
@@ -70,6 +71,7 @@ CREATE TABLE search_terms (
     field text NOT NULL,
     term text COLLATE "C" NOT NULL,
     documents integer NOT NULL,
+    generation bigint NOT NULL,
     PRIMARY KEY (field, term)
 );
 CREATE INDEX search_terms_trigrams ON search_terms USING gin (term gin_trgm_ops);
