@@ -318,3 +318,15 @@ def test_reader_links_every_passage_even_one_starting_at_a_page_break(
     assert f'<span id="passage-{passage_id}"></span><span class="page-break"' in page
     assert 'data-page="p. 2">\f</span>' in page
     assert created.get_json()["locator"] == {"label": "page", "value": "2"}
+
+
+def test_reader_panel_links_the_passages_sharing_words(
+    client: FlaskClient, services: Services
+) -> None:
+    first = services.passages.add("taubman2004", "Marshal Zhukov's planes")
+    second = services.passages.add("taubman2004", "Zhukov's planes")
+    page = _text(client, "/sources/taubman2004").replace("&#39;", "'")
+    panel = page[page.index(f'id="panel-{first.id}"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Sharing words with it" in panel
+    assert f'<a href="#passage-{second.id}">Zhukov\'s planes</a>' in panel

@@ -23,11 +23,13 @@ bp = Blueprint("sources", __name__)
 @dataclass(frozen=True, slots=True)
 class PanelPassage:
     """A passage as the reader's side panel shows it: the quote, its short citation and
-    its notes, already rendered and sanitised."""
+    its notes, already rendered and sanitised, and the passages that share words with it
+    (a click on shared words opens only one of them)."""
 
     passage: Passage
     cited: Markup
     notes: list[Markup]
+    overlapping: list[Passage]
 
 
 @bp.get("/sources")
@@ -51,22 +53,33 @@ def read_source(name: str) -> str:
     pages = page_starts(text)
     runs = reader_runs(highlight_runs(text, passages, pages))
     shown = {pid for drawn in runs for pid in (drawn.mark_id, *drawn.anchor_ids) if pid}
+    sharing: dict[str, set[str]] = {}
+    for drawn in runs:
+        for pid in drawn.run.passage_ids:
+            sharing.setdefault(pid, set()).update(drawn.run.passage_ids)
+    by_id = {passage.id: passage for passage in passages}
     return render_template(
         "sources/reader.html",
         name=name,
         citekey=name if name in services.refs else None,
         citekeys=[reference.citekey for reference in services.refs.references()],
         runs=runs,
-        panel=[_panel_passage(services, p) for p in passages if p.id in shown],
+        panel=[
+            _panel_passage(services, p, [by_id[other] for other in sorted(sharing[p.id] - {p.id})])
+            for p in passages
+            if p.id in shown
+        ],
         pages=[[start.offset, start.page] for start in pages],
         source_file=f"{name}{SOURCE_SUFFIX}",
     )
 
 
-def _panel_passage(services: Services, passage: Passage) -> PanelPassage:
+def _panel_passage(
+    services: Services, passage: Passage, overlapping: list[Passage]
+) -> PanelPassage:
     try:
         cited = short_citation(services.csl_item(passage.citekey), passage.locator)
     except UnknownCitekey:
         cited = unknown_work_citation(passage.citekey, passage.locator)
     notes = [render_markdown(note.text) for note in passage.notes]
-    return PanelPassage(passage, clean_html(cited.html), notes)
+    return PanelPassage(passage, clean_html(cited.html), notes, overlapping)
