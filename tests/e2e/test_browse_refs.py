@@ -66,6 +66,7 @@ def test_a_bib_file_edited_by_hand_while_serving_shows_on_reload(
     page.reload()
     expect(heading).to_have_text("Zhukov and the Armoured Columns")
     page.goto(f"{live_server.url}/?q=armoured")
+    # The hit is headed by the reference's short citation, with the title as edited.
     expect(page.get_by_role("list", name="Results").get_by_role("link")).to_have_text(
-        ["freeze2009 (reference)"]
+        ["Freeze, “Zhukov and the Armoured Columns” (2009) reference"]
     )
