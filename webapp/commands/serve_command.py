@@ -16,6 +16,7 @@ from webapp import create_app
 from webapp.clisupport import pass_services
 from webapp.config import is_loopback_host
 from webapp.localconfig import local_config_path, read_local_config
+from webapp.members import Members
 from webapp.prefork import serve_forked
 from webapp.services import Services
 
@@ -103,6 +104,12 @@ def serve(
     services.search.prepare()
     team_url = None if services.database is None else services.database.url
     if services.database is not None:
+        if not Members(services.database).names():
+            click.echo(
+                "Warning: this team library has no members yet, so no one can log in: add "
+                "one with `florilegium --database URL user add NAME --role owner`",
+                err=True,
+            )
         services.database.close()  # each worker opens its own connections
 
     config: dict[str, Any] = {  # Any: Flask config values
