@@ -1,5 +1,5 @@
 """The team library's tables: .bib files and their entries, passages, notes, sources,
-members, API tokens, login failures, settings, the trash and the audit log.
+members, API tokens, settings, the trash and the audit log.
 
 Revision ID: 0001_initial
 Revises: None
@@ -72,12 +72,6 @@ CREATE TABLE api_tokens (
     user_name text NOT NULL REFERENCES users (name) ON DELETE CASCADE,
     created timestamptz NOT NULL DEFAULT now()
 );
-CREATE TABLE login_failures (
-    id bigserial PRIMARY KEY,
-    key text NOT NULL,
-    at double precision NOT NULL
-);
-CREATE INDEX login_failures_key ON login_failures (key, at);
 CREATE TABLE settings (
     name text PRIMARY KEY,
     value text NOT NULL
@@ -111,6 +105,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop them again."""
     op.execute(
-        "DROP TABLE audit_log, trash, settings, login_failures, api_tokens, users, sources, notes, "
+        "DROP TABLE audit_log, trash, settings, api_tokens, users, sources, notes, "
         "passages, passage_versions, bib_references, bib_files"
     )
