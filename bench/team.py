@@ -12,7 +12,8 @@ counted), and latencies are printed per kind (p50, p95, p99) with throughput and
 ingested into the PostgreSQL search backend in one rebuild (ingest rate), its size
 (`pg_total_relation_size` of the search tables with their indexes) and the search p50/p95
 of bench/search.py's 30 queries (warm: one pass first, then five timed); beside it, in
-the same run, the Whoosh index of `--whoosh-passages` of the same passages.
+the same run, the Whoosh index of `--whoosh-passages` of the same passages, each query
+timed on one right after the other.
 
 Without `--database`, each part starts a throwaway cluster (tests/pg.py: initdb and
 pg_ctl on a Unix socket) and removes it after.
@@ -359,16 +360,22 @@ def report_load(
 # -- scale -----------------------------------------------------------------------------------
 
 
-def timed_queries(search: Callable[[str], object]) -> list[float]:
-    """bench/search.py's queries: one pass, then five timed passes."""
+def timed_queries(
+    searches: dict[str, Callable[[str], object]],
+) -> dict[str, list[float]]:
+    """bench/search.py's queries on every system: one pass, then five timed passes, each
+    query on one system right after the other, so that a busy moment of the machine
+    weighs on both alike."""
     for query in QUERIES:
-        search(query)
-    times = []
+        for search in searches.values():
+            search(query)
+    times: dict[str, list[float]] = {name: [] for name in searches}
     for _ in range(5):
         for query in QUERIES:
-            started = time.perf_counter()
-            search(query)
-            times.append(time.perf_counter() - started)
+            for name, search in searches.items():
+                started = time.perf_counter()
+                search(query)
+                times[name].append(time.perf_counter() - started)
     return times
 
 
@@ -398,14 +405,10 @@ def run_scale(make_database: Callable[[str], str], args: argparse.Namespace) -> 
             connection.execute("VACUUM ANALYZE")
             (count,) = connection.execute("SELECT count(*) FROM search_documents").fetchone()  # type: ignore[misc]
         pg_bytes = relation_bytes(url)
-        pg_times = timed_queries(lambda query: backend.search(query, limit=10, offset=0))
-        database.close()
         print(
             f"\nPostgreSQL, {args.passages} passages ({count} documents with notes and "
             f"references): ingest {ingest:.1f} s = {args.passages / ingest:.0f} passages/s; "
-            f"index {pg_bytes / 2**20:.0f} MiB; search p50 "
-            f"{1000 * percentile(pg_times, 0.5):.1f} ms, "
-            f"p95 {1000 * percentile(pg_times, 0.95):.1f} ms",
+            f"index {pg_bytes / 2**20:.0f} MiB",
             flush=True,
         )
 
@@ -417,15 +420,27 @@ def run_scale(make_database: Callable[[str], str], args: argparse.Namespace) -> 
         index.rebuild()
         whoosh_build = time.perf_counter() - started
         whoosh_bytes = folder_bytes(whoosh_library / ".index" / "whoosh")
-        backend_only = index._backend  # the backend alone, as on PostgreSQL
-        whoosh_times = timed_queries(lambda query: backend_only.search(query, limit=10, offset=0))
         print(
             f"Whoosh, {args.whoosh_passages} passages: build {whoosh_build:.1f} s = "
             f"{args.whoosh_passages / whoosh_build:.0f} passages/s; index "
-            f"{whoosh_bytes / 2**20:.0f} MiB; search p50 {1000 * percentile(whoosh_times, 0.5):.1f}"
-            f" ms, p95 {1000 * percentile(whoosh_times, 0.95):.1f} ms",
+            f"{whoosh_bytes / 2**20:.0f} MiB",
             flush=True,
         )
+        whoosh = index._backend  # the backend alone, as on PostgreSQL
+        times = timed_queries(
+            {
+                "PostgreSQL": lambda query: backend.search(query, limit=10, offset=0),
+                "Whoosh": lambda query: whoosh.search(query, limit=10, offset=0),
+            }
+        )
+        database.close()
+        for name, values in times.items():
+            print(
+                f"search on {name}, {len(values)} timed: p50 "
+                f"{1000 * percentile(values, 0.5):.1f} ms, "
+                f"p95 {1000 * percentile(values, 0.95):.1f} ms"
+            )
+        pg_times, whoosh_times = times["PostgreSQL"], times["Whoosh"]
         print(
             f"ratios PostgreSQL/Whoosh: search p95 "
             f"{percentile(pg_times, 0.95) / percentile(whoosh_times, 0.95):.2f}x, "
