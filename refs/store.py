@@ -19,6 +19,7 @@ from refs.atomicfile import locked, write_atomically
 from refs.bibfile import BibFile, Fingerprint, encode_text, parse_bib_text, read_text
 from refs.cache import RefsCache, raw_key
 from refs.citekeys import is_valid_citekey
+from refs.collector import collector_paused
 from refs.entrytext import check_field_length, edit_entry_text, format_entry
 from refs.errors import (
     DuplicateCitekey,
@@ -64,7 +65,7 @@ class ReferenceStore:
 
     def reload(self) -> None:
         """Read every .bib file again (from the cache where the file did not change)."""
-        with self._memory:
+        with self._memory, collector_paused():
             self._files = {path: self._read(path) for path in self.bib_paths()}
             self._rebuild_lookup()
 

@@ -7,6 +7,7 @@ Flask, nor Whoosh, nor V8.
 
 from __future__ import annotations
 
+import gc
 import getpass
 import importlib
 import logging
@@ -234,4 +235,10 @@ def team_database_url(ctx: click.Context) -> str | None:
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="florilegium")
+    try:
+        cli(prog_name="florilegium")
+    finally:
+        # What the command built (20,000 references for a `refs list`) lives until the
+        # process ends, and the interpreter's last collection would walk all of it for
+        # nothing: a frozen heap is left to the exit (0.15 s of a 0.6 s listing).
+        gc.freeze()
