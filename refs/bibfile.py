@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from refs.collector import collector_paused
 from refs.errors import EntryError, RefsError
 from refs.model import Reference
 from refs.parserinput import COMMENT_LIKE_TYPE, prepare_for_parser
@@ -204,6 +205,13 @@ def parse_bib_text(text: str, path: Path) -> BibFile:
 
 def _parse(text: str, path: Path, macros: dict[str, str], offset: int, first_line: int) -> BibFile:
     """Parse `text`, which starts at character `offset` and line `first_line` of its file."""
+    with collector_paused():  # blocks, references, spans: many objects and no cycles
+        return _parse_blocks(text, path, macros, offset, first_line)
+
+
+def _parse_blocks(
+    text: str, path: Path, macros: dict[str, str], offset: int, first_line: int
+) -> BibFile:
     # bibtexparser (and pylatexenc under it) is imported by the first parse, so that a
     # command reading only cached files never loads it.
     from bibtexparser import model as bibmodel
