@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from annotations.progress import Progress, no_progress
 from annotations.webanno import AnnotationImport, InvalidAnnotationDocument
 from refs.bibfile import BOM, decode_input_bytes, has_undecodable_bytes
+from refs.collector import collector_paused
 from refs.errors import InvalidImportFile
 from refs.fromcsl import entries_from_csljson
 from refs.fromris import entries_from_ris
@@ -125,9 +126,10 @@ def import_w3c(
 ) -> ImportReport:
     """W3C Web Annotation JSON-LD: passages and notes, joined to references by URL/DOI/ISBN."""
     _refuse_dry_run(options, "w3c")
-    document = _json_document(text, path)
-    with _in_file(path):
-        return _passages_report(services.passages.import_w3c(document, progress))
+    with collector_paused():  # documents, passages, index postings: no cycles among them
+        document = _json_document(text, path)
+        with _in_file(path):
+            return _passages_report(services.passages.import_w3c(document, progress))
 
 
 def import_hypothesis(
@@ -139,9 +141,10 @@ def import_hypothesis(
 ) -> ImportReport:
     """Hypothes.is JSON export: annotations become passages of the reference at their URL."""
     _refuse_dry_run(options, "hypothesis")
-    document = _json_document(text, path)
-    with _in_file(path):
-        return _passages_report(services.passages.import_hypothesis(document, progress))
+    with collector_paused():
+        document = _json_document(text, path)
+        with _in_file(path):
+            return _passages_report(services.passages.import_hypothesis(document, progress))
 
 
 IMPORTERS: dict[str, Importer] = {
