@@ -11,6 +11,10 @@ included), against the same for one word.
 
     .venv/bin/python bench/long_query.py
     .venv/bin/python bench/long_query.py --library DIR --runs 9
+    .venv/bin/python bench/long_query.py --passages 20000   # bench/web.py's synthetic library
+
+With `--passages N` the library is bench/web.py's synthetic one (real prose), and the pasted
+texts are a run of its own sentences besides the demo sources and the foreign prose.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Page, sync_playwright
 
+from bench import search as corpus
+from bench.web import write_synthetic_library
 from tests.liveserver import connect, running_server
 from webapp.services import DEMO_LIBRARY
 
@@ -45,10 +51,11 @@ FOREIGN_PROSE = (
 
 
 def pasted_texts(library: Path) -> dict[str, str]:
-    """Named 5,000-character queries: a stretch of each of the first two sources, and
-    prose from elsewhere."""
+    """Named 5,000-character queries: a stretch of each of the first two sources of the
+    library (the demo library's, for one without sources), and prose from elsewhere."""
     texts = {}
-    for source in sorted((library / "sources").glob("*.txt"))[:2]:
+    folder = library / "sources" if (library / "sources").is_dir() else DEMO_LIBRARY / "sources"
+    for source in sorted(folder.glob("*.txt"))[:2]:
         text = " ".join(source.read_text(encoding="utf-8").split())
         texts[f"source {source.stem}"] = (text * 2)[:QUERY_CHARACTERS]
     texts["foreign prose"] = (FOREIGN_PROSE * 20)[:QUERY_CHARACTERS]
@@ -60,7 +67,8 @@ def median_seconds(port: int, path: str, runs: int) -> float:
     connection; every answer must be a 200."""
     times = []
     for attempt in range(runs + 1):
-        connection = connect(port)
+        # The first search of a new library builds its index: minutes for a large one.
+        connection = connect(port, timeout=900)
         began = time.perf_counter()
         connection.request("GET", path)
         response = connection.getresponse()
@@ -104,7 +112,7 @@ def median_paste_seconds(page: Page, base: str, text: str, runs: int) -> float:
     return statistics.median(times)
 
 
-def print_browser_figures(port: int, queries: dict[str, str], runs: int) -> None:
+def print_browser_figures(port: int, word: str, queries: dict[str, str], runs: int) -> None:
     """Paste each query into the search page in headless Chromium; print the medians."""
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -118,8 +126,8 @@ def print_browser_figures(port: int, queries: dict[str, str], runs: int) -> None
         )
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         base_url = f"http://127.0.0.1:{port}"
-        base = median_paste_seconds(page, base_url, "zhukov", runs)
-        print(f"browser, paste to first hit, zhukov: {base * 1e3:.0f} ms median (baseline)")
+        base = median_paste_seconds(page, base_url, word, runs)
+        print(f"browser, paste to first hit, {word}: {base * 1e3:.0f} ms median (baseline)")
         for name, text in queries.items():
             ours = median_paste_seconds(page, base_url, text, runs)
             print(
@@ -133,22 +141,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--library", type=Path, default=DEMO_LIBRARY)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--passages", type=int, default=0, help="Synthetic library of N.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         library = Path(folder) / "library"
-        shutil.copytree(args.library, library, ignore=shutil.ignore_patterns(".index", "*.lock"))
-        queries = pasted_texts(library)
+        queries: dict[str, str] = {}
+        word = "zhukov"  # the baseline: one word the library holds
+        if args.passages:
+            sentences, sources = corpus.load_sentences()
+            write_synthetic_library(library, corpus.make_passages(sentences, args.passages))
+            print(f"synthetic library: {args.passages:,} passages of {', '.join(sources)}")
+            queries["its own prose"] = " ".join(sentences[:200])[:QUERY_CHARACTERS]
+            word = "buffer"
+        else:
+            shutil.copytree(
+                args.library, library, ignore=shutil.ignore_patterns(".index", "*.lock")
+            )
+        queries.update(pasted_texts(library))
         with running_server(library, Path(folder) / "serve.log") as (_process, port):
             for route in ("/api/search?q=", "/?q="):
-                base = median_seconds(port, route + "zhukov", args.runs)
-                print(f"{route}zhukov: {base * 1e3:.0f} ms median (baseline)")
+                base = median_seconds(port, route + word, args.runs)
+                print(f"{route}{word}: {base * 1e3:.0f} ms median (baseline)")
                 for name, text in queries.items():
                     ours = median_seconds(port, route + quote(text), args.runs)
                     print(
                         f"{route}<{len(text)} characters, {name}>: {ours * 1e3:.0f} ms median, "
                         f"{ours / base:.1f}x baseline"
                     )
-            print_browser_figures(port, queries, args.runs)
+            print_browser_figures(port, word, queries, args.runs)
 
 
 if __name__ == "__main__":
