@@ -140,6 +140,11 @@ def test_a_highlight_opens_its_passage_in_the_panel_and_its_deep_link_too(
     ).to_have_attribute("href", f"/passages/{passage.id}")
     panel_passage.get_by_role("button", name="Close the passage").click()
     expect(panel_passage).to_be_hidden()
+    page.get_by_role("link", name=HIGHLIGHTED).press("Enter")  # by keyboard too
+    expect(panel_passage.get_by_role("blockquote")).to_have_text(HIGHLIGHTED)
+    page.keyboard.press("Escape")
+    expect(panel_passage).to_be_hidden()
+    expect(page.get_by_role("link", name=HIGHLIGHTED)).to_be_focused()
     # A deep link opens the passage on arrival.
     page.goto(f"{live_server.url}/sources/taubman2004#passage-{passage.id}")
     expect(panel_passage.get_by_role("blockquote")).to_have_text(HIGHLIGHTED)

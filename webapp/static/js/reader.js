@@ -72,9 +72,15 @@ function openPassageFromHash({ focus }) {
 }
 
 article.addEventListener("click", (event) => {
+  const link = event.target.closest("mark a");
+  if (!link) return;
   // The end of a drag that selected words is no click on a highlight.
-  if (event.target.closest("mark a") && !document.getSelection().isCollapsed) {
+  if (!document.getSelection().isCollapsed) {
     event.preventDefault();
+  } else if (link.hash === location.hash) {
+    // Its passage again (the quote form may hold the panel): no hashchange comes.
+    event.preventDefault();
+    openPassageFromHash({ focus: true });
   }
 });
 window.addEventListener("hashchange", () => openPassageFromHash({ focus: true }));
@@ -83,17 +89,25 @@ openPassageFromHash({ focus: false });
 // back where the panel leaves it in view.
 window.addEventListener("load", () => requestAnimationFrame(() => openPassageFromHash({ focus: false })));
 
-for (const close of panel.querySelectorAll(".panel-close")) {
-  close.addEventListener("click", () => {
-    const open = close.closest(".panel-passage, .quote-form");
-    showInPanel(null);
-    if (open?.classList.contains("panel-passage")) {
-      history.replaceState(null, "", location.pathname + location.search);
-      const link = article.querySelector(`mark a[href="#${open.id.replace("panel-", "passage-")}"]`);
-      link?.focus();
-    }
-  });
+function closePanel() {
+  const open = panel.querySelector(".panel-passage:not([hidden]), .quote-form:not([hidden])");
+  showInPanel(null);
+  if (open?.classList.contains("panel-passage")) {
+    history.replaceState(null, "", location.pathname + location.search);
+    const link = article.querySelector(`mark a[href="#${open.id.replace("panel-", "passage-")}"]`);
+    link?.focus();
+  }
 }
+
+for (const close of panel.querySelectorAll(".panel-close")) {
+  close.addEventListener("click", closePanel);
+}
+// Escape closes the panel, as it would a dialog, from anywhere but a field being typed in.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || !panel.classList.contains("open")) return;
+  if (event.target.closest("input, textarea, select")) return;
+  closePanel();
+});
 
 // ---- Quoting a selection --------------------------------------------------------------
 // The range of the words selected in the text, or null. Cheap: it runs on every change of
