@@ -98,9 +98,48 @@ class _Profile:
     families: tuple[str, ...]  # the authors' (else editors') family names, folded
     date: tuple[str, ...]  # (year, month, day), as far as known
     fingerprint: str  # the type and every field, or "" for an entry without fields
-    described: Mapping[str, str]  # the _DESCRIPTION and _PART values, folded
-    shown: Mapping[str, str]  # the same, as written, for reasons
+    aspects: _Aspects  # the _DESCRIPTION and _PART values
     names: frozenset[str]  # the citekeys it names, lower-cased
+
+    @property
+    def described(self) -> Mapping[str, str]:
+        """The _DESCRIPTION and _PART values, folded."""
+        return self.aspects.described()
+
+    @property
+    def shown(self) -> Mapping[str, str]:
+        """The same, as written, for reasons."""
+        return self.aspects.shown()
+
+
+class _Aspects:
+    """A work's container, volume, number, pages and chapter, read from LaTeX only when it
+    is compared with another work that shares a key: most works of an import never are,
+    and converting them all was much of the time judging a large file took."""
+
+    __slots__ = ("_described", "_fields", "_shown")
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        self._fields = fields
+        self._shown: dict[str, str] | None = None
+        self._described: dict[str, str] | None = None
+
+    def shown(self) -> dict[str, str]:
+        """Each aspect's first value, as plain text (aspects without one left out)."""
+        if self._shown is None:
+            shown: dict[str, str] = {}
+            for aspect, names in _DESCRIPTION + _PART:
+                value = next((self._fields[n] for n in names if self._fields.get(n)), "")
+                if value:
+                    shown[aspect] = latex_to_text(value).strip()
+            self._shown = shown
+        return self._shown
+
+    def described(self) -> dict[str, str]:
+        """The same values, folded for comparing."""
+        if self._described is None:
+            self._described = {aspect: _fold(value) for aspect, value in self.shown().items()}
+        return self._described
 
 
 class DuplicateFinder:
@@ -260,11 +299,6 @@ def _profile(work: Work) -> _Profile:
     families = _families(described)
     # An anonymous work matches only another anonymous one with the same title and year.
     title_key = f"{title}|{date[0]}|{families[0] if families else ''}" if title and date else ""
-    shown: dict[str, str] = {}
-    for aspect, names in _DESCRIPTION + _PART:
-        value = next((described[name] for name in names if described.get(name)), "")
-        if value:
-            shown[aspect] = latex_to_text(value).strip()
     return _Profile(
         entry_type=entry_type,
         doi=normalise_doi(own.get("doi", "")),
@@ -275,8 +309,7 @@ def _profile(work: Work) -> _Profile:
         families=families,
         date=date,
         fingerprint=repr((entry_type, sorted(own.items()))) if own else "",
-        described={aspect: _fold(value) for aspect, value in shown.items()},
-        shown=shown,
+        aspects=_Aspects(described),
         names=frozenset(citekey.lower() for citekey in named_citekeys(own)),
     )
 

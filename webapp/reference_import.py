@@ -371,7 +371,8 @@ class _Judge:
         reference = self._file[number]
         work = _work(reference, resolved_fields(reference, self._in_file_or_library))
         match = self._finder.find(work, citekey=entry.citekey or "")
-        title = latex_to_text(entry.fields.get("title", ""))
+        # Only the reports of duplicates show the title, and most entries are none.
+        title = "" if match is None else latex_to_text(entry.fields.get("title", ""))
         is_needed = self._is_needed(number)
         is_wanted = is_needed or self._options.add_duplicates
         if match is not None and match.is_exact and not is_wanted:
