@@ -1,6 +1,7 @@
 """Benchmark: the team edition (PostgreSQL) under a group's load, and at scale.
 
-`load`: the demo library pushed into a fresh team database, served by
+`load`: the demo library pushed into a fresh team database (or, `--edition folder`, a
+copy of it as a folder library, the baseline), served by
 `florilegium --database URL serve --workers N` (`--processes N` where `--workers` is not
 there), and `--users` simulated users for `--seconds`: each in a loop, 90% searches (the
 relevance table's queries) and 10% new passages (`POST /api/passages`, each text with a
@@ -30,6 +31,8 @@ import http.client
 import json
 import os
 import random
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -48,9 +51,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg
 
+from annotations.store import PassageStore
 from bench.search import QUERIES, iter_passages, load_sentences, open_index, write_library
 from index.documents import passage_documents, reference_document, reference_facts
 from index.pg_backend import PgSearchBackend
+from index.whoosh_backend import WhooshBackend
 from refs.store import ReferenceStore
 from teamdb.connection import Database
 from teamdb.schema import migrate
@@ -139,9 +144,11 @@ class UserLog:
 
 
 def florilegium(url: str, *args: str, stdin: str | None = None) -> str:
-    """Run a command on the team library at `url`; its stdout."""
+    """Run a command on the team library at `url` (or, given a folder, on that folder
+    library); its stdout."""
+    location = ["--library", url] if Path(url).is_dir() else ["--database", url]
     done = subprocess.run(
-        [*FLORILEGIUM, "--database", url, *args],
+        [*FLORILEGIUM, *location, *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -179,9 +186,10 @@ def start_server(
     reads fills up and stops the server); returns the process and the option used."""
     help_text = florilegium(url, "serve", "--help")
     option = "--workers" if "--workers" in help_text else "--processes"
+    location = ["--library", url] if Path(url).is_dir() else ["--database", url]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [*FLORILEGIUM, "--database", url, "serve", "--port", str(port), option, str(workers)],
+            [*FLORILEGIUM, *location, "serve", "--port", str(port), option, str(workers)],
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -272,15 +280,23 @@ def simulated_user(
 
 
 def run_load(make_database: Callable[[str], str], args: argparse.Namespace) -> None:
-    url = make_database("team_load")
-    print(f"team library: {url}", flush=True)
-    florilegium(url, "init")
-    florilegium(url, "push", str(ROOT / "library"))
-    token = api_token(url)
+    if args.edition == "folder":
+        url = str(Path(tempfile.mkdtemp(prefix="team-load-")) / "library")
+        shutil.copytree(ROOT / "library", url, ignore=shutil.ignore_patterns(".index", "*.lock"))
+        token = None  # a folder library served on loopback needs no login
+        citekeys = [reference.citekey for reference in ReferenceStore(Path(url)).references()]
+    else:
+        url = make_database("team_load")
+        florilegium(url, "init")
+        florilegium(url, "push", str(ROOT / "library"))
+        token = api_token(url)
+        with psycopg.connect(url) as connection:
+            citekeys = [
+                str(row[0]) for row in connection.execute("SELECT citekey FROM bib_references")
+            ]
+    print(f"{args.edition} library: {url}", flush=True)
     with RELEVANCE_TABLE.open("rb") as file:
         queries = [row["text"] for row in tomllib.load(file)["query"]]
-    with psycopg.connect(url) as connection:
-        citekeys = [str(row[0]) for row in connection.execute("SELECT citekey FROM bib_references")]
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="team-load-")) / "server.log"
     process, option = start_server(url, port, args.workers, log)
@@ -311,17 +327,8 @@ def run_load(make_database: Callable[[str], str], args: argparse.Namespace) -> N
     print(f"  server log: {log}")
 
 
-def report_load(
-    url: str, logs: list[UserLog], elapsed: float, option: str, args: argparse.Namespace
-) -> None:
-    searches = [value for log in logs for value in log.searches]
-    writes = [value for log in logs for value in log.writes]
-    acknowledged = {marker: pid for log in logs for marker, pid in log.acknowledged.items()}
-    attempted = [marker for log in logs for marker in log.attempted]
-    errors: dict[str, int] = {}
-    for log in logs:
-        for kind, count in log.errors.items():
-            errors[kind] = errors.get(kind, 0) + count
+def _team_writes(url: str, acknowledged: dict[str, str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """(passage id, marker) of every load-test passage stored, and the ids indexed."""
     with psycopg.connect(url) as connection:
         stored = connection.execute(
             "SELECT id, substring(text FROM %s) FROM passages WHERE text LIKE %s",
@@ -334,6 +341,46 @@ def report_load(
                 (list(acknowledged.values()),),
             )
         }
+    return [(str(pid), str(marker)) for pid, marker in stored], indexed
+
+
+def _folder_writes(
+    library: Path, acknowledged: dict[str, str]
+) -> tuple[list[tuple[str, str]], set[str]]:
+    """The same for a folder library: its passage files, and its Whoosh index as it is
+    (searched by each marker, without catching up with the files)."""
+    pattern = re.compile(f"({MARKER}[0-9]+n[0-9]+)")
+    stored = [
+        (passage.id, found.group(1))
+        for passage in PassageStore(library).passages()
+        if (found := pattern.search(passage.text))
+    ]
+    whoosh = WhooshBackend(library / ".index" / "whoosh")
+    indexed = {
+        hit.id
+        for marker in acknowledged
+        for hit in whoosh.search(marker, limit=5, offset=0).hits
+        if hit.kind == "passage"
+    }
+    return stored, indexed
+
+
+def report_load(
+    url: str, logs: list[UserLog], elapsed: float, option: str, args: argparse.Namespace
+) -> None:
+    searches = [value for log in logs for value in log.searches]
+    writes = [value for log in logs for value in log.writes]
+    acknowledged = {marker: pid for log in logs for marker, pid in log.acknowledged.items()}
+    attempted = [marker for log in logs for marker in log.attempted]
+    errors: dict[str, int] = {}
+    for log in logs:
+        for kind, count in log.errors.items():
+            errors[kind] = errors.get(kind, 0) + count
+    stored, indexed = (
+        _folder_writes(Path(url), acknowledged)
+        if args.edition == "folder"
+        else _team_writes(url, acknowledged)
+    )
     by_marker: dict[str, list[str]] = {}
     for passage_id, marker in stored:
         by_marker.setdefault(str(marker), []).append(str(passage_id))
@@ -344,7 +391,8 @@ def report_load(
     total = len(searches) + len(writes)
     print(
         f"\nload: {args.users} users, {args.seconds} s, `serve {option} {args.workers}` on "
-        f"PostgreSQL; {total} answered requests in {elapsed:.1f} s ({total / elapsed:.1f}/s)"
+        f"a {args.edition} library; {total} answered requests in {elapsed:.1f} s "
+        f"({total / elapsed:.1f}/s)"
     )
     print(latency_line("search", searches))
     print(latency_line("write", writes))
@@ -448,6 +496,10 @@ def run_scale(make_database: Callable[[str], str], args: argparse.Namespace) -> 
         )
 
 
+def _no_database(name: str) -> str:
+    raise AssertionError(f"a folder library needs no database ({name})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("part", choices=("load", "scale"))
@@ -455,11 +507,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300.0, help="load: how long")
     parser.add_argument("--users", type=int, default=50, help="load: simulated users")
     parser.add_argument("--workers", type=int, default=4, help="load: server processes")
+    parser.add_argument(
+        "--edition",
+        choices=("team", "folder"),
+        default="team",
+        help="load: a team library (PostgreSQL) or, for a baseline, a folder library",
+    )
     parser.add_argument("--passages", type=int, default=1_000_000, help="scale: on PostgreSQL")
     parser.add_argument(
         "--whoosh-passages", type=int, default=100_000, help="scale: on Whoosh, beside it"
     )
     args = parser.parse_args()
+    if args.part == "load" and args.edition == "folder":
+        run_load(_no_database, args)
+        return
     with server_databases(args.database) as make_database:
         if args.part == "load":
             run_load(make_database, args)
