@@ -73,7 +73,9 @@ class TeamSearchIndex:
             if current.get(group) != indexed.get(group)
         }
         if stale:
-            self._reindex(stale)
+            # Not behind another writer: a search answers from the index as it is (each
+            # write indexes its own group before it returns) and the next one catches up.
+            self._reindex(stale, wait=False)
 
     def rebuild(self) -> int:
         """Index every reference and passage again; returns how many documents."""
@@ -117,10 +119,11 @@ class TeamSearchIndex:
             }
         return current, indexed
 
-    def _reindex(self, groups: Collection[str]) -> None:
+    def _reindex(self, groups: Collection[str], *, wait: bool = True) -> None:
         """Index `groups` again from the stores, read under the backend's write lock (so a
         later reading is never overwritten by an earlier one); a changed .bib file takes
-        the passages of its references along, since they carry its authors and titles."""
+        the passages of its references along, since they carry its authors and titles.
+        With `wait=False`, nothing is done while another writer holds that lock."""
         recorded: dict[str, int] = {}
 
         def read() -> Mapping[str, Sequence[IndexDocument]]:
@@ -148,8 +151,8 @@ class TeamSearchIndex:
                 recorded.setdefault(group, current.get(group, 0))
             return documents
 
-        self._backend.update_with(read)
-        self._record(recorded, replace_all=False)
+        if self._backend.update_with(read, wait=wait):
+            self._record(recorded, replace_all=False)
 
     def _record(self, versions: Mapping[str, int], *, replace_all: bool) -> None:
         """Remember the versions the index now holds (a group at 0 is gone: forgotten)."""
