@@ -15,13 +15,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.liveserver import running_server
 from webapp.passage_service import PassageService
 from webapp.services import Services
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 DATA = Path(__file__).parent.parent / "data"
 DEMO_LIBRARY = Path(__file__).parents[2] / "library"
@@ -103,3 +106,12 @@ def save_screenshot(page: Any, name: str) -> None:  # Any: a Playwright Page
     """Keep a full-page screenshot under test-artifacts/ (git-ignored, uploaded by CI)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def copy_citation(page: Page, style: str, button: str) -> Locator:
+    """On a passage's page, choose `style` (its label in the Style menu) and press `button`
+    in "Copy citation"; the status line, which says what was copied or why nothing was."""
+    region = page.get_by_role("region", name="Copy citation")
+    region.get_by_label("Style").select_option(label=style)
+    region.get_by_role("button", name=button, exact=True).click()
+    return region.get_by_role("status")
