@@ -11,7 +11,7 @@ validated as the file store validates a file, and written with its audit log row
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,15 +25,14 @@ from annotations.errors import (
     AnnotationError,
     InvalidCitekey,
     InvalidPassage,
-    NoteConflict,
     NoteNotFound,
-    PassageConflict,
     PassageFileError,
     PassageNotFound,
 )
-from annotations.ids import new_id, now_timestamp
+from annotations.ids import new_id
 from annotations.importids import ImportIds, PassageImport
-from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
+from annotations.model import Note, Passage, QuotedIn
+from annotations.passage_edits import PassageEdits, index_of
 from annotations.passagefile import (
     anchor_from_json,
     anchor_to_json,
@@ -44,8 +43,7 @@ from annotations.passagefile import (
     passage_to_json,
 )
 from annotations.pgtrash import TrashTable
-from annotations.repository import KEEP, Keep
-from annotations.store import PASSAGES_FOLDER, _checked_tags, _checked_text
+from annotations.store import PASSAGES_FOLDER
 from refs.citekeys import is_valid_citekey
 from teamdb.audit import record_change
 from teamdb.connection import Database
@@ -92,7 +90,7 @@ class _ChangedSince(Exception):
     """Raised inside an undo that finds a record no longer as the write left it."""
 
 
-class PgPassageStore:
+class PgPassageStore(PassageEdits):
     """The passages and notes of one team library, in PostgreSQL."""
 
     def __init__(self, database: Database) -> None:
@@ -161,137 +159,12 @@ class PgPassageStore:
 
     # Writing
 
-    def add(
-        self,
-        citekey: str,
-        text: str,
-        *,
-        locator: Locator | None = None,
-        quoted_in: QuotedIn | None = None,
-        tags: Sequence[str] = (),
-        anchor: Anchor | None = None,
-        notes: Sequence[str] = (),
-    ) -> Passage:
-        """Store a new passage (and new notes on it) and return it with its id."""
-        now = now_timestamp()
-        passage = Passage(
-            id=new_id(),
-            citekey=citekey,
-            text=_checked_text(text),
-            locator=locator,
-            quoted_in=quoted_in,
-            tags=_checked_tags(tags),
-            anchor=anchor,
-            notes=tuple(
-                Note(id=new_id(), text=_checked_text(note), created=now, modified=now)
-                for note in notes
-            ),
-            created=now,
-            modified=now,
-        )
-        self._change(citekey, lambda passages: passages.append(passage))
-        return passage
-
-    def edit(
-        self,
-        passage_id: str,
-        *,
-        revision: int,
-        text: str | Keep = KEEP,
-        locator: Locator | Keep | None = KEEP,
-        quoted_in: QuotedIn | Keep | None = KEEP,
-        tags: Sequence[str] | Keep = KEEP,
-        anchor: Anchor | Keep | None = KEEP,
-    ) -> Passage:
-        """Change a passage read at `revision`; `PassageConflict` if it changed since."""
-        new_text = text if isinstance(text, Keep) else _checked_text(text)
-        new_tags = tags if isinstance(tags, Keep) else _checked_tags(tags)
-
-        def apply(passages: list[Passage]) -> Passage:
-            index = _index_of(passages, passage_id)
-            current = passages[index]
-            if current.revision != revision:
-                raise PassageConflict(
-                    passage_id, expected=revision, current=current.revision, record=current
-                )
-            edited = replace(
-                current,
-                text=current.text if isinstance(new_text, Keep) else new_text,
-                locator=current.locator if isinstance(locator, Keep) else locator,
-                quoted_in=current.quoted_in if isinstance(quoted_in, Keep) else quoted_in,
-                tags=current.tags if isinstance(new_tags, Keep) else new_tags,
-                anchor=current.anchor if isinstance(anchor, Keep) else anchor,
-            )
-            if edited == current:
-                return current
-            edited = replace(edited, modified=now_timestamp(), revision=current.revision + 1)
-            passages[index] = edited
-            return edited
-
-        return self._change(self.get(passage_id).citekey, apply)
-
-    def delete(self, passage_id: str, *, revision: int | None = None) -> Passage:
-        """Remove a passage with its notes; with `revision`, only if it is still at it."""
-
-        def apply(passages: list[Passage]) -> Passage:
-            index = _index_of(passages, passage_id)
-            current = passages[index]
-            if revision is not None and current.revision != revision:
-                raise PassageConflict(
-                    passage_id, expected=revision, current=current.revision, record=current
-                )
-            return passages.pop(index)
-
-        return self._change(self.get(passage_id).citekey, apply)
-
-    def add_note(self, passage_id: str, text: str) -> Note:
-        """Append a Markdown note to a passage."""
-        now = now_timestamp()
-        note = Note(id=new_id(), text=_checked_text(text), created=now, modified=now)
-
-        def apply(passages: list[Passage]) -> Note:
-            index = _index_of(passages, passage_id)
-            passages[index] = replace(passages[index], notes=(*passages[index].notes, note))
-            return note
-
-        return self._change(self.get(passage_id).citekey, apply)
-
-    def edit_note(self, note_id: str, text: str, *, revision: int | None = None) -> Note:
-        """Replace a note's text; with `revision`, only if the note is still at it."""
-        new_text = _checked_text(text)
-
-        def apply(passages: list[Passage]) -> Note:
-            index, position = _note_position(passages, note_id)
-            notes = list(passages[index].notes)
-            current = _unchanged_since(notes[position], revision)
-            if current.text == new_text:
-                return current
-            notes[position] = replace(
-                current, text=new_text, modified=now_timestamp(), revision=current.revision + 1
-            )
-            passages[index] = replace(passages[index], notes=tuple(notes))
-            return notes[position]
-
-        return self._change(self.passage_of_note(note_id).citekey, apply)
-
-    def delete_note(self, note_id: str, *, revision: int | None = None) -> Note:
-        """Remove one note, with `revision` only if it is still at it; returns it."""
-
-        def apply(passages: list[Passage]) -> Note:
-            index, position = _note_position(passages, note_id)
-            notes = list(passages[index].notes)
-            removed = _unchanged_since(notes.pop(position), revision)
-            passages[index] = replace(passages[index], notes=tuple(notes))
-            return removed
-
-        return self._change(self.passage_of_note(note_id).citekey, apply)
-
     def restore_note(self, passage_id: str, note: Note) -> Note:
         """Put a deleted note back after its passage's notes, as it was; under a fresh id
         when any passage or note uses its id meanwhile."""
 
         def apply(passages: list[Passage]) -> Note:
-            index = _index_of(passages, passage_id)
+            index = index_of(passages, passage_id)
             restored = replace(note, id=new_id()) if taken else note
             passages[index] = replace(passages[index], notes=(*passages[index].notes, restored))
             return restored
@@ -323,16 +196,6 @@ class PgPassageStore:
 
             self._change(citekey, apply)
         return ids.result
-
-    def delete_citekey(self, citekey: str) -> list[Passage]:
-        """Remove every passage of one reference; returns what was removed."""
-
-        def apply(passages: list[Passage]) -> list[Passage]:
-            removed = list(passages)
-            passages.clear()
-            return removed
-
-        return self._change(citekey, apply)
 
     @contextmanager
     def recording(self) -> Iterator[DatabaseWriteJournal]:
@@ -524,24 +387,3 @@ def _validate(citekey: str, passages: list[Passage]) -> None:
     except PassageFileError as problem:
         field_name = problem.field.split(".", 2)[-1] if problem.field else ""
         raise InvalidPassage(problem.message, field=field_name) from problem
-
-
-def _index_of(passages: list[Passage], passage_id: str) -> int:
-    for index, passage in enumerate(passages):
-        if passage.id == passage_id:
-            return index
-    raise PassageNotFound(passage_id)
-
-
-def _note_position(passages: list[Passage], note_id: str) -> tuple[int, int]:
-    for index, passage in enumerate(passages):
-        for position, note in enumerate(passage.notes):
-            if note.id == note_id:
-                return index, position
-    raise NoteNotFound(note_id)
-
-
-def _unchanged_since(note: Note, revision: int | None) -> Note:
-    if revision is not None and note.revision != revision:
-        raise NoteConflict(note.id, expected=revision, current=note.revision, record=note)
-    return note

@@ -13,30 +13,27 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from annotations.characters import text_problem
 from annotations.errors import (
     AnnotationError,
     BrokenPassageFile,
     InvalidCitekey,
     InvalidPassage,
-    NoteConflict,
     NoteNotFound,
-    PassageConflict,
     PassageFileError,
     PassageNotFound,
 )
 from annotations.filebatch import batch_lock, commit_files, recover, recover_if_needed
-from annotations.ids import new_id, now_timestamp
+from annotations.ids import new_id
 from annotations.importids import ImportIds, PassageImport
-from annotations.model import Anchor, Locator, Note, Passage, QuotedIn
+from annotations.model import Note, Passage
+from annotations.passage_edits import PassageEdits, index_of
 from annotations.passagefile import parse_passage_file, passage_file_bytes
-from annotations.repository import KEEP, Keep
 from annotations.trashfolder import TrashFolder
 from refs.atomicfile import locked, write_atomically
 from refs.citekeys import is_valid_citekey
@@ -111,7 +108,7 @@ class _Loaded:
     problem: PassageFileError | None = None
 
 
-class PassageStore:
+class PassageStore(PassageEdits):
     """The passages and notes of one library folder, held in `passages/<citekey>.json`."""
 
     def __init__(self, library_dir: Path) -> None:
@@ -263,132 +260,6 @@ class PassageStore:
 
     # Writing
 
-    def add(
-        self,
-        citekey: str,
-        text: str,
-        *,
-        locator: Locator | None = None,
-        quoted_in: QuotedIn | None = None,
-        tags: Sequence[str] = (),
-        anchor: Anchor | None = None,
-        notes: Sequence[str] = (),
-    ) -> Passage:
-        """Store a new passage (and new notes on it) and return it with its id."""
-        now = now_timestamp()
-        passage = Passage(
-            id=new_id(),
-            citekey=citekey,
-            text=_checked_text(text),
-            locator=locator,
-            quoted_in=quoted_in,
-            tags=_checked_tags(tags),
-            anchor=anchor,
-            notes=tuple(
-                Note(id=new_id(), text=_checked_text(note), created=now, modified=now)
-                for note in notes
-            ),
-            created=now,
-            modified=now,
-        )
-        self._change(citekey, lambda passages: passages.append(passage))
-        return passage
-
-    def edit(
-        self,
-        passage_id: str,
-        *,
-        revision: int,
-        text: str | Keep = KEEP,
-        locator: Locator | Keep | None = KEEP,
-        quoted_in: QuotedIn | Keep | None = KEEP,
-        tags: Sequence[str] | Keep = KEEP,
-        anchor: Anchor | Keep | None = KEEP,
-    ) -> Passage:
-        """Change a passage read at `revision`; `PassageConflict` if it changed since."""
-        new_text = text if isinstance(text, Keep) else _checked_text(text)
-        new_tags = tags if isinstance(tags, Keep) else _checked_tags(tags)
-
-        def apply(passages: list[Passage]) -> Passage:
-            index = _index_of(passages, passage_id)
-            current = passages[index]
-            if current.revision != revision:
-                raise PassageConflict(
-                    passage_id, expected=revision, current=current.revision, record=current
-                )
-            edited = replace(
-                current,
-                text=current.text if isinstance(new_text, Keep) else new_text,
-                locator=current.locator if isinstance(locator, Keep) else locator,
-                quoted_in=current.quoted_in if isinstance(quoted_in, Keep) else quoted_in,
-                tags=current.tags if isinstance(new_tags, Keep) else new_tags,
-                anchor=current.anchor if isinstance(anchor, Keep) else anchor,
-            )
-            if edited == current:
-                return current
-            edited = replace(edited, modified=now_timestamp(), revision=current.revision + 1)
-            passages[index] = edited
-            return edited
-
-        return self._change(self.get(passage_id).citekey, apply)
-
-    def delete(self, passage_id: str, *, revision: int | None = None) -> Passage:
-        """Remove a passage with its notes; with `revision`, only if it is still at it."""
-
-        def apply(passages: list[Passage]) -> Passage:
-            index = _index_of(passages, passage_id)
-            current = passages[index]
-            if revision is not None and current.revision != revision:
-                raise PassageConflict(
-                    passage_id, expected=revision, current=current.revision, record=current
-                )
-            return passages.pop(index)
-
-        return self._change(self.get(passage_id).citekey, apply)
-
-    def add_note(self, passage_id: str, text: str) -> Note:
-        """Append a Markdown note to a passage (notes keep the order they were added in)."""
-        now = now_timestamp()
-        note = Note(id=new_id(), text=_checked_text(text), created=now, modified=now)
-
-        def apply(passages: list[Passage]) -> Note:
-            index = _index_of(passages, passage_id)
-            passages[index] = replace(passages[index], notes=(*passages[index].notes, note))
-            return note
-
-        return self._change(self.get(passage_id).citekey, apply)
-
-    def edit_note(self, note_id: str, text: str, *, revision: int | None = None) -> Note:
-        """Replace a note's text (its place among the passage's notes stays); with
-        `revision`, only if the note is still at it (`NoteConflict` otherwise)."""
-        new_text = _checked_text(text)
-
-        def apply(passages: list[Passage]) -> Note:
-            index, position = _note_position(passages, note_id)
-            notes = list(passages[index].notes)
-            current = _unchanged_since(notes[position], revision)
-            if current.text == new_text:
-                return current
-            notes[position] = replace(
-                current, text=new_text, modified=now_timestamp(), revision=current.revision + 1
-            )
-            passages[index] = replace(passages[index], notes=tuple(notes))
-            return notes[position]
-
-        return self._change(self.passage_of_note(note_id).citekey, apply)
-
-    def delete_note(self, note_id: str, *, revision: int | None = None) -> Note:
-        """Remove one note, with `revision` only if it is still at it; returns it."""
-
-        def apply(passages: list[Passage]) -> Note:
-            index, position = _note_position(passages, note_id)
-            notes = list(passages[index].notes)
-            removed = _unchanged_since(notes.pop(position), revision)
-            passages[index] = replace(passages[index], notes=tuple(notes))
-            return removed
-
-        return self._change(self.passage_of_note(note_id).citekey, apply)
-
     def restore_note(self, passage_id: str, note: Note) -> Note:
         """Put a deleted note back after its passage's notes, as it was; under a fresh id
         when any passage or note of the library uses its id meanwhile."""
@@ -397,7 +268,7 @@ class PassageStore:
             is_taken = note.id in self._note_owner or note.id in self._by_id
 
         def apply(passages: list[Passage]) -> Note:
-            index = _index_of(passages, passage_id)
+            index = index_of(passages, passage_id)
             in_file = {p.id for p in passages} | {n.id for p in passages for n in p.notes}
             restored = replace(note, id=new_id()) if is_taken or note.id in in_file else note
             passages[index] = replace(passages[index], notes=(*passages[index].notes, restored))
@@ -468,16 +339,6 @@ class PassageStore:
             return data, list(parse_passage_file(data, path).passages)
         except PassageFileError as problem:
             raise BrokenPassageFile(problem) from problem
-
-    def delete_citekey(self, citekey: str) -> list[Passage]:
-        """Remove every passage of one reference, file and all; returns what was removed."""
-
-        def apply(passages: list[Passage]) -> list[Passage]:
-            removed = list(passages)
-            passages.clear()
-            return removed
-
-        return self._change(citekey, apply)
 
     @contextmanager
     def recording(self) -> Iterator[FileWriteJournal]:
@@ -620,56 +481,8 @@ def _remove_durably(path: Path) -> None:
         os.close(descriptor)
 
 
-def _index_of(passages: list[Passage], passage_id: str) -> int:
-    for index, passage in enumerate(passages):
-        if passage.id == passage_id:
-            return index
-    raise PassageNotFound(passage_id)
-
-
-def _note_position(passages: list[Passage], note_id: str) -> tuple[int, int]:
-    for index, passage in enumerate(passages):
-        for position, note in enumerate(passage.notes):
-            if note.id == note_id:
-                return index, position
-    raise NoteNotFound(note_id)
-
-
-def _unchanged_since(note: Note, revision: int | None) -> Note:
-    """`note`, if no `revision` is named or it is still at that one; else `NoteConflict`."""
-    if revision is not None and note.revision != revision:
-        raise NoteConflict(note.id, expected=revision, current=note.revision, record=note)
-    return note
-
-
 def _find_note(passage: Passage, note_id: str) -> Note:
     for note in passage.notes:
         if note.id == note_id:
             return note
     raise NoteNotFound(note_id)
-
-
-def _checked_text(text: str) -> str:
-    """The text exactly as given, refused when there is nothing in it or it holds a
-    character no text may (`annotations.characters`)."""
-    if not text.strip():
-        raise InvalidPassage("must not be empty", field="text")
-    problem = text_problem(text)
-    if problem is not None:
-        raise InvalidPassage(problem, field="text")
-    return text
-
-
-def _checked_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Tags stripped, empty ones refused, each kept once in the order given."""
-    cleaned: list[str] = []
-    for tag in tags:
-        tag = tag.strip()
-        if not tag:
-            raise InvalidPassage("a tag must not be empty", field="tags")
-        problem = text_problem(tag)
-        if problem is not None:
-            raise InvalidPassage(f"a tag {problem}", field="tags")
-        if tag not in cleaned:
-            cleaned.append(tag)
-    return tuple(cleaned)
